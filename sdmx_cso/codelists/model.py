@@ -1,0 +1,117 @@
+"""The Code and Codelist models."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sdmx_cso.types import AgencyId, SdmxId, Version
+
+__all__ = ["Code", "Codelist", "closest_codes"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", use_attribute_docstrings=True, validate_by_name=True
+    )
+
+
+class Code(_Frozen):
+    """One code of a code list."""
+
+    id: SdmxId
+    """The code itself, e.g. ``DALIT`` or ``KE-01``."""
+    name: str
+    """Human-readable name in English."""
+    description: str | None = None
+    """Longer definition, when the code list gives one."""
+    parent: SdmxId | None = None
+    """ID of the parent code in a hierarchical code list (e.g. ``WIDOW`` → ``SINGLE_WOMAN``)."""
+    sensitive: bool = False
+    """Population groups that are criminalised or stigmatised: stricter disclosure thresholds."""
+    annotations: dict[str, str] = Field(default_factory=dict)
+    """Further facts about the code (e.g. ``SDG_INDICATOR`` of a coalition series)."""
+
+
+class Codelist(_Frozen):
+    """A code list: an ordered, versioned set of codes maintained by an agency."""
+
+    agency: AgencyId
+    """Maintenance agency, e.g. ``IAEG-SDGs``, ``SDMX`` or the coalition's (default ``LNOB``)."""
+    id: SdmxId
+    """Code list ID, e.g. ``CL_SEX``."""
+    version: Version
+    """Version of the code list."""
+    name: str
+    """Human-readable name."""
+    description: str | None = None
+    """What the code list is for."""
+    codes: tuple[Code, ...]
+    """The codes, in order."""
+    source: str | None = None
+    """Where the codes were taken from (a real SDMX artefact, for reused code lists)."""
+
+    @property
+    def urn(self) -> str:
+        """The SDMX URN of the code list."""
+        return (
+            "urn:sdmx:org.sdmx.infomodel.codelist.Codelist="
+            f"{self.agency}:{self.id}({self.version})"
+        )
+
+    @cached_property
+    def ids(self) -> frozenset[str]:
+        """The set of code IDs, for fast membership tests."""
+        return frozenset(code.id for code in self.codes)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Code]:
+        return {code.id: code for code in self.codes}
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.ids
+
+    def __iter__(self) -> Iterator[Code]:  # type: ignore[override]
+        return iter(self.codes)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, code_id: str) -> Code:
+        return self._by_id[code_id]
+
+    def get(self, code_id: str) -> Code | None:
+        """The code with this ID, or ``None``."""
+        return self._by_id.get(code_id)
+
+    def children(self, code_id: str) -> tuple[Code, ...]:
+        """Codes whose parent is ``code_id``."""
+        return tuple(code for code in self.codes if code.parent == code_id)
+
+    def extended(self, codes: Iterable[Code], **changes: str) -> Codelist:
+        """A new code list with ``codes`` added after these (never replacing any).
+
+        Args:
+            codes: the codes to add; a code whose ID is already present is ignored.
+            **changes: fields of the new code list to change (``agency``, ``id``, ``version``…).
+        """
+        extra = tuple(code for code in codes if code.id not in self.ids)
+        return self.model_copy(update={"codes": self.codes + extra, **changes})
+
+    def suggest(self, value: str, n: int = 3) -> list[str]:
+        """The codes closest to ``value``, best first (for "did you mean" messages)."""
+        return closest_codes(value, self.ids, n=n)
+
+
+def closest_codes(value: str, candidates: Iterable[str], *, n: int = 3) -> list[str]:
+    """Candidates closest to ``value``, best first, ignoring case; at most ``n``."""
+    pool = list(candidates)
+    upper = {c.upper(): c for c in pool}
+    exact = upper.get(value.strip().upper())
+    if exact is not None:
+        return [exact]
+    found = difflib.get_close_matches(value.strip().upper(), list(upper), n=n, cutoff=0.5)
+    return [upper[f] for f in found]

@@ -1,0 +1,100 @@
+"""Exceptions raised by sdmx_cso.
+
+Exceptions are for misuse and for input that cannot be processed at all. Problems *in* the
+data (an unknown code, a value out of range) are never raised: they are returned as
+:class:`sdmx_cso.Report` issues.
+
+The tree::
+
+    SdmxCsoError
+    ├── ReadError               a file could not be read at all (keeps ``__cause__``)
+    ├── UnsupportedFormat       a file or output format that sdmx_cso does not handle
+    ├── CodelistNotFound        no code list with that ID is packaged
+    ├── ExampleNotFound         no bundled example with that name
+    ├── SdmxExportError         a dataset cannot be expressed in the requested SDMX form
+    └── SchemaInvalid           an SDMX message failed its XSD or JSON Schema
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "CodelistNotFound",
+    "ExampleNotFound",
+    "ReadError",
+    "SchemaInvalid",
+    "SdmxCsoError",
+    "SdmxExportError",
+    "UnsupportedFormat",
+]
+
+
+class SdmxCsoError(Exception):
+    """Root of every exception raised by sdmx_cso."""
+
+
+class ReadError(SdmxCsoError):
+    """A file could not be read at all.
+
+    Attributes:
+        path: the file, when known.
+        row: spreadsheet row number (header = 1), when the failure has one.
+        column: column name, when the failure has one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.path = None if path is None else str(path)
+        self.row = row
+        self.column = column
+        where = ", ".join(
+            part
+            for part in (
+                self.path,
+                None if row is None else f"row {row}",
+                None if column is None else f"column {column}",
+            )
+            if part
+        )
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class UnsupportedFormat(SdmxCsoError):
+    """A file or output format that sdmx_cso does not handle."""
+
+
+class CodelistNotFound(SdmxCsoError, KeyError):
+    """No code list with that ID is packaged."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class ExampleNotFound(SdmxCsoError, KeyError):
+    """No bundled example with that name."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class SdmxExportError(SdmxCsoError):
+    """A dataset cannot be expressed in the requested SDMX form."""
+
+
+class SchemaInvalid(SdmxCsoError):
+    """An SDMX message failed validation against its XSD or JSON Schema.
+
+    Attributes:
+        errors: the validator's messages, one per problem.
+    """
+
+    def __init__(self, message: str, *, errors: list[str] | None = None) -> None:
+        self.errors = list(errors or [])
+        super().__init__(message)

@@ -1,0 +1,159 @@
+"""Load the packaged standard (``data/standard.yaml``) and its code lists."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from sdmx_cso.codelists import Code, Codelist
+from sdmx_cso.errors import CodelistNotFound
+from sdmx_cso.standard.spec import (
+    AttributeSpec,
+    ConceptSchemeSpec,
+    DataflowSpec,
+    DimensionSpec,
+    DsdSpec,
+    FlagRule,
+    MeasureSpec,
+    MetadataFieldSpec,
+    MsdSpec,
+    Standard,
+    TimeDimensionSpec,
+)
+
+AGENCY_PLACEHOLDER = "$AGENCY"
+
+
+@cache
+def raw_standard() -> dict[str, Any]:
+    """The parsed ``standard.yaml`` (shared, do not mutate)."""
+    text = resources.files("sdmx_cso.standard").joinpath("data/standard.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def _sub(value: str | None, agency: str) -> str | None:
+    return None if value is None else value.replace(AGENCY_PLACEHOLDER, agency)
+
+
+@cache
+def load_standard(agency: str) -> Standard:
+    """Build the :class:`Standard` for ``agency`` from the packaged data."""
+    raw = raw_standard()
+    info = raw["standard"]
+
+    def with_agency(item: dict[str, Any]) -> dict[str, Any]:
+        return {k: _sub(v, agency) if isinstance(v, str) else v for k, v in item.items()}
+
+    dsd = DsdSpec(
+        agency=agency,
+        id=info["id"],
+        version=info["version"],
+        name=info["name"],
+        dimensions=tuple(DimensionSpec(**with_agency(d)) for d in raw["dimensions"]),
+        time_dimension=TimeDimensionSpec(**raw["time_dimension"]),
+        measure=MeasureSpec(**raw["measure"]),
+        attributes=tuple(AttributeSpec(**with_agency(a)) for a in raw["attributes"]),
+    )
+    msd_info = raw["metadata_structure"]
+    subfields = {
+        key: MetadataFieldSpec(
+            id=key,
+            description=value.get("description", value["name"]),
+            reused="sub-field",
+            **{k: v for k, v in with_agency(value).items() if k != "description"},
+        )
+        for key, value in raw["metadata_subfields"].items()
+    }
+    msd = MsdSpec(
+        agency=agency,
+        id=msd_info["id"],
+        version=msd_info["version"],
+        name=msd_info["name"],
+        metadataflow=msd_info["metadataflow"],
+        fields=tuple(MetadataFieldSpec(**with_agency(f)) for f in raw["metadata_fields"]),
+        subfields=subfields,
+    )
+    rules = dict(raw["flag_rules"])
+    precedence = tuple(rules.pop("OBS_STATUS_PRECEDENCE"))
+    return Standard(
+        id=info["id"],
+        name=info["name"],
+        version=info["version"],
+        description=info["description"],
+        agency=agency,
+        concept_schemes=tuple(
+            ConceptSchemeSpec(**with_agency(s)) for s in raw["concept_schemes"]
+        ),
+        codelist_refs=tuple(_codelist_ref(c, agency) for c in raw["codelists"]),
+        dsd=dsd,
+        msd=msd,
+        flag_rules={k: FlagRule(**v) for k, v in rules.items()},
+        obs_status_precedence=precedence,
+        dataflows=tuple(DataflowSpec(**d) for d in raw["dataflows"]),
+    )
+
+
+def _codelist_ref(item: dict[str, Any], agency: str) -> str:
+    if "ref" in item:
+        return str(item["ref"])
+    return f"{agency}:{item['id']}"
+
+
+@cache
+def _reused(ref: str) -> Codelist:
+    agency, cl_id = ref.split(":", 1)
+    path = resources.files("sdmx_cso.codelists").joinpath(f"data/reused/{agency}.{cl_id}.json")
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise CodelistNotFound(f"no packaged code list {ref}") from None
+    return Codelist.model_validate(json.loads(text))
+
+
+def _own(cl_id: str) -> dict[str, Any] | None:
+    for item in raw_standard()["codelists"]:
+        if item.get("id") == cl_id:
+            return dict(item)
+    return None
+
+
+@cache
+def load_codelist(ref: str, agency: str) -> Codelist:
+    """The code list ``ref`` (``AGENCY:ID`` or a plain ``ID``) of the standard for ``agency``."""
+    ref = ref.replace(AGENCY_PLACEHOLDER, agency)
+    if ":" not in ref:
+        ref = _resolve_plain(ref, agency)
+    owner, cl_id = ref.split(":", 1)
+    if owner != agency:
+        return _reused(ref)
+    item = _own(cl_id)
+    if item is None:
+        raise CodelistNotFound(f"no code list {ref} in the standard")
+    base: tuple[Code, ...] = ()
+    for parent in item.get("extends", ()):
+        base += _reused(parent).codes
+    own = tuple(Code(**code) for code in item.get("codes", ()))
+    seen: set[str] = set()
+    codes = tuple(c for c in base + own if not (c.id in seen or seen.add(c.id)))
+    return Codelist(
+        agency=agency,
+        id=cl_id,
+        version=str(item["version"]),
+        name=item["name"],
+        description=item.get("description"),
+        codes=codes,
+        source="sdmx_cso standard " + str(raw_standard()["standard"]["version"]),
+    )
+
+
+def _resolve_plain(cl_id: str, agency: str) -> str:
+    for item in raw_standard()["codelists"]:
+        ref = _codelist_ref(item, agency)
+        if ref.split(":", 1)[1] == cl_id:
+            return ref
+    raise CodelistNotFound(f"no code list {cl_id!r} in the standard")

@@ -1,0 +1,33 @@
+"""Shared fixtures: where ../shared is, hypothesis profiles."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("SDMX_CSO_SHARED", ROOT.parent / "shared")).resolve()
+
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("fast", max_examples=15, deadline=None)
+settings.register_profile("thorough", max_examples=500, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, skipping the calling test (with a reason) when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"needs ../shared ({path} not found; set SDMX_CSO_SHARED to point elsewhere)")
+    return path
+
+
+@pytest.fixture
+def shared() -> Path:
+    """The ../shared folder; the test is skipped when it is absent."""
+    return shared_path()
