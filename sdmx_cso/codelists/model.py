@@ -58,8 +58,7 @@ class Codelist(_Frozen):
     def urn(self) -> str:
         """The SDMX URN of the code list."""
         return (
-            "urn:sdmx:org.sdmx.infomodel.codelist.Codelist="
-            f"{self.agency}:{self.id}({self.version})"
+            f"urn:sdmx:org.sdmx.infomodel.codelist.Codelist={self.agency}:{self.id}({self.version})"
         )
 
     @cached_property

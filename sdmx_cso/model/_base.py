@@ -9,8 +9,7 @@ __all__ = ["ConceptModel", "CsoModel", "concept_id"]
 
 
 def concept_id(name: str) -> str:
-    """The wire name of a field of a standard-facing model: its concept ID (``sample_size`` →
-    ``SAMPLE_SIZE``)."""
+    """The wire name of a standard-facing field: its concept ID (``SAMPLE_SIZE``)."""
     return name.upper()
 
 

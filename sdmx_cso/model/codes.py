@@ -1,6 +1,7 @@
 """Code-list-bound types: a ``str`` that must be a code of one code list.
 
-``Coded("CL_SEX")`` is an annotated ``str`` that accepts only codes of ``IAEG-SDGs:CL_SEX``.
+``Annotated[str, InCodelist("CL_SEX")]`` is a ``str`` that accepts only codes of
+``IAEG-SDGs:CL_SEX``.
 Code lists that a dataset may extend (coalition series, local areas, service points, data
 providers) also accept the dataset's own codes, passed in the validation context as
 ``{"extensions": {"CL_SERIES_CGD": {...}, ...}}``. Errors name the field's code list and the
@@ -10,10 +11,9 @@ allowed values, or the closest ones when the list is long.
 from __future__ import annotations
 
 from collections.abc import Mapping, Set
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import GetJsonSchemaHandler, ValidationInfo
-from pydantic.functional_validators import AfterValidator
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationInfo
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -21,7 +21,7 @@ from sdmx_cso.codelists import closest_codes
 from sdmx_cso.standard import get_codelist
 from sdmx_cso.types import ID_PATTERN
 
-__all__ = ["EXTENSIBLE", "SHOW_ALL_UP_TO", "Coded", "check_code", "code_error"]
+__all__ = ["EXTENSIBLE", "SHOW_ALL_UP_TO", "InCodelist", "check_code", "code_error"]
 
 #: Code lists that a dataset extends with its own codes, and what extends them.
 EXTENSIBLE: frozenset[str] = frozenset(
@@ -72,23 +72,40 @@ def check_code(value: str, ref: str, extra: Set[str] = frozenset()) -> str:
     )
 
 
-class _CodedMarker:
-    """Validation and JSON Schema of a code-list-bound string."""
+class InCodelist:
+    """Marker for ``Annotated[str, InCodelist("CL_SEX")]``: the value must be a code of the list.
+
+    Type checkers see a plain ``str``; pydantic validates membership after the string checks,
+    and the JSON Schema lists the codes (or, for extensible lists, a pattern and the list URN).
+    """
+
+    __slots__ = ("key", "ref")
 
     def __init__(self, ref: str) -> None:
         self.ref = ref
         self.key = ref.split(":")[-1]
 
+    def __repr__(self) -> str:
+        return f"InCodelist({self.ref!r})"
+
     def validate(self, value: str, info: ValidationInfo) -> str:
+        """Check ``value`` against the code list and the dataset's extensions."""
         extra = _extensions(info, self.key) if self.key in EXTENSIBLE else frozenset()
         return check_code(value, self.ref, extra)
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.with_info_after_validator_function(self.validate, handler(source))
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         out: dict[str, Any] = {"type": "string"}
         if self.key in ("SERVICE_POINT", "DATA_PROVIDERS"):
-            out.update(pattern=ID_PATTERN, description=f"A code declared in the dataset ({self.key})")
+            out.update(
+                pattern=ID_PATTERN, description=f"A code declared in the dataset ({self.key})"
+            )
             return out
         codelist = get_codelist(self.ref)
         out["x-codelist"] = codelist.urn
@@ -101,12 +118,3 @@ class _CodedMarker:
         else:
             out["enum"] = [c.id for c in codelist.codes]
         return out
-
-    def __hash__(self) -> int:
-        return hash(self.ref)
-
-
-def Coded(ref: str) -> Any:  # noqa: N802 (reads as a type)
-    """An annotated ``str`` type bound to the code list ``ref`` (``ID`` or ``AGENCY:ID``)."""
-    marker = _CodedMarker(ref)
-    return Annotated[str, AfterValidator(marker.validate), marker]

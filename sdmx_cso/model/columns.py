@@ -20,7 +20,6 @@ import pyarrow.compute as pc
 from sdmx_cso.model.codes import EXTENSIBLE, code_error
 from sdmx_cso.model.observation import TIME_PERIOD_PATTERN
 from sdmx_cso.standard import DsdSpec, get_codelist, get_standard
-from sdmx_cso.types import ID_PATTERN
 
 __all__ = [
     "DECIMAL_PATTERN",
@@ -222,9 +221,7 @@ def _pattern(
 
 
 def _number(col: pa.ChunkedArray, column: str) -> Iterator[CellProblem]:
-    yield from _pattern(
-        _text(col), column, DECIMAL_PATTERN, "invalid-number", "is not a number"
-    )
+    yield from _pattern(_text(col), column, DECIMAL_PATTERN, "invalid-number", "is not a number")
 
 
 def _integer(col: pa.ChunkedArray, column: str) -> Iterator[CellProblem]:
@@ -295,6 +292,6 @@ def rows_to_table(rows: Sequence[Mapping[str, object]]) -> pa.Table:
 
 
 def _as_text(value: object) -> object:
-    if value is None or isinstance(value, int | str) and not isinstance(value, bool):
+    if value is None or (isinstance(value, int | str) and not isinstance(value, bool)):
         return value
     return str(value)

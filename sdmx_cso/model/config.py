@@ -19,7 +19,7 @@ class DerivationConfig(CsoModel):
     reliable_min: int = Field(default=50, ge=1)
     """Smallest SAMPLE_SIZE that is ``RELIABLE``."""
     caution_min: int = Field(default=25, ge=1)
-    """Smallest SAMPLE_SIZE that is ``CAUTION`` (below it: ``UNRELIABLE``, ``VERY_SMALL_SAMPLE``)."""
+    """Smallest SAMPLE_SIZE that is ``CAUTION``; below it, ``UNRELIABLE``."""
     primary_threshold: int = Field(default=5, ge=1)
     """Cells with 1 ≤ NUMERATOR < this are primary-suppressed."""
     sensitive_threshold: int = Field(default=10, ge=1)

@@ -96,7 +96,10 @@ class CommunityDataset(CsoModel):
                 )
 
     def derived(self, config: DerivationConfig | None = None) -> CommunityDataset:
-        """A copy with every derivable attribute filled in (RELIABILITY, QUALITY_FLAGS,
-        OBS_STATUS, CONF_STATUS, COMMENT_OBS caveats, SOURCE_DETAIL, series attributes)."""
+        """A copy with every derivable attribute filled in.
+
+        RELIABILITY, QUALITY_FLAGS, OBS_STATUS, CONF_STATUS, COMMENT_OBS caveats,
+        SOURCE_DETAIL, and the series attributes of coalition series.
+        """
         table = derive_table(self.observations, self.metadata, config)
         return self.model_copy(update={"observations": table})

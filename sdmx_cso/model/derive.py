@@ -99,8 +99,11 @@ def flags_from_metadata(  # noqa: C901 (one branch per rule of the standard, kep
     """The flags implied by the metadata of a series (standard.md §8.6, column "Set by").
 
     Example:
-        >>> sorted(flags_from_metadata(sampling_method="NONPROB_SNOWBALL", group_id_method="SELF_ID"))
-        [<QualityFlag.NON_PROBABILITY: 'NON_PROBABILITY'>, <QualityFlag.SELF_IDENTIFIED: 'SELF_IDENTIFIED'>]
+        >>> found = flags_from_metadata(
+        ...     sampling_method="NONPROB_SNOWBALL", group_id_method="SELF_ID"
+        ... )
+        >>> sorted(flag.value for flag in found)
+        ['NON_PROBABILITY', 'SELF_IDENTIFIED']
     """
     flags: set[F] = set()
     if sampling_method is not None and (
@@ -189,8 +192,10 @@ def conf_status(flags: Iterable[str]) -> str:
 
 
 def comment_for_flags(flags: Iterable[str]) -> str | None:
-    """The caveat sentences that COMMENT_OBS receives for the flags, so that they survive
-    export to the SDG DSD (``NOT_REPRESENTATIVE``, ``NON_PROBABILITY``, ``PERCEPTION``).
+    """The caveat sentences that COMMENT_OBS receives for the flags.
+
+    They let ``NOT_REPRESENTATIVE``, ``NON_PROBABILITY`` and ``PERCEPTION`` survive export to
+    the SDG DSD, which has no QUALITY_FLAGS.
 
     Example:
         >>> comment_for_flags(["PERCEPTION"])
@@ -198,9 +203,7 @@ def comment_for_flags(flags: Iterable[str]) -> str | None:
     """
     rules = get_standard().flag_rules
     present = {str(f) for f in flags}
-    sentences = [
-        rule.comment for code, rule in rules.items() if code in present and rule.comment
-    ]
+    sentences = [rule.comment for code, rule in rules.items() if code in present and rule.comment]
     return " ".join(sentences) or None
 
 

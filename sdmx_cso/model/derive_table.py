@@ -43,7 +43,9 @@ def derive_table(
 ) -> pa.Table:
     """``table`` (canonical schema) with every derivable attribute filled in."""
     config = config or DerivationConfig()
-    cols: dict[str, list[Any]] = {name: table.column(name).to_pylist() for name in table.column_names}
+    cols: dict[str, list[Any]] = {
+        name: table.column(name).to_pylist() for name in table.column_names
+    }
     n = table.num_rows
     _fill_from_series(cols, metadata, n)
     _fill_from_metadata(cols, metadata, n)

@@ -14,13 +14,15 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from sdmx_cso.model._base import ConceptModel
-from sdmx_cso.model.codes import Coded
+from sdmx_cso.model.codes import InCodelist
 from sdmx_cso.standard import get_codelist
 from sdmx_cso.types import AgencyId, SdmxId
 
 __all__ = ["CoalitionSeries", "DataProvider", "LocalArea", "ServicePoint"]
 
-SdgIndicator = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,2}\.[0-9a-z]{1,2}\.[0-9a-z]{1,2}$")]
+SdgIndicator = Annotated[
+    str, StringConstraints(pattern=r"^[0-9]{1,2}\.[0-9a-z]{1,2}\.[0-9a-z]{1,2}$")
+]
 """An SDG indicator number, e.g. ``1.3.1`` or ``16.b.1``."""
 
 
@@ -33,9 +35,9 @@ class CoalitionSeries(ConceptModel):
     """Name of the series."""
     definition: str = Field(min_length=1)
     """What is measured, and how."""
-    unit: Coded("IAEG-SDGs:CL_UNIT_MEASURE")
+    unit: Annotated[str, InCodelist("IAEG-SDGs:CL_UNIT_MEASURE")]
     """Unit of measure (a code of IAEG-SDGs:CL_UNIT_MEASURE, e.g. ``PT``, ``SCORE``, ``NUMBER``)."""
-    unit_mult: Coded("SDMX:CL_UNIT_MULT") = "0"
+    unit_mult: Annotated[str, InCodelist("SDMX:CL_UNIT_MULT")] = "0"
     """Unit multiplier (power of ten)."""
     scale_min: Decimal | None = Field(default=None, allow_inf_nan=False)
     """Lowest point of a scorecard or index scale."""
@@ -45,7 +47,7 @@ class CoalitionSeries(ConceptModel):
     """Meaning of the scale points."""
     sdg_indicator: SdgIndicator | None = None
     """The SDG indicator the series informs, e.g. ``3.8.1``."""
-    linked_series: Coded("IAEG-SDGs:CL_SERIES") | None = None
+    linked_series: Annotated[str, InCodelist("IAEG-SDGs:CL_SERIES")] | None = None
     """The official SDG series it is closest to, e.g. ``SI_COV_DISAB``."""
     perception: bool = False
     """Whether values are subjective assessments (sets the ``PERCEPTION`` flag)."""
@@ -81,7 +83,7 @@ class ServicePoint(ConceptModel):
     """The area it lies in (a code of CL_AREA_CGD or of the dataset's local areas)."""
     kind: str | None = None
     """What it is: health post, school, ward office…"""
-    service: Coded("CL_SERVICE") | None = None
+    service: Annotated[str, InCodelist("CL_SERVICE")] | None = None
     """The service it provides."""
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from pydantic import AnyUrl, EmailStr, Field, model_validator
 
 from sdmx_cso.model._base import ConceptModel
-from sdmx_cso.model.codes import Coded, check_code
+from sdmx_cso.model.codes import InCodelist, check_code
 from sdmx_cso.model.extensions import CoalitionSeries, DataProvider, LocalArea, ServicePoint
 from sdmx_cso.model.licences import SpdxLicence
 from sdmx_cso.types import LanguageTag, SdmxId
@@ -80,9 +80,9 @@ class Enumerators(ConceptModel):
 class CollectionMethod(ConceptModel):
     """How the data were collected (SDG_META 3.b)."""
 
-    mode: Coded("CL_COLL_MODE")
+    mode: Annotated[str, InCodelist("CL_COLL_MODE")]
     """Mode: CAPI, PAPI, CATI, WEB, SMS, GROUP_SCORING…"""
-    tool: Coded("CL_COLL_TOOL") | None = None
+    tool: Annotated[str, InCodelist("CL_COLL_TOOL")] | None = None
     """Tool: KOBOTOOLBOX, ODK, PAPER…"""
     form_id: str | None = None
     """Form identifier (e.g. the KoboToolbox asset UID)."""
@@ -99,7 +99,7 @@ class CollectionMethod(ConceptModel):
 class Consent(ConceptModel):
     """How consent was obtained."""
 
-    type: Coded("CL_CONSENT")
+    type: Annotated[str, InCodelist("CL_CONSENT")]
     """INFORMED_WRITTEN, INFORMED_VERBAL, GUARDIAN or NONE."""
     withdrawal: str | None = None
     """How withdrawn consent is handled."""
@@ -129,7 +129,7 @@ class QualityAssessment(ConceptModel):
     """Framework used, e.g. KeSQAF criteria for citizen-generated data."""
     date: dt.date | None = None
     """Date of the assessment."""
-    outcome: Coded("CL_ASSMNT_OUTCOME")
+    outcome: Annotated[str, InCodelist("CL_ASSMNT_OUTCOME")]
     """FIT, FIT_WITH_CAVEATS, NOT_FIT or ENDORSED."""
     reference: str | None = None
     """Reference of the assessment."""
@@ -153,7 +153,7 @@ class DatasetMetadata(ConceptModel):
     """Version of the dataset."""
     language: LanguageTag = "en"
     """Language of the text (BCP 47)."""
-    dataset_type: Coded("CL_DATASET_TYPE")
+    dataset_type: Annotated[str, InCodelist("CL_DATASET_TYPE")]
     """SURVEY, SCORECARD or DASHBOARD (selects the dataflow)."""
     contact_organisation: Text
     """Data steward organisation."""
@@ -165,9 +165,9 @@ class DatasetMetadata(ConceptModel):
     """Coalition members that collected the data (the first is the default DATA_PRODUCER)."""
     compiling_org: str | None = None
     """Who aggregated or compiled the data."""
-    initiator: Coded("CL_INITIATOR") | None = None
+    initiator: Annotated[str, InCodelist("CL_INITIATOR")] | None = None
     """Who initiated the collection."""
-    participation_stages: tuple[Coded("CL_PARTICIPATION_STAGE"), ...] = ()
+    participation_stages: tuple[Annotated[str, InCodelist("CL_PARTICIPATION_STAGE")], ...] = ()
     """Stages in which the affected community took part."""
     sdg_goal: str | None = None
     """Linked SDG goal(s)."""
@@ -189,7 +189,7 @@ class DatasetMetadata(ConceptModel):
     """Target population, including the population group(s)."""
     stat_unit: str | None = None
     """Unit of observation."""
-    group_id_method: Coded("CL_GROUP_ID_METHOD") | None = None
+    group_id_method: Annotated[str, InCodelist("CL_GROUP_ID_METHOD")] | None = None
     """How group membership was established."""
     group_id_question: str | None = None
     """Exact wording of the group-identification question."""
@@ -199,17 +199,17 @@ class DatasetMetadata(ConceptModel):
     """Reference period."""
     coll_period: Period
     """Fieldwork period."""
-    source_type: Coded("CL_SOURCE_TYPE")
+    source_type: Annotated[str, InCodelist("CL_SOURCE_TYPE")]
     """Kind of data collection."""
     coll_method: CollectionMethod
     """How the data were collected."""
-    sampling_method: Coded("CL_SAMPLING_METHOD")
+    sampling_method: Annotated[str, InCodelist("CL_SAMPLING_METHOD")]
     """How units were selected."""
-    representativeness: Coded("CL_REPRESENTATIVENESS")
+    representativeness: Annotated[str, InCodelist("CL_REPRESENTATIVENESS")]
     """Of what population the data are representative."""
-    response_mode: Coded("CL_RESPONSE_MODE")
+    response_mode: Annotated[str, InCodelist("CL_RESPONSE_MODE")]
     """Who provided the values."""
-    validation_status: Coded("CL_VALIDATION_STATUS")
+    validation_status: Annotated[str, InCodelist("CL_VALIDATION_STATUS")]
     """Highest validation step passed."""
     sample_frame: str | None = None
     """Sampling frame."""
@@ -243,7 +243,7 @@ class DatasetMetadata(ConceptModel):
     """NSO quality assessment."""
     licence: SpdxLicence
     """SPDX licence identifier."""
-    access_rights: Coded("CL_ACCESS_RIGHTS")
+    access_rights: Annotated[str, InCodelist("CL_ACCESS_RIGHTS")]
     """PUBLIC or RESTRICTED."""
     citation: str | None = None
     """How to cite the dataset."""
@@ -276,8 +276,7 @@ class DatasetMetadata(ConceptModel):
 
     @staticmethod
     def _unique(field: str, codes: list[str]) -> None:
-        seen: set[str] = set()
-        dupes = sorted({c for c in codes if c in seen or seen.add(c)})  # type: ignore[func-returns-value]
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
         if dupes:
             raise ValueError(f"{field} declares {', '.join(dupes)} more than once")
 

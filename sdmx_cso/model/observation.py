@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from sdmx_cso.model._base import ConceptModel
-from sdmx_cso.model.codes import Coded
+from sdmx_cso.model.codes import InCodelist
 from sdmx_cso.model.flags import QualityFlag
 
 __all__ = ["TIME_PERIOD_PATTERN", "Flags", "Observation"]
@@ -52,46 +52,46 @@ class Observation(ConceptModel):
     """One observation: its key (20 dimensions + TIME_PERIOD), value and attributes."""
 
     # dimensions 1-15: the SDG DSD
-    freq: Coded("SDMX:CL_FREQ") = "A"
+    freq: Annotated[str, InCodelist("SDMX:CL_FREQ")] = "A"
     """FREQ: frequency (default ``A``, annual)."""
-    reporting_type: Coded("IAEG-SDGs:CL_REPORTING_TYPE") = "N"
+    reporting_type: Annotated[str, InCodelist("IAEG-SDGs:CL_REPORTING_TYPE")] = "N"
     """REPORTING_TYPE (default ``N``, national)."""
-    series: Coded("CL_SERIES_CGD")
+    series: Annotated[str, InCodelist("CL_SERIES_CGD")]
     """SERIES: an SDG series or a coalition series of the dataset."""
-    ref_area: Coded("CL_AREA_CGD")
+    ref_area: Annotated[str, InCodelist("CL_AREA_CGD")]
     """REF_AREA: a country, ISO 3166-2 subdivision or local area of the dataset."""
-    sex: Coded("IAEG-SDGs:CL_SEX") = "_T"
+    sex: Annotated[str, InCodelist("IAEG-SDGs:CL_SEX")] = "_T"
     """SEX."""
-    age: Coded("IAEG-SDGs:CL_AGE") = "_T"
+    age: Annotated[str, InCodelist("IAEG-SDGs:CL_AGE")] = "_T"
     """AGE."""
-    urbanisation: Coded("IAEG-SDGs:CL_URBANISATION") = "_T"
+    urbanisation: Annotated[str, InCodelist("IAEG-SDGs:CL_URBANISATION")] = "_T"
     """URBANISATION."""
-    income_wealth_quantile: Coded("IAEG-SDGs:CL_QUANTILE") = "_T"
+    income_wealth_quantile: Annotated[str, InCodelist("IAEG-SDGs:CL_QUANTILE")] = "_T"
     """INCOME_WEALTH_QUANTILE."""
-    education_lev: Coded("IAEG-SDGs:CL_EDUCATION_LEV") = "_T"
+    education_lev: Annotated[str, InCodelist("IAEG-SDGs:CL_EDUCATION_LEV")] = "_T"
     """EDUCATION_LEV."""
-    occupation: Coded("IAEG-SDGs:CL_OCCUPATION") = "_T"
+    occupation: Annotated[str, InCodelist("IAEG-SDGs:CL_OCCUPATION")] = "_T"
     """OCCUPATION."""
-    cust_breakdown: Coded("IAEG-SDGs:CL_CUST_BREAKDOWN") = "_T"
+    cust_breakdown: Annotated[str, InCodelist("IAEG-SDGs:CL_CUST_BREAKDOWN")] = "_T"
     """CUST_BREAKDOWN."""
-    composite_breakdown: Coded("IAEG-SDGs:CL_COMP_BREAKDOWN") = "_T"
+    composite_breakdown: Annotated[str, InCodelist("IAEG-SDGs:CL_COMP_BREAKDOWN")] = "_T"
     """COMPOSITE_BREAKDOWN."""
-    disability_status: Coded("IAEG-SDGs:CL_DISABILITY") = "_T"
+    disability_status: Annotated[str, InCodelist("IAEG-SDGs:CL_DISABILITY")] = "_T"
     """DISABILITY_STATUS."""
-    activity: Coded("IAEG-SDGs:CL_ACTIVITY") = "_T"
+    activity: Annotated[str, InCodelist("IAEG-SDGs:CL_ACTIVITY")] = "_T"
     """ACTIVITY."""
-    product: Coded("IAEG-SDGs:CL_PRODUCT") = "_T"
+    product: Annotated[str, InCodelist("IAEG-SDGs:CL_PRODUCT")] = "_T"
     """PRODUCT."""
     # dimensions 16-20: the coalition's
-    pop_group: Coded("CL_POP_GROUP") = "_T"
+    pop_group: Annotated[str, InCodelist("CL_POP_GROUP")] = "_T"
     """POP_GROUP: population group."""
-    disability_type: Coded("CL_DISABILITY_TYPE") = "_T"
+    disability_type: Annotated[str, InCodelist("CL_DISABILITY_TYPE")] = "_T"
     """DISABILITY_TYPE: Washington Group domain."""
-    service: Coded("CL_SERVICE") = "_T"
+    service: Annotated[str, InCodelist("CL_SERVICE")] = "_T"
     """SERVICE: the public service concerned."""
-    respondent_type: Coded("CL_RESPONDENT_TYPE") = "_T"
+    respondent_type: Annotated[str, InCodelist("CL_RESPONDENT_TYPE")] = "_T"
     """RESPONDENT_TYPE: who scored or answered."""
-    service_point: Coded("SERVICE_POINT") = "_T"
+    service_point: Annotated[str, InCodelist("SERVICE_POINT")] = "_T"
     """SERVICE_POINT: a facility declared by the dataset, or ``_T`` / ``_Z``."""
     time_period: TimePeriod
     """TIME_PERIOD (SDMX ObservationalTimePeriod, e.g. ``2023``, ``2023-Q2``, ``2023-05``)."""
@@ -99,13 +99,13 @@ class Observation(ConceptModel):
     obs_value: DecimalValue | None = None
     """OBS_VALUE, with its exact decimal text (``12.50`` stays ``12.50``); empty when withheld."""
     # attributes
-    obs_status: Coded("SDMX:CL_OBS_STATUS") | None = None
+    obs_status: Annotated[str, InCodelist("SDMX:CL_OBS_STATUS")] | None = None
     """OBS_STATUS (derived from the flags when absent)."""
-    unit_mult: Coded("SDMX:CL_UNIT_MULT") | None = None
+    unit_mult: Annotated[str, InCodelist("SDMX:CL_UNIT_MULT")] | None = None
     """UNIT_MULT."""
-    unit_measure: Coded("IAEG-SDGs:CL_UNIT_MEASURE") | None = None
+    unit_measure: Annotated[str, InCodelist("IAEG-SDGs:CL_UNIT_MEASURE")] | None = None
     """UNIT_MEASURE (series level)."""
-    nature: Coded("IAEG-SDGs:CL_NATURE") | None = None
+    nature: Annotated[str, InCodelist("IAEG-SDGs:CL_NATURE")] | None = None
     """NATURE."""
     base_per: str | None = None
     """BASE_PER."""
@@ -125,15 +125,15 @@ class Observation(ConceptModel):
     """COMMENT_TS (series level)."""
     geo_info_url: str | None = None
     """GEO_INFO_URL (series level)."""
-    geo_info_type: Coded("IAEG-SDGs:CL_GEO_INFO_TYPE") | None = None
+    geo_info_type: Annotated[str, InCodelist("IAEG-SDGs:CL_GEO_INFO_TYPE")] | None = None
     """GEO_INFO_TYPE (series level)."""
     cust_breakdown_lb: str | None = None
     """CUST_BREAKDOWN_LB (series level)."""
     data_last_update: dt.date | None = None
     """DATA_LAST_UPDATE (series level)."""
-    conf_status: Coded("SDMX:CL_CONF_STATUS") | None = None
+    conf_status: Annotated[str, InCodelist("SDMX:CL_CONF_STATUS")] | None = None
     """CONF_STATUS."""
-    decimals: Coded("SDMX:CL_DECIMALS") | None = None
+    decimals: Annotated[str, InCodelist("SDMX:CL_DECIMALS")] | None = None
     """DECIMALS (series level)."""
     embargo_time: str | None = None
     """EMBARGO_TIME (dataset level)."""
@@ -141,17 +141,17 @@ class Observation(ConceptModel):
     """SAMPLE_SIZE: unweighted respondents or units behind the value."""
     numerator: int | None = Field(default=None, ge=0)
     """NUMERATOR: unweighted count with the characteristic."""
-    sampling_method: Coded("CL_SAMPLING_METHOD") | None = None
+    sampling_method: Annotated[str, InCodelist("CL_SAMPLING_METHOD")] | None = None
     """SAMPLING_METHOD (series level)."""
-    representativeness: Coded("CL_REPRESENTATIVENESS") | None = None
+    representativeness: Annotated[str, InCodelist("CL_REPRESENTATIVENESS")] | None = None
     """REPRESENTATIVENESS (series level)."""
-    response_mode: Coded("CL_RESPONSE_MODE") | None = None
+    response_mode: Annotated[str, InCodelist("CL_RESPONSE_MODE")] | None = None
     """RESPONSE_MODE (series level)."""
-    group_id_method: Coded("CL_GROUP_ID_METHOD") | None = None
+    group_id_method: Annotated[str, InCodelist("CL_GROUP_ID_METHOD")] | None = None
     """GROUP_ID_METHOD (series level)."""
-    validation_status: Coded("CL_VALIDATION_STATUS") | None = None
+    validation_status: Annotated[str, InCodelist("CL_VALIDATION_STATUS")] | None = None
     """VALIDATION_STATUS."""
-    reliability: Coded("CL_RELIABILITY") | None = None
+    reliability: Annotated[str, InCodelist("CL_RELIABILITY")] | None = None
     """RELIABILITY (derived from SAMPLE_SIZE when absent)."""
     quality_flags: Flags = ()
     """QUALITY_FLAGS: codes of CL_CGD_FLAG, space-separated on the wire."""
@@ -163,7 +163,7 @@ class Observation(ConceptModel):
     """SCALE_LABELS (series level)."""
     pop_group_lb: str | None = None
     """POP_GROUP_LB (series level)."""
-    data_producer: Coded("DATA_PROVIDERS") | None = None
+    data_producer: Annotated[str, InCodelist("DATA_PROVIDERS")] | None = None
     """DATA_PRODUCER: a data provider declared by the dataset (series level)."""
 
     @field_validator("quality_flags", mode="before")

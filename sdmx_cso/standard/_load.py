@@ -86,9 +86,7 @@ def load_standard(agency: str) -> Standard:
         version=info["version"],
         description=info["description"],
         agency=agency,
-        concept_schemes=tuple(
-            ConceptSchemeSpec(**with_agency(s)) for s in raw["concept_schemes"]
-        ),
+        concept_schemes=tuple(ConceptSchemeSpec(**with_agency(s)) for s in raw["concept_schemes"]),
         codelist_refs=tuple(_codelist_ref(c, agency) for c in raw["codelists"]),
         dsd=dsd,
         msd=msd,
@@ -138,8 +136,10 @@ def load_codelist(ref: str, agency: str) -> Codelist:
     for parent in item.get("extends", ()):
         base += _reused(parent).codes
     own = tuple(Code(**code) for code in item.get("codes", ()))
-    seen: set[str] = set()
-    codes = tuple(c for c in base + own if not (c.id in seen or seen.add(c.id)))
+    unique: dict[str, Code] = {}
+    for code in base + own:
+        unique.setdefault(code.id, code)
+    codes = tuple(unique.values())
     return Codelist(
         agency=agency,
         id=cl_id,

@@ -211,7 +211,7 @@ class DsdSpec(_Spec):
 
     @cached_property
     def columns(self) -> tuple[str, ...]:
-        """Every concept that may appear as a column: dimensions, TIME_PERIOD, OBS_VALUE, attributes."""
+        """Every concept that may be a column: dimensions, TIME_PERIOD, OBS_VALUE, attributes."""
         return (
             *self.dimension_ids,
             self.time_dimension.id,

@@ -1,0 +1,86 @@
+"""sdmx_cso: an SDMX-compatible standard for civil-society (citizen-generated) data.
+
+Typed models of community datasets, their metadata and quality flags; validation that
+locates every problem by file, row and column; and (from the SDMX bridge) SDMX structures,
+data and reference metadata that national statistical offices can load next to their
+official SDG series.
+"""
+
+from sdmx_cso._version import __version__
+from sdmx_cso.api import load, validate
+from sdmx_cso.codelists import Code, Codelist
+from sdmx_cso.errors import (
+    CodelistNotFound,
+    ExampleNotFound,
+    ReadError,
+    SchemaInvalid,
+    SdmxCsoError,
+    SdmxExportError,
+    UnsupportedFormat,
+)
+from sdmx_cso.examples import Example, example_path, list_examples, write_example
+from sdmx_cso.io import read_submission
+from sdmx_cso.model import (
+    CoalitionSeries,
+    CommunityDataset,
+    DataProvider,
+    DatasetMetadata,
+    DerivationConfig,
+    LocalArea,
+    Observation,
+    QualityFlag,
+    ServicePoint,
+)
+from sdmx_cso.model.submission import RawSubmission
+from sdmx_cso.schema import json_schema, write_schemas
+from sdmx_cso.standard import (
+    DEFAULT_AGENCY,
+    STANDARD_VERSION,
+    Standard,
+    get_codelist,
+    get_standard,
+    list_codelists,
+)
+from sdmx_cso.validate import CATALOGUE, InvalidSubmission, Issue, Report
+
+__all__ = [
+    "CATALOGUE",
+    "DEFAULT_AGENCY",
+    "STANDARD_VERSION",
+    "CoalitionSeries",
+    "Code",
+    "Codelist",
+    "CodelistNotFound",
+    "CommunityDataset",
+    "DataProvider",
+    "DatasetMetadata",
+    "DerivationConfig",
+    "Example",
+    "ExampleNotFound",
+    "InvalidSubmission",
+    "Issue",
+    "LocalArea",
+    "Observation",
+    "QualityFlag",
+    "RawSubmission",
+    "ReadError",
+    "Report",
+    "SchemaInvalid",
+    "SdmxCsoError",
+    "SdmxExportError",
+    "ServicePoint",
+    "Standard",
+    "UnsupportedFormat",
+    "__version__",
+    "example_path",
+    "get_codelist",
+    "get_standard",
+    "json_schema",
+    "list_codelists",
+    "list_examples",
+    "load",
+    "read_submission",
+    "validate",
+    "write_example",
+    "write_schemas",
+]

@@ -1,0 +1,75 @@
+"""The verbs of the public API: read, validate and load submissions."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+
+from sdmx_cso.io import read_submission
+from sdmx_cso.model import CommunityDataset, DerivationConfig
+from sdmx_cso.model.submission import RawSubmission
+from sdmx_cso.validate import Report, to_dataset, validate_submission
+
+__all__ = ["load", "validate"]
+
+Source = str | Path | RawSubmission
+
+
+def _raw(source: Source, metadata: str | Path | None) -> RawSubmission:
+    if isinstance(source, RawSubmission):
+        return source
+    return read_submission(source, metadata=metadata)
+
+
+def validate(
+    source: Source,
+    *,
+    metadata: str | Path | None = None,
+    pick: Collection[str] = (),
+    skip: Collection[str] = (),
+    warnings_as_errors: bool = False,
+    config: DerivationConfig | None = None,
+) -> Report:
+    """Check a submission against the standard; every problem is in the report.
+
+    Never raises for invalid data: an unknown code, a bad number or a missing metadata field
+    is an issue of the report, located by file, row and column.
+
+    Args:
+        source: a submission path (data file, folder or zip), or a :class:`RawSubmission`.
+        metadata: the metadata file, when ``source`` is a data file.
+        pick: report only these issue codes or tags.
+        skip: leave out these issue codes or tags.
+        warnings_as_errors: treat warnings as errors.
+        config: thresholds of the derivation rules.
+
+    Raises:
+        ReadError: a file cannot be read at all.
+
+    Example:
+        >>> from sdmx_cso import example_path, validate
+        >>> validate(example_path("kenya-disability-survey")).valid
+        True
+    """
+    return validate_submission(
+        _raw(source, metadata),
+        pick=pick,
+        skip=skip,
+        warnings_as_errors=warnings_as_errors,
+        config=config,
+    )
+
+
+def load(
+    source: Source,
+    *,
+    metadata: str | Path | None = None,
+    config: DerivationConfig | None = None,
+) -> CommunityDataset:
+    """Read and check a submission, and return its dataset with derived attributes.
+
+    Raises:
+        ReadError: a file cannot be read at all.
+        InvalidSubmission: the submission has errors; its ``report`` lists them all.
+    """
+    return to_dataset(_raw(source, metadata), config=config)

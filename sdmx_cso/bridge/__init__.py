@@ -1,0 +1,1 @@
+"""The SDMX bridge: the only place that imports sdmx1 (arrives with SDMX output)."""

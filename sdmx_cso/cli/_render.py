@@ -1,0 +1,50 @@
+"""Render a validation report as a terminal table."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import click
+
+from sdmx_cso import CATALOGUE, Issue, Report
+
+#: Issues shown per code before "and N more".
+PER_CODE = 10
+
+
+def render_table(report: Report, *, source: str, per_code: int = PER_CODE) -> str:
+    """The report as readable text: a verdict, then issues grouped by code, with counts."""
+    lines = []
+    stats = report.stats
+    if report.valid:
+        verdict = click.style("valid", fg="green", bold=True)
+    else:
+        verdict = click.style("invalid", fg="red", bold=True)
+    lines.append(
+        f"{source}: {verdict} — {stats.rows} rows, {stats.errors} errors, {stats.warnings} warnings"
+    )
+    groups: dict[str, list[Issue]] = defaultdict(list)
+    for issue in report.issues:
+        groups[issue.code].append(issue)
+    for code, issues in groups.items():
+        entry = CATALOGUE.get(code)
+        title = entry.title if entry else code
+        colour = "red" if issues[0].severity == "error" else "yellow"
+        head = click.style(f"{issues[0].severity} {code}", fg=colour, bold=True)
+        lines.append("")
+        lines.append(f"{head}  {title} ({len(issues)})")
+        for issue in issues[:per_code]:
+            lines.append(f"  {_where(issue)}{issue.message}")
+        if len(issues) > per_code:
+            lines.append(f"  … and {len(issues) - per_code} more")
+        lines.append(f"  see {issues[0].url}")
+    return "\n".join(lines)
+
+
+def _where(issue: Issue) -> str:
+    parts = []
+    if issue.row is not None:
+        parts.append(f"row {issue.row}")
+    if issue.column:
+        parts.append(issue.column)
+    return f"{', '.join(parts)}: " if parts else ""

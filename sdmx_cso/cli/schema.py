@@ -1,0 +1,24 @@
+"""``sdmx-cso schema``: write the JSON Schemas of the metadata file and of a data row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+import sdmx_cso
+
+
+@click.command()
+@click.option(
+    "-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+    help="Folder to write the schemas into.",
+)  # fmt: skip
+def schema(output: Path) -> int:
+    """Write JSON Schemas (metadata.schema.json, observation.schema.json) into OUTPUT.
+
+    Each schema's $id carries the version of the standard.
+    """
+    for path in sdmx_cso.write_schemas(output):
+        click.echo(str(path))
+    return 0

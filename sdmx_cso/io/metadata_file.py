@@ -1,0 +1,92 @@
+"""Metadata files: YAML or JSON, keys case-insensitive (upper-cased at every level).
+
+YAML is loaded safely (no Python objects), with YAML 1.2 booleans only (``NO`` is Norway, not
+``false``), and duplicate keys are refused rather than silently overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sdmx_cso.errors import ReadError
+from sdmx_cso.io._text import decode
+
+__all__ = ["METADATA_SUFFIXES", "read_metadata"]
+
+METADATA_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans and no duplicate keys."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            mark = key_node.start_mark
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (line {mark.line + 1})", mark
+            )
+        seen[key] = loader.construct_object(value_node, deep=deep)
+    return seen
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def _upper(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k).strip().upper(): _upper(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_upper(v) for v in value]
+    return value
+
+
+def read_metadata(data: bytes, *, path: str) -> dict[str, Any]:
+    """Parse a metadata file (YAML or JSON by suffix; YAML also reads JSON).
+
+    Raises:
+        ReadError: unparseable, duplicate keys, or not a mapping at the top.
+    """
+    text, _ = decode(data, path=path)
+    try:
+        if Path(path).suffix.lower() == ".json":
+            parsed = json.loads(text, object_pairs_hook=_json_pairs)
+        else:
+            parsed = yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        row = None if mark is None else mark.line + 1
+        raise ReadError(f"invalid YAML: {exc.problem or exc}", path=path, row=row) from exc
+    except (yaml.YAMLError, ValueError) as exc:
+        raise ReadError(f"invalid metadata file: {exc}", path=path) from exc
+    if not isinstance(parsed, Mapping):
+        raise ReadError("the metadata file must hold a mapping of field IDs", path=path)
+    result: dict[str, Any] = _upper(parsed)
+    return result

@@ -1,0 +1,164 @@
+"""Read a submission: a data file plus a metadata file, or a folder or zip holding both."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from sdmx_cso.errors import ReadError, UnsupportedFormat
+from sdmx_cso.io.metadata_file import METADATA_SUFFIXES, read_metadata
+from sdmx_cso.io.tables import TableRead, read_csv, read_xlsx
+from sdmx_cso.model.submission import RawSubmission
+
+__all__ = ["DATA_SUFFIXES", "MAX_MEMBER_BYTES", "read_submission"]
+
+DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
+#: Largest file read from a submission zip (uncompressed); larger members are refused.
+MAX_MEMBER_BYTES = 2 * 1024**3
+_MAX_RATIO = 200  # compression ratio beyond which a member is treated as a zip bomb
+
+
+@dataclass(frozen=True)
+class _Source:
+    name: str
+    data: bytes
+
+
+def read_submission(
+    path: str | Path,
+    *,
+    metadata: str | Path | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+) -> RawSubmission:
+    """Read a submission as it is, without judging it (see :func:`sdmx_cso.validate`).
+
+    Args:
+        path: a data file (CSV or XLSX), or a folder or ``.zip`` submission package holding
+            ``data.csv``/``data.xlsx`` and ``metadata.yaml``/``metadata.json``.
+        metadata: the metadata file, when ``path`` is a data file. When omitted, a
+            ``metadata.yaml``/``.yml``/``.json`` next to the data file is used.
+        encoding: force the encoding of a CSV file (default: detected).
+        delimiter: force the CSV delimiter (default: detected among ``, ; tab |``).
+        sheet: the XLSX sheet (default: a sheet named ``data``, else the first).
+
+    Raises:
+        ReadError: a file is missing or cannot be read at all.
+        UnsupportedFormat: the data file is of a kind sdmx_cso does not read.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ReadError("no such file or folder", path=path)
+    if path.is_dir():
+        data_src, meta_src = _from_folder(path)
+    elif path.suffix.lower() == ".zip":
+        data_src, meta_src = _from_zip(path)
+    else:
+        data_src = _Source(str(path), _read(path))
+        meta_src = None
+    if metadata is not None:
+        meta_src = _Source(str(metadata), _read(Path(metadata)))
+    elif meta_src is None and not path.is_dir() and path.suffix.lower() != ".zip":
+        meta_src = _sibling_metadata(path)
+    if meta_src is None:
+        raise ReadError(
+            "no metadata file: give one with --metadata, or put metadata.yaml beside the data",
+            path=path,
+        )
+    table = _table(data_src, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    return RawSubmission(
+        table=table.table,
+        metadata=read_metadata(meta_src.data, path=meta_src.name),
+        data_file=data_src.name,
+        metadata_file=meta_src.name,
+        columns=table.columns,
+        row_numbers=table.row_numbers,
+        problems=tuple(table.problems),
+    )
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ReadError("no such file", path=path) from None
+    except OSError as exc:
+        raise ReadError(f"cannot read: {exc.strerror or exc}", path=path) from exc
+
+
+def _table(
+    src: _Source, *, encoding: str | None, delimiter: str | None, sheet: str | None
+) -> TableRead:
+    suffix = PurePosixPath(src.name).suffix.lower()
+    if suffix == ".xlsx":
+        return read_xlsx(src.data, path=src.name, sheet=sheet)
+    if suffix in (".csv", ".tsv", ".txt"):
+        delim = delimiter or ("\t" if suffix == ".tsv" else None)
+        return read_csv(src.data, path=src.name, encoding=encoding, delimiter=delim)
+    raise UnsupportedFormat(
+        f"{src.name}: data files must be CSV or XLSX ({', '.join(DATA_SUFFIXES)})"
+    )
+
+
+def _pick(names: list[str], stem: str, suffixes: tuple[str, ...], where: Path) -> str | None:
+    found = [n for n in names if PurePosixPath(n).name.lower() in {stem + s for s in suffixes}]
+    if len(found) > 1:
+        raise ReadError(f"more than one {stem} file: {', '.join(sorted(found))}", path=where)
+    return found[0] if found else None
+
+
+def _from_folder(folder: Path) -> tuple[_Source, _Source | None]:
+    names = [p.name for p in folder.iterdir() if p.is_file()]
+    data = _pick(names, "data", DATA_SUFFIXES, folder)
+    if data is None:
+        raise ReadError("the folder holds no data.csv or data.xlsx", path=folder)
+    meta = _pick(names, "metadata", METADATA_SUFFIXES, folder)
+    meta_src = None if meta is None else _Source(str(folder / meta), _read(folder / meta))
+    return _Source(str(folder / data), _read(folder / data)), meta_src
+
+
+def _from_zip(path: Path) -> tuple[_Source, _Source | None]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [i for i in archive.infolist() if not i.is_dir()]
+            top = [i.filename for i in members if _top_level(i.filename)]
+            data = _pick(top, "data", DATA_SUFFIXES, path)
+            if data is None:
+                raise ReadError("the zip holds no data.csv or data.xlsx", path=path)
+            meta = _pick(top, "metadata", METADATA_SUFFIXES, path)
+            data_src = _Source(f"{path}!{data}", _member(archive, data, path))
+            meta_src = (
+                None if meta is None else _Source(f"{path}!{meta}", _member(archive, meta, path))
+            )
+            return data_src, meta_src
+    except zipfile.BadZipFile as exc:
+        raise ReadError(f"not a readable zip file: {exc}", path=path) from exc
+
+
+def _top_level(name: str) -> bool:
+    parts = PurePosixPath(name).parts
+    unsafe = name.startswith("/") or ".." in parts or "\\" in name
+    return not unsafe and (len(parts) == 1 or (len(parts) == 2 and not parts[0].startswith("__")))
+
+
+def _member(archive: zipfile.ZipFile, name: str, path: Path) -> bytes:
+    info = archive.getinfo(name)
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise ReadError(f"{name} is larger than {MAX_MEMBER_BYTES} bytes", path=path)
+    if info.compress_size and info.file_size / info.compress_size > _MAX_RATIO:
+        raise ReadError(f"{name} is compressed {_MAX_RATIO}× or more: refused", path=path)
+    with archive.open(info) as handle:
+        data = handle.read(MAX_MEMBER_BYTES + 1)
+    if len(data) > MAX_MEMBER_BYTES:
+        raise ReadError(f"{name} is larger than {MAX_MEMBER_BYTES} bytes", path=path)
+    return data
+
+
+def _sibling_metadata(path: Path) -> _Source | None:
+    for suffix in METADATA_SUFFIXES:
+        candidate = path.with_name("metadata" + suffix)
+        if candidate.is_file():
+            return _Source(str(candidate), _read(candidate))
+    return None

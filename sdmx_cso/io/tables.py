@@ -1,0 +1,190 @@
+"""Data tables of a submission: CSV (encoding and delimiter detected) and XLSX.
+
+Every cell is kept as the text typed (numbers from XLSX are written back as their shortest
+decimal text); empty cells are null. Header names are normalised to concept IDs (upper case,
+surrounding spaces removed); the header as typed is kept for messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from sdmx_cso.errors import ReadError
+from sdmx_cso.io._text import decode
+from sdmx_cso.model.submission import ReadProblem
+
+__all__ = ["DELIMITERS", "TableRead", "read_csv", "read_xlsx"]
+
+#: Delimiters recognised in CSV files, in order of preference.
+DELIMITERS = ",;\t|"
+
+csv.field_size_limit(64 * 1024 * 1024)
+
+
+@dataclass
+class TableRead:
+    """A table as read from a file."""
+
+    table: pa.Table
+    columns: dict[str, str]
+    row_numbers: tuple[int, ...] | None
+    problems: list[ReadProblem] = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def _normalise(header: list[str]) -> list[str]:
+    return [h.strip().lstrip("\ufeff").strip().upper() for h in header]
+
+
+def _sniff(sample: str) -> str:
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        counts = {d: first.count(d) for d in DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ","
+
+
+def read_csv(
+    data: bytes, *, path: str, encoding: str | None = None, delimiter: str | None = None
+) -> TableRead:
+    """Read CSV bytes into a table of text columns.
+
+    Raises:
+        ReadError: the file is not text, or has no header.
+    """
+    text, used = decode(data, path=path, encoding=encoding)
+    delimiter = delimiter or _sniff(text[: 64 * 1024])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ReadError("the file is empty", path=path) from None
+    except csv.Error as exc:
+        raise ReadError(f"unreadable header: {exc}", path=path, row=1) from exc
+    return _collect(header, reader, path=path, encoding=used, delimiter=delimiter)
+
+
+def _collect(
+    header: list[str], rows: Any, *, path: str, encoding: str | None, delimiter: str | None
+) -> TableRead:
+    names = _normalise(header)
+    if not any(names):
+        raise ReadError("the header row is empty", path=path, row=1)
+    typed = {n: h.strip() for n, h in zip(names, header, strict=True)}
+    width = len(names)
+    columns: list[list[str | None]] = [[] for _ in names]
+    numbers: list[int] = []
+    problems: list[ReadProblem] = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name in seen:
+            problems.append(
+                ReadProblem(
+                    "duplicate-column",
+                    f"column {name} appears twice",
+                    row=1,
+                    column=name,
+                    file=path,
+                )
+            )
+        seen.setdefault(name, i)
+    row_number = 1
+    try:
+        for cells in rows:
+            row_number += 1
+            if not any(c is not None and str(c).strip() for c in cells):
+                continue  # blank rows carry nothing
+            if len(cells) != width:
+                problems.append(
+                    ReadProblem(
+                        "ragged-row",
+                        f"row has {len(cells)} cells, the header has {width}",
+                        row=row_number,
+                        file=path,
+                    )
+                )
+                continue
+            numbers.append(row_number)
+            for col, cell in zip(columns, cells, strict=True):
+                col.append(None if cell is None or cell == "" else cell)
+    except csv.Error as exc:
+        raise ReadError(f"cannot parse: {exc}", path=path, row=row_number + 1) from exc
+    keep = [i for i, n in enumerate(names) if seen[n] == i and n]
+    arrays = {names[i]: _array(names[i], columns[i]) for i in keep}
+    consecutive = numbers == list(range(2, 2 + len(numbers)))
+    return TableRead(
+        table=pa.table(arrays) if arrays else pa.table({}),
+        columns=typed,
+        row_numbers=None if consecutive else tuple(numbers),
+        problems=problems,
+        encoding=encoding,
+        delimiter=delimiter,
+    )
+
+
+def _array(name: str, values: list[str | None]) -> pa.Array:
+    del name  # every column is read as text; integer columns are checked, then cast
+    return pa.array(values, pa.string())
+
+
+def read_xlsx(data: bytes, *, path: str, sheet: str | None = None) -> TableRead:
+    """Read the first sheet (or ``sheet``, or a sheet named ``data``) of an XLSX workbook.
+
+    Raises:
+        ReadError: not an XLSX workbook, or the sheet is missing or empty.
+    """
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ReadError(f"not a readable XLSX workbook: {exc}", path=path) from exc
+    try:
+        names = book.sheetnames
+        chosen = sheet or next((n for n in names if n.strip().lower() == "data"), names[0])
+        if chosen not in names:
+            raise ReadError(f"no sheet {chosen!r} (sheets: {', '.join(names)})", path=path)
+        rows = book[chosen].iter_rows(values_only=True)
+        try:
+            header = [_cell_text(c) or "" for c in next(rows)]
+        except StopIteration:
+            raise ReadError(f"sheet {chosen!r} is empty", path=path) from None
+        while header and not header[-1]:
+            header.pop()
+        width = len(header)
+        body = ([_cell_text(c) for c in row[:width]] + [None] * (width - len(row)) for row in rows)
+        return _collect(header, body, path=path, encoding=None, delimiter=None)
+    finally:
+        book.close()
+
+
+def _cell_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    return text if text.strip() else None
+
+
+def suffix(path: str | Path) -> str:
+    """The lower-case suffix of a path."""
+    return Path(path).suffix.lower()

@@ -1,0 +1,16 @@
+"""Validation: every problem of a submission as a :class:`Report` of located :class:`Issue`."""
+
+from sdmx_cso.validate.issues import CATALOGUE, IssueType
+from sdmx_cso.validate.report import Issue, Report, Stats
+from sdmx_cso.validate.submission import InvalidSubmission, to_dataset, validate_submission
+
+__all__ = [
+    "CATALOGUE",
+    "InvalidSubmission",
+    "Issue",
+    "IssueType",
+    "Report",
+    "Stats",
+    "to_dataset",
+    "validate_submission",
+]

@@ -1,0 +1,138 @@
+"""The catalogue of validation issues: one entry per stable issue code.
+
+Every issue a validator reports has a ``code`` from this catalogue. Each entry has a title,
+a description, an example and how to fix it; the docs page ``reference/issues.md`` is
+generated from it, and tests check that every code is documented and triggered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["CATALOGUE", "DOCS_URL", "IssueType", "Severity", "issue_url"]
+
+Severity = Literal["error", "warning"]
+
+#: Base address of the documentation; issue links point at ``reference/issues/#<code>``.
+DOCS_URL = "https://sdmx-cso.readthedocs.io/en/latest"
+
+
+@dataclass(frozen=True, slots=True)
+class IssueType:
+    """A kind of issue: what it means and how to fix it."""
+
+    code: str
+    title: str
+    severity: Severity
+    tags: tuple[str, ...]
+    description: str
+    example: str
+    fix: str
+
+
+def issue_url(code: str) -> str:
+    """Link to the docs entry of an issue code."""
+    return f"{DOCS_URL}/reference/issues/#{code}"
+
+
+_ENTRIES = (
+    IssueType(
+        "unknown-column", "Unknown column", "error", ("#table", "#header"),
+        "A header cell is not a concept ID of the standard.",
+        "Header `SEXE` in a data file.",
+        "Rename the column to a concept ID (the message suggests the closest), or remove it.",
+    ),
+    IssueType(
+        "duplicate-column", "Duplicate column", "error", ("#table", "#header"),
+        "Two header cells name the same concept (header names ignore case and spaces).",
+        "Headers `SEX` and ` sex `.",
+        "Keep one of the two columns.",
+    ),
+    IssueType(
+        "missing-column", "Missing mandatory column", "error", ("#table", "#header"),
+        "A column the standard needs is absent: SERIES, REF_AREA, TIME_PERIOD and OBS_VALUE "
+        "have no default.",
+        "A data file without a TIME_PERIOD column.",
+        "Add the column. Other dimension columns may be left out: they default to `_T`.",
+    ),
+    IssueType(
+        "no-observations", "No observations", "error", ("#table",),
+        "The data file has a header but no data rows: there is nothing to submit.",
+        "A CSV file with only its header line.",
+        "Add the observations, or check that the right file was sent.",
+    ),
+    IssueType(
+        "ragged-row", "Row with the wrong number of cells", "error", ("#table", "#row"),
+        "A row has more or fewer cells than the header, so its values cannot be matched to "
+        "columns.",
+        "A row `KE-01,2023` under a header of five columns.",
+        "Fix the row in the spreadsheet; look for a stray delimiter or a missing quote.",
+    ),
+    IssueType(
+        "missing-dimension-value", "Empty dimension value", "error", ("#row", "#cell"),
+        "A dimension cell is empty. Every observation needs a value for every dimension.",
+        "An empty SEX cell in a row.",
+        "Fill in the code; use `_T` for no breakdown, `_Z` for not applicable.",
+    ),
+    IssueType(
+        "code-not-in-codelist", "Code not in its code list", "error", ("#row", "#cell"),
+        "A coded cell holds a value that is not a code of the column's code list (or of the "
+        "dataset's own declared codes for SERIES, REF_AREA, SERVICE_POINT and DATA_PRODUCER).",
+        "`SEX = X`, or `REF_AREA = KE-99`.",
+        "Use a code of the list (the message names the closest ones), or declare a coalition "
+        "series, local area or service point in the metadata file.",
+    ),
+    IssueType(
+        "invalid-number", "Not a number", "error", ("#row", "#cell"),
+        "A numeric cell (OBS_VALUE, bounds, scale) does not hold a decimal number.",
+        "`OBS_VALUE = 12,5%`.",
+        "Write the number with a point as decimal mark and no unit: `12.5`.",
+    ),
+    IssueType(
+        "invalid-integer", "Not a whole number", "error", ("#row", "#cell"),
+        "SAMPLE_SIZE and NUMERATOR must be whole numbers of zero or more.",
+        "`SAMPLE_SIZE = 12.5` or `-3`.",
+        "Give the unweighted count of respondents or units.",
+    ),
+    IssueType(
+        "invalid-date", "Not a date", "error", ("#row", "#cell"),
+        "A date cell is not a calendar date in the form YYYY-MM-DD.",
+        "`DATA_LAST_UPDATE = 31/02/2023`.",
+        "Write the date as YYYY-MM-DD.",
+    ),
+    IssueType(
+        "invalid-time-period", "Not an SDMX time period", "error", ("#row", "#cell"),
+        "TIME_PERIOD must be an SDMX observational time period: a year (`2023`), a month "
+        "(`2023-05`), a date (`2023-05-31`) or a reporting period (`2023-Q2`, `2023-S1`…).",
+        "`TIME_PERIOD = 2023/24`.",
+        "Use one period per observation; put ranges in TIME_DETAIL.",
+    ),
+    IssueType(
+        "missing-mandatory-attribute", "Missing mandatory attribute", "error", ("#row", "#cell"),
+        "A mandatory attribute (e.g. UNIT_MEASURE) is empty and nothing derives it.",
+        "A row of an SDG series with no UNIT_MEASURE.",
+        "Fill the column, or declare the unit on the coalition series in the metadata file.",
+    ),
+    IssueType(
+        "metadata-missing-field", "Missing metadata field", "error", ("#metadata",),
+        "A field the standard requires is absent from the metadata file.",
+        "A metadata file without LICENCE.",
+        "Add the field; see the metadata reference for what it holds.",
+    ),
+    IssueType(
+        "metadata-unknown-field", "Unknown metadata field", "error", ("#metadata",),
+        "A key of the metadata file is not a field of the standard.",
+        "`CONTACT_MAIL: …` instead of `CONTACT_EMAIL`.",
+        "Rename the key (the message suggests the closest) or remove it.",
+    ),
+    IssueType(
+        "metadata-invalid-value", "Invalid metadata value", "error", ("#metadata",),
+        "A metadata field has a value of the wrong kind or outside its code list.",
+        "`CONTACT_EMAIL: not-an-address`, or `SAMPLING_METHOD: RANDOM`.",
+        "Correct the value as the message says.",
+    ),
+)  # fmt: skip
+
+CATALOGUE: dict[str, IssueType] = {entry.code: entry for entry in _ENTRIES}
+"""Every issue code, with its documentation."""

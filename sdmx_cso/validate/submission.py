@@ -1,0 +1,175 @@
+"""Validate a raw submission: header, metadata and every cell, in one pass."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from sdmx_cso.codelists import closest_codes
+from sdmx_cso.errors import SdmxCsoError
+from sdmx_cso.model import CommunityDataset, DerivationConfig
+from sdmx_cso.model.columns import check_cells, normalize_table
+from sdmx_cso.model.derive_table import derive_table
+from sdmx_cso.model.submission import RawSubmission
+from sdmx_cso.standard import get_standard
+from sdmx_cso.validate._metadata import check_metadata, lenient_extensions
+from sdmx_cso.validate.report import Issue, Report
+
+__all__ = ["MANDATORY_COLUMNS", "InvalidSubmission", "to_dataset", "validate_submission"]
+
+#: Columns without a default: a submission must have them.
+MANDATORY_COLUMNS = ("SERIES", "REF_AREA", "TIME_PERIOD", "OBS_VALUE")
+
+
+class InvalidSubmission(SdmxCsoError):
+    """A submission with errors was asked to become a dataset; ``report`` says why."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        super().__init__(f"the submission is invalid ({report.stats.errors} errors)")
+
+
+def validate_submission(
+    raw: RawSubmission,
+    *,
+    pick: Collection[str] = (),
+    skip: Collection[str] = (),
+    warnings_as_errors: bool = False,
+    config: DerivationConfig | None = None,
+) -> Report:
+    """Every problem of ``raw``, located by file, row and column, in one report.
+
+    Args:
+        raw: the submission as read.
+        pick: report only these issue codes or tags (e.g. ``#metadata``).
+        skip: leave out these issue codes or tags.
+        warnings_as_errors: count warnings as errors (the report is then invalid).
+        config: thresholds of the derivation rules.
+    """
+    issues, _ = _check(raw, config)
+    selected = [i for i in issues if _selected(i, pick, skip)]
+    observations = raw.table.num_rows
+    return Report.from_issues(
+        selected,
+        rows=raw.table.num_rows,
+        observations=observations,
+        warnings_as_errors=warnings_as_errors,
+    )
+
+
+def to_dataset(raw: RawSubmission, *, config: DerivationConfig | None = None) -> CommunityDataset:
+    """The dataset of a valid submission, with every derivable attribute filled in.
+
+    Raises:
+        InvalidSubmission: the submission has errors (its ``report`` lists them).
+    """
+    issues, dataset = _check(raw, config)
+    if dataset is None or any(i.severity == "error" for i in issues):
+        raise InvalidSubmission(Report.from_issues(issues, rows=raw.table.num_rows))
+    return dataset
+
+
+def _selected(issue: Issue, pick: Collection[str], skip: Collection[str]) -> bool:
+    keys = {issue.code, *issue.tags}
+    if pick and not keys & set(pick):
+        return False
+    return not keys & set(skip)
+
+
+def _check(
+    raw: RawSubmission, config: DerivationConfig | None
+) -> tuple[list[Issue], CommunityDataset | None]:
+    issues = [
+        Issue(
+            code=p.code,
+            severity="error" if p.severity == "error" else "warning",
+            message=p.message,
+            file=p.file or raw.data_file,
+            row=p.row,
+            column=p.column,
+            value=p.value,
+        )
+        for p in raw.problems
+    ]
+    issues += _header(raw)
+    metadata, meta_issues = check_metadata(raw.metadata, raw.metadata_file)
+    issues += meta_issues
+    extensions = metadata.extensions if metadata else lenient_extensions(raw.metadata)
+    known = [n for n in raw.table.column_names if n in get_standard().dsd.columns]
+    table = raw.table.select(known)
+    issues += _cells(raw, table, extensions)
+    if raw.table.num_rows == 0:
+        issues.append(
+            Issue.make("no-observations", "the data file has no observations", file=raw.data_file)
+        )
+    if any(i.severity == "error" for i in issues) or metadata is None:
+        return issues, None
+    derived = derive_table(normalize_table(table), metadata, config)
+    issues += _mandatory(raw, derived)
+    if any(i.severity == "error" for i in issues):
+        return issues, None
+    dataset = CommunityDataset.model_construct(metadata=metadata, observations=derived)
+    return issues, dataset
+
+
+def _header(raw: RawSubmission) -> Iterator[Issue]:
+    dsd = get_standard().dsd
+    columns = set(dsd.columns)
+    names = raw.table.column_names
+    for name in names:
+        if name not in columns:
+            typed = raw.columns.get(name, name)
+            hint = closest_codes(name, columns)
+            extra = f"; did you mean {', '.join(hint)}?" if hint else ""
+            yield Issue.make(
+                "unknown-column",
+                f"column {typed!r} is not a concept of the standard{extra}",
+                file=raw.data_file,
+                row=1,
+                column=typed,
+            )
+    for name in MANDATORY_COLUMNS:
+        if name not in names:
+            yield Issue.make(
+                "missing-column",
+                f"the mandatory column {name} is missing",
+                file=raw.data_file,
+                row=1,
+                column=name,
+            )
+
+
+def _cells(
+    raw: RawSubmission, table: pa.Table, extensions: dict[str, frozenset[str]]
+) -> Iterator[Issue]:
+    problems = sorted(
+        check_cells(table, extensions=extensions),
+        key=lambda p: (p.row, table.column_names.index(p.column)),
+    )
+    for p in problems:
+        yield Issue.make(
+            p.code,
+            p.message,
+            file=raw.data_file,
+            row=raw.row_number(p.row),
+            column=raw.columns.get(p.column, p.column),
+            value=p.value,
+        )
+
+
+def _mandatory(raw: RawSubmission, table: pa.Table) -> Iterable[Issue]:
+    dsd = get_standard().dsd
+    for attr in dsd.attributes:
+        if attr.status != "mandatory":
+            continue
+        col = table.column(attr.id)
+        for row in pc.indices_nonzero(pc.is_null(col)).to_pylist():
+            yield Issue.make(
+                "missing-mandatory-attribute",
+                f"{attr.id} is mandatory and empty, and nothing derives it",
+                file=raw.data_file,
+                row=raw.row_number(row),
+                column=attr.id,
+            )
