@@ -31,3 +31,22 @@ def shared_path(*parts: str) -> Path:
 def shared() -> Path:
     """The ../shared folder; the test is skipped when it is absent."""
     return shared_path()
+
+
+EXAMPLES = ("bangladesh-covid-dashboard", "kenya-disability-survey", "nepal-karnali-scorecard")
+
+
+@pytest.fixture(params=EXAMPLES)
+def example_dir(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """A fresh copy of each bundled example, as a submission package in tmp_path."""
+    import sdmx_cso
+
+    return sdmx_cso.write_example(request.param, tmp_path)
+
+
+@pytest.fixture
+def kenya(tmp_path: Path) -> Path:
+    """A fresh copy of the Kenyan example."""
+    import sdmx_cso
+
+    return sdmx_cso.write_example("kenya-disability-survey", tmp_path)

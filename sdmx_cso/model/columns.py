@@ -10,6 +10,7 @@ See ``docs/standard/implementation.md`` for why Arrow (``benchmarks/column_engin
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +29,7 @@ __all__ = [
     "canonical_schema",
     "check_cells",
     "normalize_table",
+    "true_rows",
 ]
 
 DECIMAL_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
@@ -87,8 +89,29 @@ def normalize_table(table: pa.Table, dsd: DsdSpec | None = None) -> pa.Table:
             col = pa.array([defaults[field.name]] * table.num_rows, pa.string())
         else:
             col = pa.nulls(table.num_rows, field.type)
+        if field.name == "QUALITY_FLAGS":
+            col = canonical_flags(col)
         columns.append(col)
     return pa.Table.from_arrays(columns, schema=schema)
+
+
+def canonical_flags(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """QUALITY_FLAGS text made canonical: unique codes in the code list's order, one space.
+
+    ``"SMALL_SAMPLE, SELF_REPORTED SMALL_SAMPLE"`` becomes ``"SELF_REPORTED SMALL_SAMPLE"``;
+    an empty set becomes null. Works on the distinct values only, then maps them back.
+    """
+    order = {c.id: i for i, c in enumerate(get_codelist("CL_CGD_FLAG").codes)}
+    distinct = pc.unique(col).to_pylist()
+
+    def canonical(text: str | None) -> str | None:
+        if text is None:
+            return None
+        flags = {t for t in re.split(r"[\s,;]+", text) if t}
+        return " ".join(sorted(flags, key=lambda f: (order.get(f, len(order)), f))) or None
+
+    mapped = pa.array([canonical(v) for v in distinct], pa.string())
+    return pc.take(mapped, pc.index_in(col, value_set=pa.array(distinct, pa.string())))
 
 
 def _cast(col: pa.ChunkedArray | pa.Array, target: pa.DataType) -> pa.ChunkedArray | pa.Array:
@@ -98,8 +121,11 @@ def _cast(col: pa.ChunkedArray | pa.Array, target: pa.DataType) -> pa.ChunkedArr
     return pc.cast(col, target)
 
 
-def _rows(mask: pa.ChunkedArray | pa.Array) -> list[int]:
+def true_rows(mask: pa.ChunkedArray | pa.Array) -> list[int]:
     """Row indices where ``mask`` is true."""
+    if len(mask) == 0:
+        # pyarrow 26 crashes (SIGSEGV) in indices_nonzero on a ChunkedArray without chunks
+        return []
     return pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()  # type: ignore[no-any-return]
 
 
@@ -122,6 +148,8 @@ def check_cells(  # noqa: C901 (a flat dispatch over the kinds of column)
     """
     dsd = dsd or get_standard().dsd
     extensions = extensions or {}
+    if table.num_rows == 0:
+        return
     names = set(table.column_names)
     for dim in dsd.dimensions:
         if dim.id not in names:
@@ -164,7 +192,7 @@ def _text(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
 
 def _missing(col: pa.ChunkedArray, column: str, code: str, message: str) -> Iterator[CellProblem]:
     col = _text(col)
-    for row in _rows(pc.or_kleene(pc.is_null(col), pc.equal(col, ""))):
+    for row in true_rows(pc.or_kleene(pc.is_null(col), pc.equal(col, ""))):
         yield CellProblem(code, row, column, None, message)
 
 
@@ -187,7 +215,7 @@ def _codes(
     col = _present(_text(col))
     bad = pc.and_(pc.invert(pc.is_in(col, value_set=values)), pc.is_valid(col))
     name = key
-    for row in _rows(bad):
+    for row in true_rows(bad):
         value = col[row].as_py()
         yield CellProblem(
             "code-not-in-codelist", row, column, value, code_error(value, name, allowed, ordered)
@@ -202,7 +230,7 @@ def _service_points(
     values = pa.array(sorted(allowed), pa.string())
     col = _present(_text(col))
     bad = pc.and_(pc.invert(pc.is_in(col, value_set=values)), pc.is_valid(col))
-    for row in _rows(bad):
+    for row in true_rows(bad):
         value = col[row].as_py()
         yield CellProblem(
             "code-not-in-codelist", row, column, value,
@@ -215,7 +243,7 @@ def _pattern(
 ) -> Iterator[CellProblem]:
     col = _present(_text(col))
     bad = pc.and_(pc.invert(pc.match_substring_regex(col, pattern)), pc.is_valid(col))
-    for row in _rows(bad):
+    for row in true_rows(bad):
         value = col[row].as_py()
         yield CellProblem(code, row, column, value, f"{value!r} {message}")
 
@@ -226,7 +254,7 @@ def _number(col: pa.ChunkedArray, column: str) -> Iterator[CellProblem]:
 
 def _integer(col: pa.ChunkedArray, column: str) -> Iterator[CellProblem]:
     if pa.types.is_integer(col.type):
-        for row in _rows(pc.less(col, 0)):
+        for row in true_rows(pc.less(col, 0)):
             yield CellProblem(
                 "invalid-integer", row, column, str(col[row].as_py()), "must not be negative"
             )
@@ -240,7 +268,7 @@ def _integer(col: pa.ChunkedArray, column: str) -> Iterator[CellProblem]:
 def _date(col: pa.ChunkedArray, column: str) -> Iterator[CellProblem]:
     col = _present(_text(col))
     shaped = pc.match_substring_regex(col, _DATE_PATTERN)
-    for row in _rows(pc.is_valid(col)):
+    for row in true_rows(pc.is_valid(col)):
         value = col[row].as_py()
         ok = shaped[row].as_py()
         if ok:
@@ -257,7 +285,7 @@ def _date(col: pa.ChunkedArray, column: str) -> Iterator[CellProblem]:
 def _flags(col: pa.ChunkedArray, column: str, ref: str) -> Iterator[CellProblem]:
     allowed = get_codelist(ref).ids
     col = _present(_text(col))
-    rows = _rows(pc.is_valid(col))
+    rows = true_rows(pc.is_valid(col))
     if not rows:
         return
     tokens = pc.split_pattern_regex(pc.utf8_trim_whitespace(col), r"[\s,;]+")
@@ -265,7 +293,7 @@ def _flags(col: pa.ChunkedArray, column: str, ref: str) -> Iterator[CellProblem]
     parents = pc.list_parent_indices(tokens)
     bad = pc.invert(pc.is_in(flat, value_set=pa.array(sorted(allowed))))
     seen: set[int] = set()
-    for i in _rows(bad):
+    for i in true_rows(bad):
         row = parents[i].as_py()
         token = flat[i].as_py()
         if row in seen or token == "":
@@ -277,12 +305,19 @@ def _flags(col: pa.ChunkedArray, column: str, ref: str) -> Iterator[CellProblem]
         )  # fmt: skip
 
 
-def rows_to_table(rows: Sequence[Mapping[str, object]]) -> pa.Table:
-    """A table of text columns from row mappings (values as text; ints kept)."""
+def rows_to_table(rows: Sequence[Mapping[str, object]], dsd: DsdSpec | None = None) -> pa.Table:
+    """A table of text columns from row mappings (values as text; ints kept).
+
+    A dimension that a row leaves out takes its default (``_T``…), as an absent column does.
+    """
+    defaults = {d.id: d.default for d in (dsd or get_standard().dsd).dimensions}
     names: dict[str, None] = {}
     for row in rows:
         names.update(dict.fromkeys(row))
-    data = {name: [_as_text(row.get(name)) for row in rows] for name in names}
+    data = {
+        name: [_as_text(row[name]) if name in row else defaults.get(name) for row in rows]
+        for name in names
+    }
     return pa.table(
         {
             name: pa.array(values, pa.int64() if name in INTEGER_COLUMNS else pa.string())

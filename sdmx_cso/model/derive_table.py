@@ -4,6 +4,9 @@ Fills what the submission left out (standard.md §1, §8.3, §8.6): series attri
 coalition series declarations and the dataset metadata, RELIABILITY from SAMPLE_SIZE, the
 implied QUALITY_FLAGS, then OBS_STATUS, CONF_STATUS, the COMMENT_OBS caveats and
 SOURCE_DETAIL. Values the submission gives are kept; flags are only ever added.
+
+DEFINITION_DIFFERS comes from the coalition series declaration for ``CGD_*`` series, and from
+the metadata's COMPARABILITY (deviations from the SDG definition) for official SDG series.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from sdmx_cso.model.derive import (
 )
 from sdmx_cso.model.flags import QualityFlag
 from sdmx_cso.model.metadata import DatasetMetadata
+from sdmx_cso.standard import get_codelist
 
 __all__ = ["derive_table"]
 
@@ -51,8 +55,10 @@ def derive_table(
     _fill_from_metadata(cols, metadata, n)
     series = metadata.series_by_code()
     meta_flags = _metadata_flag_fn(metadata, config)
+    names = {p.id: p.name for p in metadata.data_source}
     producer = metadata.data_source[0].id
-    method = metadata.coll_method.mode
+    method = get_codelist("CL_COLL_MODE")[metadata.coll_method.mode].name
+    official_differs = bool(metadata.comparability)
     for i in range(n):
         size = cols["SAMPLE_SIZE"][i]
         consensus = cols["RESPONSE_MODE"][i] == "GROUP_CONSENSUS"
@@ -68,7 +74,7 @@ def derive_table(
             cols["VALIDATION_STATUS"][i],
             cols["POP_GROUP"][i],
             bool(declared and declared.perception) or cols["UNIT_MEASURE"][i] == "SCORE",
-            bool(declared and declared.definition_differs),
+            declared.definition_differs if declared else official_differs,
         )
         flags |= flags_from_sample(size, group_consensus=consensus, config=config)
         ordered = sorted(flags, key=lambda f: _FLAG_ORDER.get(f, 99))
@@ -86,7 +92,7 @@ def derive_table(
             elif caveat not in given:
                 cols["COMMENT_OBS"][i] = f"{given} {caveat}"
         if cols["SOURCE_DETAIL"][i] is None:
-            org = cols["DATA_PRODUCER"][i] or producer
+            org = names.get(cols["DATA_PRODUCER"][i] or producer, producer)
             cols["SOURCE_DETAIL"][i] = source_detail(org, metadata.title, method, size)
     return pa.Table.from_pydict(cols, schema=table.schema)
 

@@ -15,6 +15,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -37,13 +38,27 @@ TimePeriod = Annotated[str, StringConstraints(pattern=TIME_PERIOD_PATTERN)]
 DecimalValue = Annotated[Decimal, Field(allow_inf_nan=False)]
 
 
-def _flags_to_str(flags: tuple[QualityFlag, ...]) -> str:
-    return " ".join(flag.value for flag in flags)
+def _flags_to_str(flags: tuple[QualityFlag, ...]) -> str | None:
+    return " ".join(flag.value for flag in flags) or None
 
+
+_FLAG_CODES = "|".join(flag.value for flag in QualityFlag)
 
 Flags = Annotated[
     tuple[QualityFlag, ...],
-    PlainSerializer(_flags_to_str, return_type=str, when_used="always"),
+    PlainSerializer(_flags_to_str, return_type=str | None, when_used="always"),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {
+                    "type": "string",
+                    "pattern": rf"^\s*(({_FLAG_CODES})(\s+|$))*$",
+                    "description": "Codes of CL_CGD_FLAG separated by spaces",
+                },
+                {"type": "array", "items": {"enum": [flag.value for flag in QualityFlag]}},
+            ]
+        }
+    ),
 ]
 """Quality flags: given as a space-separated string or a list; kept sorted and unique."""
 

@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 from sdmx_cso.codelists import closest_codes
 from sdmx_cso.errors import SdmxCsoError
 from sdmx_cso.model import CommunityDataset, DerivationConfig
-from sdmx_cso.model.columns import check_cells, normalize_table
+from sdmx_cso.model.columns import check_cells, normalize_table, true_rows
 from sdmx_cso.model.derive_table import derive_table
 from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.standard import get_standard
@@ -165,7 +165,7 @@ def _mandatory(raw: RawSubmission, table: pa.Table) -> Iterable[Issue]:
         if attr.status != "mandatory":
             continue
         col = table.column(attr.id)
-        for row in pc.indices_nonzero(pc.is_null(col)).to_pylist():
+        for row in true_rows(pc.is_null(col)):
             yield Issue.make(
                 "missing-mandatory-attribute",
                 f"{attr.id} is mandatory and empty, and nothing derives it",

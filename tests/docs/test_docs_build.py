@@ -1,0 +1,70 @@
+"""The docs build in strict mode, with the reference pages generated from the code."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sdmx_cso import CATALOGUE, STANDARD_VERSION, list_codelists
+from sdmx_cso.model import DatasetMetadata
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built site (built once for the module)."""
+    out = tmp_path_factory.mktemp("docs") / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
+    return out
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_code_list_pages(site: Path) -> None:
+    assert "SEX_WORKER" in page(site, "standard/codelists/CL_POP_GROUP")
+    for ref in list_codelists():
+        assert (site / "standard/codelists" / ref.split(":")[1] / "index.html").is_file(), ref
+    # a code ID with a leading underscore renders literally, not as emphasis
+    assert "<code>_T</code>" in page(site, "standard/codelists/CL_SERVICE")
+
+
+@pytest.mark.slow
+def test_standard_pages(site: Path) -> None:
+    dimensions = page(site, "standard/dimensions")
+    assert "POP_GROUP" in dimensions
+    assert STANDARD_VERSION in dimensions
+    assert "QUALITY_FLAGS" in page(site, "standard/attributes")
+    assert "CONTACT_EMAIL" in page(site, "standard/metadata")
+    assert "SUPPRESSED_PRIMARY" in page(site, "standard/flags")
+
+
+@pytest.mark.slow
+def test_json_schema_files(site: Path) -> None:
+    schema = json.loads((site / "standard/schema/DatasetMetadata.json").read_text("utf-8"))
+    assert "CONTACT_EMAIL" in schema["properties"]
+    assert set(schema["required"]) == {
+        info.alias for info in DatasetMetadata.model_fields.values() if info.is_required()
+    }
+    assert "DatasetMetadata" in page(site, "standard/schema/DatasetMetadata")
+
+
+@pytest.mark.slow
+def test_issue_anchors(site: Path) -> None:
+    issues = page(site, "reference/issues")
+    for issue_code in CATALOGUE:
+        assert f'id="{issue_code}"' in issues, issue_code

@@ -1,0 +1,158 @@
+"""Reading submissions: encodings, delimiters, XLSX, folders, zips, metadata files."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from factories import metadata_dict
+
+import sdmx_cso
+from sdmx_cso import ReadError, UnsupportedFormat, read_submission
+
+ROWS = [
+    ["SERIES", "REF_AREA", "TIME_PERIOD", "OBS_VALUE", "COMMENT_OBS", "SAMPLE_SIZE"],
+    ["CGD_TEST_SHARE", "KE-01", "2023", "12.50", "Café ñandú", "80"],
+    ["CGD_TEST_SHARE", "KE-02", "2023", "7", "", "41"],
+]
+
+
+def write_csv(path: Path, *, delimiter: str = ",", encoding: str = "utf-8", rows=ROWS) -> Path:
+    text = "\r\n".join(delimiter.join(r) for r in rows) + "\r\n"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.fixture
+def meta(tmp_path: Path) -> Path:
+    path = tmp_path / "metadata.yaml"
+    path.write_text(yaml.safe_dump(metadata_dict(), allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252"])
+def test_csv_encodings_and_delimiters_are_detected(tmp_path, meta, delimiter, encoding):
+    data = write_csv(tmp_path / "data.csv", delimiter=delimiter, encoding=encoding)
+    raw = read_submission(data)  # metadata.yaml beside it
+    assert raw.table.column_names == ROWS[0]
+    assert raw.table.column("COMMENT_OBS").to_pylist() == ["Café ñandú", None]
+    assert raw.table.column("OBS_VALUE").to_pylist() == ["12.50", "7"]
+    assert sdmx_cso.validate(raw).valid
+
+
+def test_header_is_case_insensitive_and_trimmed(tmp_path, meta):
+    rows = [
+        [" series ", "Ref_Area", "time_period", "obs_value"],
+        ["CGD_TEST_SHARE", "KE-01", "2023", "1"],
+    ]
+    raw = read_submission(write_csv(tmp_path / "d.csv", rows=rows), metadata=meta)
+    assert raw.table.column_names == ["SERIES", "REF_AREA", "TIME_PERIOD", "OBS_VALUE"]
+    assert raw.columns["SERIES"] == "series"
+
+
+def test_ragged_and_blank_rows_keep_spreadsheet_row_numbers(tmp_path, meta):
+    rows = [
+        ROWS[0],
+        ROWS[1],
+        [""],
+        ["CGD_TEST_SHARE", "KE-01"],
+        ["CGD_TEST_SHARE", "KE-03", "2023", "x", "", "5"],
+    ]
+    report = sdmx_cso.validate(write_csv(tmp_path / "d.csv", rows=rows), metadata=meta)
+    assert report.flatten(["row", "column", "code"]) == [
+        [4, None, "ragged-row"],
+        [5, "OBS_VALUE", "invalid-number"],
+    ]
+
+
+def test_xlsx(tmp_path, meta):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(ROWS[0])
+    sheet.append(["CGD_TEST_SHARE", "KE-01", 2023, 12.5, "नेपाली", 80])
+    sheet.append(["CGD_TEST_SHARE", "KE-02", "2023", 7.0, None, 41.0])
+    book.save(tmp_path / "data.xlsx")
+    raw = read_submission(tmp_path / "data.xlsx", metadata=meta)
+    assert raw.table.column("TIME_PERIOD").to_pylist() == ["2023", "2023"]
+    assert raw.table.column("OBS_VALUE").to_pylist() == ["12.5", "7"]
+    assert raw.table.column("SAMPLE_SIZE").to_pylist() == ["80", "41"]
+    assert sdmx_cso.validate(raw).valid
+
+
+def test_folder_and_zip_packages(tmp_path, kenya):
+    assert sdmx_cso.validate(kenya).valid
+    archive = tmp_path / "kenya.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for item in kenya.iterdir():
+            zf.write(item, f"kenya/{item.name}")
+    report = sdmx_cso.validate(archive)
+    assert report.valid
+    assert report.stats.rows == sdmx_cso.validate(kenya).stats.rows
+
+
+def test_zip_path_traversal_members_are_ignored(tmp_path, kenya):
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(kenya / "metadata.yaml", "metadata.yaml")
+        zf.writestr("../data.csv", (kenya / "data.csv").read_text("utf-8"))
+    with pytest.raises(ReadError, match=r"no data\.csv"):
+        read_submission(archive)
+    assert not (tmp_path.parent / "data.csv").exists()
+
+
+def test_json_metadata_and_explicit_metadata_option(tmp_path):
+    data = write_csv(tmp_path / "anything.csv")
+    meta = tmp_path / "meta.json"
+    meta.write_text(
+        json.dumps({k.lower(): v for k, v in metadata_dict().items()}), encoding="utf-8"
+    )
+    assert sdmx_cso.validate(data, metadata=meta).valid
+
+
+def test_yaml_keeps_norway_and_refuses_duplicate_keys(tmp_path):
+    data = write_csv(tmp_path / "d.csv")
+    meta = tmp_path / "m.yaml"
+    text = yaml.safe_dump(metadata_dict(DATA_SOURCE=[{"ID": "N1", "NAME": "x", "COUNTRY": "NO"}]))
+    meta.write_text(text.replace("'NO'", "NO"), encoding="utf-8")
+    assert read_submission(data, metadata=meta).metadata["DATA_SOURCE"][0]["COUNTRY"] == "NO"
+    meta.write_text("TITLE: a\nTITLE: b\n", encoding="utf-8")
+    with pytest.raises(ReadError, match="duplicate key 'TITLE'"):
+        read_submission(data, metadata=meta)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "empty"), (b"\x00\x01\xff\xfe\x00garbage\x00", "NUL"), (b"TITLE: [unclosed\n", None)],
+)
+def test_unreadable_files_raise_read_error_naming_the_file(tmp_path, meta, content, message):
+    data = tmp_path / "data.csv"
+    data.write_bytes(content)
+    if message is None:  # broken metadata instead
+        data = write_csv(data)
+        bad = tmp_path / "bad.yaml"
+        bad.write_bytes(content)
+        with pytest.raises(ReadError, match=r"bad\.yaml"):
+            read_submission(data, metadata=bad)
+        return
+    with pytest.raises(ReadError, match=message) as exc:
+        read_submission(data, metadata=meta)
+    assert "data.csv" in str(exc.value)
+
+
+def test_missing_metadata_and_unsupported_formats(tmp_path):
+    data = write_csv(tmp_path / "d.csv")
+    with pytest.raises(ReadError, match="no metadata file"):
+        read_submission(data)
+    other = tmp_path / "data.ods"
+    other.write_bytes(b"x")
+    (tmp_path / "metadata.yaml").write_text("TITLE: x\n", encoding="utf-8")
+    with pytest.raises(UnsupportedFormat, match="CSV or XLSX"):
+        read_submission(other)
+    with pytest.raises(ReadError, match="no such file"):
+        read_submission(tmp_path / "absent.csv")
