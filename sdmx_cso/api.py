@@ -36,7 +36,7 @@ def validate(
     is an issue of the report, located by file, row and column.
 
     Args:
-        source: a submission path (data file, folder or zip), or a :class:`RawSubmission`.
+        source: a submission path (data file, folder or zip), or a `RawSubmission`.
         metadata: the metadata file, when ``source`` is a data file.
         pick: report only these issue codes or tags.
         skip: leave out these issue codes or tags.
@@ -46,7 +46,7 @@ def validate(
     Raises:
         ReadError: a file cannot be read at all.
 
-    Example:
+    Examples:
         >>> from sdmx_cso import example_path, validate
         >>> validate(example_path("kenya-disability-survey")).valid
         True

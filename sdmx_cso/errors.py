@@ -2,7 +2,7 @@
 
 Exceptions are for misuse and for input that cannot be processed at all. Problems *in* the
 data (an unknown code, a value out of range) are never raised: they are returned as
-:class:`sdmx_cso.Report` issues.
+`sdmx_cso.Report` issues.
 
 The tree::
 

@@ -21,7 +21,8 @@ def render_table(report: Report, *, source: str, per_code: int = PER_CODE) -> st
     else:
         verdict = click.style("invalid", fg="red", bold=True)
     lines.append(
-        f"{source}: {verdict} — {stats.rows} rows, {stats.errors} errors, {stats.warnings} warnings"
+        f"{source}: {verdict} — {_count(stats.rows, 'row')}, {_count(stats.errors, 'error')}, "
+        f"{_count(stats.warnings, 'warning')}"
     )
     groups: dict[str, list[Issue]] = defaultdict(list)
     for issue in report.issues:
@@ -48,3 +49,7 @@ def _where(issue: Issue) -> str:
     if issue.column:
         parts.append(issue.column)
     return f"{', '.join(parts)}: " if parts else ""
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -1,7 +1,7 @@
-"""Code lists: the :class:`Code` and :class:`Codelist` models.
+"""Code lists: the `Code` and `Codelist` models.
 
-The packaged code lists of the standard are loaded by :mod:`sdmx_cso.standard`
-(:func:`sdmx_cso.get_codelist`, :func:`sdmx_cso.list_codelists`).
+The packaged code lists of the standard are loaded by `sdmx_cso.standard`
+(`sdmx_cso.get_codelist`, `sdmx_cso.list_codelists`).
 """
 
 from sdmx_cso.codelists.model import Code, Codelist, closest_codes

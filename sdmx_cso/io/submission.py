@@ -33,7 +33,7 @@ def read_submission(
     delimiter: str | None = None,
     sheet: str | None = None,
 ) -> RawSubmission:
-    """Read a submission as it is, without judging it (see :func:`sdmx_cso.validate`).
+    """Read a submission as it is, without judging it (see `sdmx_cso.validate`).
 
     Args:
         path: a data file (CSV or XLSX), or a folder or ``.zip`` submission package holding

@@ -1,7 +1,7 @@
 """Columnar observations: the canonical Arrow schema and vectorised cell checks.
 
-A dataset's observations are one :class:`pyarrow.Table` with a column per concept of the DSD
-(:attr:`DsdSpec.columns`). Every value is kept as the text of the submission (so ``12.50``
+A dataset's observations are one `pyarrow.Table` with a column per concept of the DSD
+(`DsdSpec.columns`). Every value is kept as the text of the submission (so ``12.50``
 stays ``12.50``), except SAMPLE_SIZE and NUMERATOR, which are ``int64``. Code columns are
 checked with ``pyarrow.compute.is_in`` against the code lists, never row by row.
 See ``docs/standard/implementation.md`` for why Arrow (``benchmarks/column_engine.py``).
@@ -68,7 +68,7 @@ def normalize_table(table: pa.Table, dsd: DsdSpec | None = None) -> pa.Table:
 
     Absent dimension columns get their default (``_T``; ``A`` for FREQ; ``N`` for
     REPORTING_TYPE), absent attribute columns are null. Integer columns must already be
-    valid (see :func:`check_cells`); the caller validates first.
+    valid (see `check_cells`); the caller validates first.
 
     Raises:
         ValueError: a column that is not a concept of the DSD.

@@ -24,15 +24,15 @@ _SHOW = 5
 class CommunityDataset(CsoModel):
     """A coalition's dataset: its metadata and its observations.
 
-    Observations are stored columnar, as a :class:`pyarrow.Table` with one column per concept
-    of the DSD (see :func:`sdmx_cso.model.columns.canonical_schema`), so that a million rows
-    fit in memory and checks run vectorised. :meth:`observations_iter` yields them as
-    :class:`Observation` models, one row at a time. In JSON, observations are a list of
+    Observations are stored columnar, as a `pyarrow.Table` with one column per concept
+    of the DSD (see `sdmx_cso.model.columns.canonical_schema`), so that a million rows
+    fit in memory and checks run vectorised. `observations_iter` yields them as
+    `Observation` models, one row at a time. In JSON, observations are a list of
     objects keyed by concept ID, with empty values left out.
 
     Building a dataset checks every cell against the standard (codes, numbers, time periods)
     and raises pydantic's ``ValidationError`` on the first problems; to get *every* problem of
-    a submission, located by row and column, use :func:`sdmx_cso.validate`.
+    a submission, located by row and column, use `sdmx_cso.validate`.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -87,7 +87,7 @@ class CommunityDataset(CsoModel):
     __hash__ = None  # type: ignore[assignment]
 
     def observations_iter(self) -> Iterator[Observation]:
-        """The observations as :class:`Observation` models, one row at a time."""
+        """The observations as `Observation` models, one row at a time."""
         context = {"extensions": self.metadata.extensions}
         for batch in self.observations.to_batches():
             for row in batch.to_pylist():

@@ -1,7 +1,7 @@
 """Derivation rules of the standard, as pure functions (standard.md §8.4, §8.6).
 
 Each function maps the facts of one observation (and the dataset metadata) to a derived value.
-Thresholds come from :class:`~sdmx_cso.model.config.DerivationConfig`, never literals.
+Thresholds come from `sdmx_cso.model.config.DerivationConfig`, never literals.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def reliability(
     ``UNRELIABLE``; ``_Z`` (not applicable) for group-consensus values or when there is no
     sample size.
 
-    Example:
+    Examples:
         >>> reliability(120), reliability(30), reliability(8), reliability(None)
         ('RELIABLE', 'CAUTION', 'UNRELIABLE', '_Z')
     """
@@ -98,7 +98,7 @@ def flags_from_metadata(  # noqa: C901 (one branch per rule of the standard, kep
 ) -> frozenset[F]:
     """The flags implied by the metadata of a series (standard.md §8.6, column "Set by").
 
-    Example:
+    Examples:
         >>> found = flags_from_metadata(
         ...     sampling_method="NONPROB_SNOWBALL", group_id_method="SELF_ID"
         ... )
@@ -148,7 +148,7 @@ def obs_status(
     and ``G``; the strongest remaining status wins (``Q > L > U > D > P > G > V > E > A``).
     A missing value without a flag gets ``O``; otherwise ``A`` (normal).
 
-    Example:
+    Examples:
         >>> obs_status(["UNVALIDATED", "SMALL_SAMPLE"])
         'U'
         >>> obs_status(["UNVALIDATED", "NSO_REVIEWED"])
@@ -179,7 +179,7 @@ def obs_status(
 def conf_status(flags: Iterable[str]) -> str:
     """CONF_STATUS from the flags: ``A`` for primary, ``D`` for secondary suppression, else ``F``.
 
-    Example:
+    Examples:
         >>> conf_status(["SUPPRESSED_PRIMARY"]), conf_status([])
         ('A', 'F')
     """
@@ -197,7 +197,7 @@ def comment_for_flags(flags: Iterable[str]) -> str | None:
     They let ``NOT_REPRESENTATIVE``, ``NON_PROBABILITY`` and ``PERCEPTION`` survive export to
     the SDG DSD, which has no QUALITY_FLAGS.
 
-    Example:
+    Examples:
         >>> comment_for_flags(["PERCEPTION"])
         'Perception-based value (subjective assessment by respondents).'
     """
@@ -212,7 +212,7 @@ def source_detail(
 ) -> str:
     """SOURCE_DETAIL: ``<organisation>, <dataset title>, <collection method>, <n>``.
 
-    Example:
+    Examples:
         >>> source_detail("UDPK", "Disability survey 2023", "CAPI", 412)
         'UDPK, Disability survey 2023, CAPI, n=412'
     """

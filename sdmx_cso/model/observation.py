@@ -1,7 +1,7 @@
 """One observation: the API for one row of a community dataset.
 
-Datasets keep their observations columnar (:class:`sdmx_cso.CommunityDataset`); an
-:class:`Observation` is what one row looks like to Python code, with every coded field checked
+Datasets keep their observations columnar (`sdmx_cso.CommunityDataset`); an
+`Observation` is what one row looks like to Python code, with every coded field checked
 against its code list. Wire names are concept IDs, the column names of a submission.
 """
 
@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
+    ConfigDict,
     Field,
     PlainSerializer,
     StringConstraints,
@@ -23,6 +24,7 @@ from pydantic import (
 from sdmx_cso.model._base import ConceptModel
 from sdmx_cso.model.codes import InCodelist
 from sdmx_cso.model.flags import QualityFlag
+from sdmx_cso.standard import get_standard
 
 __all__ = ["TIME_PERIOD_PATTERN", "Flags", "Observation"]
 
@@ -63,8 +65,27 @@ Flags = Annotated[
 """Quality flags: given as a space-separated string or a list; kept sorted and unique."""
 
 
+def _describe(schema: dict[str, Any]) -> None:
+    """Fill each property's JSON Schema description from the standard's concept."""
+    dsd = get_standard().dsd
+    concepts = {
+        c.id: c for c in (*dsd.dimensions, dsd.time_dimension, dsd.measure, *dsd.attributes)
+    }
+    for key, prop in schema.get("properties", {}).items():
+        concept = concepts.get(key)
+        if concept is not None:
+            level = getattr(concept, "level", None)
+            where = f" ({level} level)" if level else ""
+            prop["description"] = f"{concept.name}{where}: {concept.description}"
+
+
 class Observation(ConceptModel):
-    """One observation: its key (20 dimensions + TIME_PERIOD), value and attributes."""
+    """One observation: its key (20 dimensions + TIME_PERIOD), value and attributes.
+
+    Field descriptions in the JSON Schema come from the standard's concepts.
+    """
+
+    model_config = ConfigDict(json_schema_extra=_describe)
 
     # dimensions 1-15: the SDG DSD
     freq: Annotated[str, InCodelist("SDMX:CL_FREQ")] = "A"

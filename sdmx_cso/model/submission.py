@@ -1,8 +1,8 @@
 """A raw submission: what a reader found, before validation.
 
-Readers (:mod:`sdmx_cso.io`) turn files into a :class:`RawSubmission`: a table of text
+Readers (`sdmx_cso.io`) turn files into a `RawSubmission`: a table of text
 columns exactly as typed, the metadata mapping as parsed, and where each came from. The
-validator turns it into a report, and a valid one into a :class:`CommunityDataset`.
+validator turns it into a report, and a valid one into a `CommunityDataset`.
 """
 
 from __future__ import annotations

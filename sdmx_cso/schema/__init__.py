@@ -26,7 +26,7 @@ SCHEMA_FILES: dict[str, type[BaseModel]] = {
 def json_schema(model: type[BaseModel], *, name: str | None = None) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of ``model``, with the standard's version in ``$id``.
 
-    Example:
+    Examples:
         >>> json_schema(DatasetMetadata)["$id"]
         'https://sdmx-cso.readthedocs.io/en/latest/schemas/1.0.0/metadata.schema.json'
     """
@@ -42,7 +42,7 @@ def json_schema(model: type[BaseModel], *, name: str | None = None) -> dict[str,
 
 
 def write_schemas(directory: str | Path) -> list[Path]:
-    """Write the schemas of :data:`SCHEMA_FILES` into ``directory``; return the paths."""
+    """Write the schemas of `SCHEMA_FILES` into ``directory``; return the paths."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     written = []

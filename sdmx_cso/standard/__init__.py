@@ -2,8 +2,8 @@
 
 Everything is loaded from one packaged source of truth, ``standard/data/standard.yaml``, plus
 the reused code lists generated from the real SDMX artefacts (``codelists/data/reused/``).
-The standard has its own version (:data:`STANDARD_VERSION`), separate from the package's, and
-its maintenance agency can be changed (default :data:`DEFAULT_AGENCY`).
+The standard has its own version (`STANDARD_VERSION`), separate from the package's, and
+its maintenance agency can be changed (default `DEFAULT_AGENCY`).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ DEFAULT_AGENCY: str = str(raw_standard()["standard"]["default_agency"])
 def get_standard(agency: str | None = None) -> Standard:
     """The standard, with its artefacts maintained by ``agency`` (default ``LNOB``).
 
-    Example:
+    Examples:
         >>> std = get_standard()
         >>> std.dsd.urn
         'urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=LNOB:CGD(1.0.0)'
@@ -61,7 +61,7 @@ def get_codelist(ref: str, *, agency: str | None = None) -> Codelist:
     Raises:
         CodelistNotFound: no such code list is packaged.
 
-    Example:
+    Examples:
         >>> get_codelist("CL_POP_GROUP")["SEX_WORKER"].sensitive
         True
         >>> "KE-01" in get_codelist("CL_AREA_CGD")

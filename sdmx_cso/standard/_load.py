@@ -42,7 +42,7 @@ def _sub(value: str | None, agency: str) -> str | None:
 
 @cache
 def load_standard(agency: str) -> Standard:
-    """Build the :class:`Standard` for ``agency`` from the packaged data."""
+    """Build the `Standard` for ``agency`` from the packaged data."""
     raw = raw_standard()
     info = raw["standard"]
 
@@ -63,7 +63,7 @@ def load_standard(agency: str) -> Standard:
     subfields = {
         key: MetadataFieldSpec(
             id=key,
-            description=value.get("description", value["name"]),
+            description=value.get("description", ""),
             reused="sub-field",
             **{k: v for k, v in with_agency(value).items() if k != "description"},
         )

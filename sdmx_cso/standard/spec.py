@@ -1,7 +1,7 @@
 """Typed specification of the standard: concepts, dimensions, attributes, metadata fields.
 
 These models describe the standard itself (what ``LNOB:CGD(1.0.0)`` and ``LNOB:CGD_MSD`` hold).
-They are loaded from the packaged ``standard.yaml`` by :func:`sdmx_cso.get_standard`.
+They are loaded from the packaged ``standard.yaml`` by `sdmx_cso.get_standard`.
 """
 
 from __future__ import annotations
@@ -72,8 +72,8 @@ class DimensionSpec(_Component):
     """``AGENCY:ID`` of the code list, or ``None`` for a non-enumerated dimension."""
     pattern: str | None = None
     """Regular expression the values of a non-enumerated dimension must match."""
-    default: str = "_T"
-    """Value when the column is absent from a submission."""
+    default: str | None = "_T"
+    """Value when the column is absent from a submission; ``None``: the column is required."""
     sdg_export: str = ""
     """Rule for the projection onto the SDG DSD (section 8.7)."""
 

@@ -1,4 +1,4 @@
-"""Validation: every problem of a submission as a :class:`Report` of located :class:`Issue`."""
+"""Validation: every problem of a submission as a `Report` of located `Issue`."""
 
 from sdmx_cso.validate.issues import CATALOGUE, IssueType
 from sdmx_cso.validate.report import Issue, Report, Stats

@@ -57,7 +57,7 @@ def _translate(exc: ValidationError, file: str | None) -> Iterator[Issue]:
             message = error["msg"].removeprefix("Value error, ")
             yield Issue.make(
                 "metadata-invalid-value",
-                f"{path}: {message}" if path else message,
+                message,
                 file=file,
                 column=path or None,
                 value=None if shown is None else str(shown),

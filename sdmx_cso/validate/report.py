@@ -1,4 +1,4 @@
-"""The validation report: :class:`Report` and :class:`Issue`."""
+"""The validation report: `Report` and `Issue`."""
 
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ class Report(CsoModel):
     def flatten(self, spec: Sequence[str] = ("row", "column", "code")) -> list[list[Any]]:
         """The issues as lists of the named fields, for compact assertions.
 
-        Example:
+        Examples:
             >>> Report.from_issues([]).flatten()
             []
         """

@@ -82,10 +82,9 @@ def _check(
     raw: RawSubmission, config: DerivationConfig | None
 ) -> tuple[list[Issue], CommunityDataset | None]:
     issues = [
-        Issue(
-            code=p.code,
-            severity="error" if p.severity == "error" else "warning",
-            message=p.message,
+        Issue.make(
+            p.code,
+            p.message,
             file=p.file or raw.data_file,
             row=p.row,
             column=p.column,
