@@ -19,11 +19,15 @@ What it does
    find the same rows; the script cross-checks the results):
 
    1a. read the CSV with every column as string, in streaming batches of
-       64k rows (``pyarrow.csv.open_csv``, ``polars.scan_csv().collect_batches``,
+       64k rows (``pyarrow.csv.open_csv`` with 1 MiB blocks re-chunked
+       zero-copy into 64k-row tables, ``polars.scan_csv().collect_batches``,
        ``pandas.read_csv(chunksize=...)``);
+   1a'. pyarrow ``open_csv`` with ``block_size`` sized for 64k rows (~7 MiB):
+       shows that its read-ahead makes memory grow with the block size;
    1b. read the whole file (all strings; exact text kept: ``12.50`` stays
        ``12.50``, verified);
    1c. read the whole file with the code columns dictionary-encoded on read;
+   1d. pandas only: ``read_csv(engine="pyarrow")`` (no chunksize support);
    2.  code-list membership of 8 coded columns against Python sets
        (vectorised ``is_in``/``isin``), returning the failing row indices;
    3.  cast ``OBS_VALUE`` (float) and ``SAMPLE_SIZE`` (int) to numbers,
@@ -99,6 +103,7 @@ from typing import Any
 
 ENGINES = ("pyarrow", "polars", "pandas")
 BATCH_ROWS = 65_536
+STREAM_BLOCK_BYTES = 1 << 20  # pyarrow open_csv block size when streaming
 HEAD_ROWS = 2_000  # rows of the warm-up file
 SEED = 20240611
 RESULTS_FILE = Path(__file__).resolve().parent / "results" / "column_engine.md"
@@ -147,7 +152,7 @@ CODED_COLUMNS = [
     "SERVICE_POINT",
 ]
 # Low-cardinality columns that are dictionary-encoded in steps 1c and 6.
-DICTIONARY_COLUMNS = DIMENSIONS + ["UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "QUALITY_FLAGS"]
+DICTIONARY_COLUMNS = [*DIMENSIONS, "UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "QUALITY_FLAGS"]
 
 SERIES_UNITS = {  # series code -> (UNIT_MEASURE, UNIT_MULT)
     "SI_COV_DISAB": ("PT", "0"),
@@ -192,19 +197,65 @@ CODE_LISTS: dict[str, list[str]] = {
     + [f"NP-P{i}" for i in range(1, 8)]
     + [f"BD-{c}" for c in "ABCDEFGH"],
     "SEX": ["_T", "F", "M"],
-    "AGE": ["_T", "Y0T4", "Y5T14", "Y15T24", "Y25T34", "Y35T44", "Y45T54", "Y55T64", "Y_GE65", "Y_GE18"],
+    "AGE": [
+        "_T",
+        "Y0T4",
+        "Y5T14",
+        "Y15T24",
+        "Y25T34",
+        "Y35T44",
+        "Y45T54",
+        "Y55T64",
+        "Y_GE65",
+        "Y_GE18",
+    ],
     "POP_GROUP": [
-        "_T", "RURAL", "URBAN", "REFUGEE", "IDP", "MIGRANT", "INDIGENOUS", "DALIT",
-        "MADHESI", "JANAJATI", "ETHNIC_MIN", "RELIG_MIN", "STATELESS", "PASTORALIST", "SLUM",
+        "_T",
+        "RURAL",
+        "URBAN",
+        "REFUGEE",
+        "IDP",
+        "MIGRANT",
+        "INDIGENOUS",
+        "DALIT",
+        "MADHESI",
+        "JANAJATI",
+        "ETHNIC_MIN",
+        "RELIG_MIN",
+        "STATELESS",
+        "PASTORALIST",
+        "SLUM",
     ],
     "DISABILITY_TYPE": [
-        "_T", "_Z", "NONE", "ANY", "SEEING", "HEARING", "WALKING", "COGNITION",
-        "SELFCARE", "COMMUNICATING", "PSYCHOSOCIAL", "MULTIPLE",
+        "_T",
+        "_Z",
+        "NONE",
+        "ANY",
+        "SEEING",
+        "HEARING",
+        "WALKING",
+        "COGNITION",
+        "SELFCARE",
+        "COMMUNICATING",
+        "PSYCHOSOCIAL",
+        "MULTIPLE",
     ],
     "SERVICE": [
-        "_T", "_Z", "HEALTH_PRIMARY", "HEALTH_MATERNAL", "EDUCATION_PRIMARY", "EDUCATION_SECONDARY",
-        "WATER", "SANITATION", "ELECTRICITY", "SOCIAL_PROTECTION", "JUSTICE", "TRANSPORT",
-        "CIVIL_REGISTRATION", "AGRICULTURE_EXT", "ICT",
+        "_T",
+        "_Z",
+        "HEALTH_PRIMARY",
+        "HEALTH_MATERNAL",
+        "EDUCATION_PRIMARY",
+        "EDUCATION_SECONDARY",
+        "WATER",
+        "SANITATION",
+        "ELECTRICITY",
+        "SOCIAL_PROTECTION",
+        "JUSTICE",
+        "TRANSPORT",
+        "CIVIL_REGISTRATION",
+        "AGRICULTURE_EXT",
+        "ICT",
     ],
     "RESPONDENT_TYPE": ["HOUSEHOLD", "INDIVIDUAL", "FACILITY", "KEY_INFORMANT", "_Z"],
     "SERVICE_POINT": SERVICE_POINTS,
@@ -259,19 +310,19 @@ def generate_csv(path: Path, n_rows: int, seed: int = SEED) -> dict[str, Any]:
         "DISABILITY_TYPE": zipf_weights(len(CODE_LISTS["DISABILITY_TYPE"]), 0.9),
         "SERVICE": zipf_weights(len(CODE_LISTS["SERVICE"]), 0.9),
         "RESPONDENT_TYPE": [0.45, 0.3, 0.15, 0.05, 0.05],
-        "SERVICE_POINT": [8.0] + zipf_weights(len(SERVICE_POINTS) - 1, 0.9),
+        "SERVICE_POINT": [8.0, *zipf_weights(len(SERVICE_POINTS) - 1, 0.9)],
     }
     rows: list[list[str]] = []
     while len(rows) < n_rows:
         # Draw keys in bulk (fast), then expand each into a run of years.
         block = 4096
         key_columns = [rng.choices(CODE_LISTS[d], weights[d], k=block) for d in SERIES_KEY]
-        for key in zip(*key_columns):
+        for key in zip(*key_columns, strict=True):
             unit, mult = SERIES_UNITS[key[2]]
             n_years = rng.randint(1, 10)
             first_year = rng.randint(2015, 2025 - n_years)
             for year in range(first_year, first_year + n_years):
-                rows.append(list(key) + [str(year)] + _observation(rng, unit, mult))
+                rows.append([*key, str(year), *_observation(rng, unit, mult)])
             if len(rows) >= n_rows:
                 break
     del rows[n_rows:]
@@ -279,7 +330,7 @@ def generate_csv(path: Path, n_rows: int, seed: int = SEED) -> dict[str, Any]:
     # Deliberate errors, at distinct rows, so every check has something to find.
     positions = rng.sample(range(n_rows), k=max(40, n_rows // 250))
     chunks = [positions[i::10] for i in range(10)]
-    for column, rows_to_break in zip(CODED_COLUMNS, chunks[:8]):
+    for column, rows_to_break in zip(CODED_COLUMNS, chunks[:8], strict=True):
         col = COLUMNS.index(column)
         for r in rows_to_break:
             rows[r][col] = rng.choice(INVALID_CODES[column])
@@ -289,7 +340,9 @@ def generate_csv(path: Path, n_rows: int, seed: int = SEED) -> dict[str, Any]:
         rows[r][COLUMNS.index("SAMPLE_SIZE")] = rng.choice(INVALID_INTEGERS)
     # A unit that changes within a series (the step 4 check): one row of a series.
     for r in rng.sample(range(n_rows), k=max(5, n_rows // 2000)):
-        rows[r][COLUMNS.index("UNIT_MEASURE")] = "PT" if rows[r][COLUMNS.index("UNIT_MEASURE")] != "PT" else "NUMBER"
+        rows[r][COLUMNS.index("UNIT_MEASURE")] = (
+            "PT" if rows[r][COLUMNS.index("UNIT_MEASURE")] != "PT" else "NUMBER"
+        )
 
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
@@ -302,7 +355,9 @@ def generate_csv(path: Path, n_rows: int, seed: int = SEED) -> dict[str, Any]:
         "rows": n_rows,
         "bytes": path.stat().st_size,
         # exact-text fingerprints that a lossy reader would break
-        "trailing_zero_values": sum(1 for row in rows if "." in row[obs] and row[obs].endswith("0")),
+        "trailing_zero_values": sum(
+            1 for row in rows if "." in row[obs] and row[obs].endswith("0")
+        ),
         "comment_chars": sum(len(row[comment]) for row in rows),
         "series": len({tuple(row[:11]) for row in rows}),
     }
@@ -353,23 +408,42 @@ class PyArrowEngine:
 
         self.pa, self.pc, self.csv = pa, pc, pacsv
 
-    def _options(self, path: Path, n_rows: int, dictionary: bool = False) -> tuple[Any, Any]:
+    def _convert(self, dictionary: bool = False) -> Any:
         pa = self.pa
-        # open_csv batches by bytes: size the block for ~BATCH_ROWS rows.
-        block = int(path.stat().st_size / n_rows * BATCH_ROWS)
-        read = self.csv.ReadOptions(block_size=block)
         types = {c: pa.string() for c in COLUMNS}
         if dictionary:
             types.update({c: pa.dictionary(pa.int32(), pa.string()) for c in DICTIONARY_COLUMNS})
-        return read, self.csv.ConvertOptions(column_types=types)
+        return self.csv.ConvertOptions(column_types=types)
 
     def batches(self, path: Path, n_rows: int) -> Iterator[Any]:
-        read, convert = self._options(path, n_rows)
-        yield from self.csv.open_csv(path, read_options=read, convert_options=convert)
+        """64k-row tables from 1 MiB blocks (zero-copy re-chunking).
+
+        open_csv reads ahead a few dozen blocks, so its memory is about
+        40 x block_size: small blocks keep it bounded (step 1a').
+        """
+        read = self.csv.ReadOptions(block_size=STREAM_BLOCK_BYTES)
+        reader = self.csv.open_csv(path, read_options=read, convert_options=self._convert())
+        pending: list[Any] = []
+        buffered = 0
+        for batch in reader:
+            pending.append(batch)
+            buffered += batch.num_rows
+            while buffered >= BATCH_ROWS:
+                table = self.pa.Table.from_batches(pending)
+                yield table.slice(0, BATCH_ROWS)
+                pending = table.slice(BATCH_ROWS).to_batches()
+                buffered -= BATCH_ROWS
+        if buffered:
+            yield self.pa.Table.from_batches(pending, schema=reader.schema)
+
+    def batches_big_blocks(self, path: Path, n_rows: int) -> Iterator[Any]:
+        """open_csv with block_size sized for ~64k rows per batch (the naive way)."""
+        block = int(path.stat().st_size / n_rows * BATCH_ROWS)
+        read = self.csv.ReadOptions(block_size=block)
+        yield from self.csv.open_csv(path, read_options=read, convert_options=self._convert())
 
     def read_whole(self, path: Path, n_rows: int, dictionary: bool = False) -> Any:
-        read, convert = self._options(path, n_rows, dictionary)
-        return self.csv.read_csv(path, read_options=read, convert_options=convert)
+        return self.csv.read_csv(path, convert_options=self._convert(dictionary))
 
     def column_texts(self, table: Any, column: str) -> list[str]:
         return table[column].to_pylist()
@@ -380,21 +454,24 @@ class PyArrowEngine:
         for column in CODED_COLUMNS:
             value_set = pa.array(sorted(set(CODE_LISTS[column])), pa.string())
             bad = pc.invert(pc.is_in(table[column], value_set=value_set))
-            out[column] = pc.indices_nonzero(bad).to_numpy()
+            out[column] = pc.indices_nonzero(bad).to_pylist()
         return _indices_result(out)
 
     def cast_numbers(self, table: Any) -> dict[str, list[int]]:
         # Arrow's cast raises on the first bad value and has no try_cast:
         # validate with a regex, cast only what matches.
         pa, pc = self.pa, self.pc
-        patterns = {"OBS_VALUE": (r"^[+-]?(\d+\.?\d*|\.\d+)$", pa.float64()), "SAMPLE_SIZE": (r"^[+-]?\d{1,18}$", pa.int64())}
+        patterns = {
+            "OBS_VALUE": (r"^[+-]?(\d+\.?\d*|\.\d+)$", pa.float64()),
+            "SAMPLE_SIZE": (r"^[+-]?\d{1,18}$", pa.int64()),
+        }
         out = {}
         for column, (pattern, target) in patterns.items():
             text = table[column]
             ok = pc.match_substring_regex(text, pattern)
             pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), target)
             bad = pc.and_(pc.not_equal(text, ""), pc.invert(ok))
-            out[column] = pc.indices_nonzero(bad).to_numpy()
+            out[column] = pc.indices_nonzero(bad).to_pylist()
         return _indices_result(out)
 
     def series_attribute(self, table: Any) -> list[int]:
@@ -409,7 +486,7 @@ class PyArrowEngine:
     def rows_via_columns(self, batch: Any) -> Iterator[dict[str, Any]]:
         names = batch.schema.names
         columns = [c.to_pylist() for c in batch.columns]
-        return (dict(zip(names, row)) for row in zip(*columns))
+        return (dict(zip(names, row, strict=False)) for row in zip(*columns, strict=False))
 
     def memory(self, table: Any) -> int:
         return table.nbytes
@@ -432,9 +509,9 @@ class PolarsEngine:
 
     def _scan(self, path: Path, dictionary: bool = False) -> Any:
         pl = self.pl
-        schema = {c: pl.String for c in COLUMNS}
+        schema = dict.fromkeys(COLUMNS, pl.String)
         if dictionary:
-            schema.update({c: pl.Categorical for c in DICTIONARY_COLUMNS})
+            schema.update(dict.fromkeys(DICTIONARY_COLUMNS, pl.Categorical))
         # empty_string_is_null=False keeps "" as "" (same as the other engines)
         return pl.scan_csv(path, schema=schema, empty_string_is_null=False)
 
@@ -451,7 +528,8 @@ class PolarsEngine:
     def check_codes(self, table: Any) -> dict[str, list[int]]:
         pl = self.pl
         expressions = [
-            pl.arg_where(~pl.col(c).is_in(sorted(set(CODE_LISTS[c])))).implode().alias(c) for c in CODED_COLUMNS
+            pl.arg_where(~pl.col(c).is_in(sorted(set(CODE_LISTS[c])))).implode().alias(c)
+            for c in CODED_COLUMNS
         ]
         found = table.select(expressions).row(0, named=True)
         return _indices_result(found)
@@ -460,7 +538,9 @@ class PolarsEngine:
         pl = self.pl
         targets = {"OBS_VALUE": pl.Float64, "SAMPLE_SIZE": pl.Int64}
         expressions = [
-            pl.arg_where(pl.col(c).cast(t, strict=False).is_null() & (pl.col(c) != "")).implode().alias(c)
+            pl.arg_where(pl.col(c).cast(t, strict=False).is_null() & (pl.col(c) != ""))
+            .implode()
+            .alias(c)
             for c, t in targets.items()
         ]
         found = table.select(expressions).row(0, named=True)
@@ -477,7 +557,7 @@ class PolarsEngine:
     def rows_via_columns(self, batch: Any) -> Iterator[dict[str, Any]]:
         names = batch.columns
         columns = [s.to_list() for s in batch.iter_columns()]
-        return (dict(zip(names, row)) for row in zip(*columns))
+        return (dict(zip(names, row, strict=False)) for row in zip(*columns, strict=False))
 
     def memory(self, table: Any) -> int:
         return table.estimated_size()
@@ -499,9 +579,9 @@ class PandasEngine:
         self.string = pd.StringDtype("pyarrow")
 
     def _kwargs(self, dictionary: bool = False) -> dict[str, Any]:
-        dtype: dict[str, Any] = {c: self.string for c in COLUMNS}
+        dtype: dict[str, Any] = dict.fromkeys(COLUMNS, self.string)
         if dictionary:
-            dtype.update({c: "category" for c in DICTIONARY_COLUMNS})
+            dtype.update(dict.fromkeys(DICTIONARY_COLUMNS, "category"))
         # na_filter=False: no "NA"/"NULL"/"" -> NaN guessing (Namibia is "NA").
         return {"dtype": dtype, "na_filter": False}
 
@@ -515,7 +595,7 @@ class PandasEngine:
 
     def read_whole_arrow(self, path: Path) -> Any:
         """read_csv(engine="pyarrow"): keep_default_na=False instead of na_filter."""
-        dtype = {c: self.string for c in COLUMNS}
+        dtype = dict.fromkeys(COLUMNS, self.string)
         return self.pd.read_csv(path, engine="pyarrow", dtype=dtype, keep_default_na=False)
 
     def column_texts(self, table: Any, column: str) -> list[str]:
@@ -550,18 +630,20 @@ class PandasEngine:
         # itertuples, not to_dict(orient="records"): the latter is ~2x slower
         # again on pyarrow-backed strings (3.3 s vs 1.7 s per 64k rows here).
         names = list(batch.columns)
-        return (dict(zip(names, row)) for row in batch.itertuples(index=False, name=None))
+        return (
+            dict(zip(names, row, strict=False)) for row in batch.itertuples(index=False, name=None)
+        )
 
     def rows_via_columns(self, batch: Any) -> Iterator[dict[str, Any]]:
         names = list(batch.columns)
         columns = [batch[c].tolist() for c in names]
-        return (dict(zip(names, row)) for row in zip(*columns))
+        return (dict(zip(names, row, strict=False)) for row in zip(*columns, strict=False))
 
     def memory(self, table: Any) -> int:
         return int(table.memory_usage(deep=True, index=False).sum())
 
     def dictionary_encode(self, table: Any) -> Any:
-        return table.astype({c: "category" for c in DICTIONARY_COLUMNS})
+        return table.astype(dict.fromkeys(DICTIONARY_COLUMNS, "category"))
 
 
 ENGINE_CLASSES = {e.name: e for e in (PyArrowEngine, PolarsEngine, PandasEngine)}
@@ -575,13 +657,21 @@ def _rows(table: Any) -> int:
     return len(table)
 
 
-def step_read_stream(engine: Any, path: Path, n_rows: int, _table: Any) -> Any:
-    rows = batches = biggest = 0
-    for batch in engine.batches(path, n_rows):
+def _drain(batches: Iterator[Any]) -> dict[str, int]:
+    rows = count = biggest = 0
+    for batch in batches:
         rows += len(batch)
-        batches += 1
+        count += 1
         biggest = max(biggest, len(batch))
-    return {"rows": rows, "batches": batches, "max_batch_rows": biggest}
+    return {"rows": rows, "batches": count, "max_batch_rows": biggest}
+
+
+def step_read_stream(engine: Any, path: Path, n_rows: int, _table: Any) -> Any:
+    return _drain(engine.batches(path, n_rows))
+
+
+def step_read_stream_big_blocks(engine: Any, path: Path, n_rows: int, _table: Any) -> Any:
+    return _drain(engine.batches_big_blocks(path, n_rows))
 
 
 def step_read_whole(engine: Any, path: Path, n_rows: int, _table: Any) -> Any:
@@ -596,13 +686,15 @@ def step_read_whole_pandas_arrow(engine: Any, path: Path, n_rows: int, _table: A
     return engine.read_whole_arrow(path)
 
 
-def _iterate(convert: Callable[[Any], Iterator[dict[str, Any]]], engine: Any, path: Path, n_rows: int) -> Any:
+def _iterate(
+    convert: Callable[[Any], Iterator[dict[str, Any]]], engine: Any, path: Path, n_rows: int
+) -> Any:
     """Stream batches and turn each into dicts; only the conversion is timed."""
     spent = 0.0
     rows = 0
     for batch in engine.batches(path, n_rows):
         start = time.perf_counter()
-        for row in convert(batch):
+        for _row in convert(batch):
             rows += 1
         spent += time.perf_counter() - start
     return {"rows": rows, "_seconds": spent}
@@ -636,14 +728,35 @@ def step_memory(engine: Any, path: Path, n_rows: int, table: Any) -> Any:
 # key -> (label, function, needs the loaded table, engines)
 STEPS: dict[str, tuple[str, Callable[..., Any], bool, tuple[str, ...]]] = {
     "read_stream": ("1a. read CSV, streaming 64k-row batches", step_read_stream, False, ENGINES),
+    "read_stream_big": (
+        "1a'. pyarrow open_csv, block_size sized for 64k rows",
+        step_read_stream_big_blocks,
+        False,
+        ("pyarrow",),
+    ),
     "read_whole": ("1b. read CSV, whole file (all strings)", step_read_whole, False, ENGINES),
-    "read_whole_dict": ("1c. read CSV, whole file, code columns dictionary-encoded", step_read_whole_dictionary, False, ENGINES),
-    "read_whole_pdarrow": ("1d. pandas read_csv(engine=\"pyarrow\"), whole file", step_read_whole_pandas_arrow, False, ("pandas",)),
+    "read_whole_dict": (
+        "1c. read CSV, whole file, code columns dictionary-encoded",
+        step_read_whole_dictionary,
+        False,
+        ENGINES,
+    ),
+    "read_whole_pdarrow": (
+        '1d. pandas read_csv(engine="pyarrow"), whole file',
+        step_read_whole_pandas_arrow,
+        False,
+        ("pandas",),
+    ),
     "codes": ("2. code lists, 8 columns, failing row indices", step_codes, True, ENGINES),
     "cast": ("3. cast OBS_VALUE/SAMPLE_SIZE, locate failures", step_cast, True, ENGINES),
     "series": ("4. group by series key, distinct UNIT_MEASURE", step_series, True, ENGINES),
     "iter_dicts": ("5a. rows as dicts per batch (engine row API)", step_iter_dicts, False, ENGINES),
-    "iter_columns": ("5b. rows as dicts per batch (columns -> zip)", step_iter_columns, False, ENGINES),
+    "iter_columns": (
+        "5b. rows as dicts per batch (columns -> zip)",
+        step_iter_columns,
+        False,
+        ENGINES,
+    ),
     "memory": ("6. dictionary-encode code columns (time); sizes below", step_memory, True, ENGINES),
 }
 
@@ -673,7 +786,10 @@ def head_path(path: Path) -> Path:
 
 def write_head(path: Path) -> None:
     """The first HEAD_ROWS rows of ``path``, for the workers' warm-up."""
-    with path.open(encoding="utf-8", newline="") as src, head_path(path).open("w", encoding="utf-8", newline="") as dst:
+    with (
+        path.open(encoding="utf-8", newline="") as src,
+        head_path(path).open("w", encoding="utf-8", newline="") as dst,
+    ):
         writer = csv.writer(dst, lineterminator="\n")
         for i, row in enumerate(csv.reader(src)):
             if i > HEAD_ROWS:
@@ -742,7 +858,15 @@ def _run_json(command: list[str]) -> Any:
 
 def measure(engine: str, step: str, path: Path, n_rows: int, repeat: int) -> dict[str, Any]:
     """Run one (engine, step) ``repeat`` times, each in a fresh subprocess."""
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", engine, step, str(path), str(n_rows)]
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        engine,
+        step,
+        str(path),
+        str(n_rows),
+    ]
     runs = [_run_json(command) for _ in range(repeat)]
     return {
         "seconds": statistics.median(r["seconds"] for r in runs),
@@ -754,7 +878,7 @@ def measure(engine: str, step: str, path: Path, n_rows: int, repeat: int) -> dic
 
 
 def distribution_size(name: str, seen: set[str] | None = None) -> tuple[int, int, list[str]]:
-    """(own bytes, bytes with required dependencies, dependency names) of an installed distribution."""
+    """Own size, size with required dependencies, and their names, of a distribution."""
     seen = set() if seen is None else seen
     key = re.sub(r"[-_.]+", "-", name).lower()
     if key in seen:
@@ -774,7 +898,11 @@ def distribution_size(name: str, seen: set[str] | None = None) -> tuple[int, int
         if "extra ==" in requirement:
             continue
         marker = requirement.split(";", 1)[1] if ";" in requirement else ""
-        if marker and ("python_version" not in marker and "sys_platform" not in marker and "platform" not in marker):
+        if marker and (
+            "python_version" not in marker
+            and "sys_platform" not in marker
+            and "platform" not in marker
+        ):
             continue
         dep = re.split(r"[\s;<>=!~\[(]", requirement, maxsplit=1)[0]
         dep_own, dep_total, dep_names = distribution_size(dep, seen)
@@ -787,9 +915,11 @@ def distribution_size(name: str, seen: set[str] | None = None) -> tuple[int, int
 # Who already pulls the engine in (from the packages' own metadata; checked
 # against the installed metadata when sdmx1/pysdmx are importable here).
 ALREADY_DEPENDED_ON = {
-    "pyarrow": "yes: direct dependency of sdmx_cso; pysdmx[data] requires it",
-    "polars": "no: nothing in the dependency tree requires it",
-    "pandas": "yes: sdmx1 (core dependency) and pysdmx[data] require it",
+    "pyarrow": "yes: direct dependency of sdmx_cso; pysdmx[data] requires `pyarrow>=14,<26`",
+    "polars": "no: nothing in sdmx_cso's dependency tree requires it",
+    "pandas": (
+        "yes: sdmx1 (core dependency) requires `pandas>=1.0`; pysdmx[data] requires `pandas>=2.1.4`"
+    ),
 }
 
 
@@ -808,10 +938,14 @@ def dependency_note(engine: str) -> str:
 
 
 def machine_description() -> list[str]:
-    versions = ", ".join(f"{d} {metadata.version(d)}" for d in ("pyarrow", "polars", "pandas", "numpy"))
+    versions = ", ".join(
+        f"{d} {metadata.version(d)}" for d in ("pyarrow", "polars", "pandas", "numpy")
+    )
     try:
         with open("/proc/cpuinfo") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "?")
+            cpu = next(
+                (line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "?"
+            )
     except OSError:
         cpu = platform.processor() or "?"
     try:
@@ -820,8 +954,9 @@ def machine_description() -> list[str]:
     except OSError:
         mem_gib = float("nan")
     return [
-        f"- date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {os.cpu_count()} CPUs (nproc), {cpu}, {mem_gib:.1f} GiB RAM, {platform.system()} {platform.release()}",
+        f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"- machine: {os.cpu_count()} CPUs (nproc), {cpu}, {mem_gib:.1f} GiB RAM, "
+        f"{platform.system()} {platform.release()}",
         f"- python: {platform.python_version()} ({sys.executable})",
         f"- packages: {versions}",
     ]
@@ -837,74 +972,72 @@ def _cell(m: dict[str, Any] | None) -> str:
 def _same(results: list[Any]) -> str:
     def comparable(r: Any) -> Any:
         if isinstance(r, dict):  # engine-specific facts are not compared
-            return {k: v for k, v in r.items() if k not in ("nbytes", "batches", "max_batch_rows", "plain", "dictionary")}
+            return {
+                k: v
+                for k, v in r.items()
+                if k not in ("nbytes", "batches", "max_batch_rows", "plain", "dictionary")
+            }
         return r
 
     return "yes" if all(comparable(r) == comparable(results[0]) for r in results) else "**NO**"
 
 
-def render(sizes: list[int], repeat: int, data: dict[int, Any], facts: dict[str, Any], generated: dict[int, Any]) -> str:
+def _size_section(n: int, info: dict[str, Any], results: dict[tuple[str, str], Any]) -> list[str]:
     lines = [
-        "# Column engine benchmark",
+        f"## {n:,} rows",
         "",
-        "Generated by `benchmarks/column_engine.py` (see its docstring for the method).",
+        f"CSV: {info['bytes'] / 2**20:.1f} MiB, 22 columns, {info['series']:,} series.",
         "",
-        *machine_description(),
-        f"- runs: median of {repeat}, each in a fresh subprocess; batch size {BATCH_ROWS:,} rows",
+        "| step | " + " | ".join(ENGINES) + " | same? |",
+        "| --- | " + " | ".join("---:" for _ in ENGINES) + " | :---: |",
+    ]
+    for step, (label, _function, _needs_table, engines) in STEPS.items():
+        cells = " | ".join(_cell(results.get((e, step))) for e in ENGINES)
+        found = [results[(e, step)]["result"] for e in engines]
+        lines.append(f"| {label} | {cells} | {_same(found) if len(found) > 1 else ''} |")
+
+    def row(label: str, values: list[str]) -> str:
+        return f"| {label} | " + " | ".join(values) + " | |"
+
+    memory = {e: results[(e, "memory")]["result"] for e in ENGINES}
+    lines += [
         "",
-        "Cells are *wall time · peak RSS above what was resident before the step* "
-        "(`ru_maxrss` after the step, with the peak mark reset before it). "
-        "Steps 2, 3, 4 and 6 run on the whole table loaded beforehand (not counted). "
-        "Step 5 times only the conversion of batches to dicts, not the reading; its memory is the whole streaming loop. "
-        "*Same?* says whether all engines found the same rows / values.",
+        row("table, all strings (MiB)", [f"{memory[e]['plain'] / 2**20:.1f}" for e in ENGINES]),
+        row(
+            "table, code columns dictionary-encoded (MiB)",
+            [f"{memory[e]['dictionary'] / 2**20:.1f}" for e in ENGINES],
+        ),
+        row(
+            "rows per streamed batch (1a)",
+            [f"{results[(e, 'read_stream')]['result']['max_batch_rows']:,}" for e in ENGINES],
+        ),
         "",
     ]
-    for n in sizes:
-        info = generated[n]
-        lines += [
-            f"## {n:,} rows",
-            "",
-            f"CSV: {info['bytes'] / 2**20:.1f} MiB, 22 columns, {info['series']:,} series.",
-            "",
-            "| step | " + " | ".join(ENGINES) + " | same? |",
-            "| --- | " + " | ".join("---:" for _ in ENGINES) + " | :---: |",
-        ]
-        for step, (label, _f, _t, engines) in STEPS.items():
-            cells = [_cell(data[n].get((e, step))) for e in ENGINES]
-            results = [data[n][(e, step)]["result"] for e in engines if (e, step) in data[n]]
-            lines.append(f"| {label} | " + " | ".join(cells) + f" | {_same(results) if len(results) > 1 else ''} |")
-        lines.append("")
-        sizes_row = []
-        for label, key in (("table, all strings", "plain"), ("table, code columns dictionary-encoded", "dictionary")):
-            values = [data[n][(e, "memory")]["result"][key] / 2**20 for e in ENGINES]
-            sizes_row.append(f"| {label} (MiB) | " + " | ".join(f"{v:.1f}" for v in values) + " | |")
-        lines += sizes_row
-        lines += [
-            "| rows per streamed batch | "
-            + " | ".join(f"{data[n][(e, 'read_stream')]['result']['max_batch_rows']:,}" for e in ENGINES)
-            + " | |",
-            "",
-        ]
-        checks = data[n][("pyarrow", "read_whole")]["result"]
-        lines += [
-            f"Exact text: the generator wrote {info['trailing_zero_values']:,} OBS_VALUE like `12.50` and "
-            f"{info['comment_chars']:,} COMMENT_OBS characters; every whole-file read returned "
-            + (
-                "the same counts."
-                if all(
-                    data[n][(e, s)]["result"]["trailing_zero_values"] == info["trailing_zero_values"]
-                    and data[n][(e, s)]["result"]["comment_chars"] == info["comment_chars"]
-                    for (e, s) in data[n]
-                    if s.startswith("read_whole")
-                )
-                else f"**different counts** (pyarrow: {checks['trailing_zero_values']:,} / {checks['comment_chars']:,})."
-            ),
-            "",
-        ]
+    reads = [r["result"] for (_e, step), r in results.items() if step.startswith("read_whole")]
+    exact = all(
+        r["trailing_zero_values"] == info["trailing_zero_values"]
+        and r["comment_chars"] == info["comment_chars"]
+        for r in reads
+    )
     lines += [
+        f"Exact text: the generator wrote {info['trailing_zero_values']:,} OBS_VALUE values "
+        f"like `12.50` and {info['comment_chars']:,} COMMENT_OBS characters; "
+        + (
+            "every whole-file read returned the same counts."
+            if exact
+            else "**some whole-file reads returned different counts**."
+        ),
+        "",
+    ]
+    return lines
+
+
+def _engines_section(facts: dict[str, Any]) -> list[str]:
+    lines = [
         "## Engines",
         "",
-        "| engine | version | import time | installed size | with required deps | already a dependency? |",
+        "| engine | version | import time | installed size | with required deps "
+        "| already a dependency? |",
         "| --- | --- | ---: | ---: | ---: | --- |",
     ]
     for e in ENGINES:
@@ -916,10 +1049,35 @@ def render(sizes: list[int], repeat: int, data: dict[int, Any], facts: dict[str,
         )
     lines += [
         "",
-        "Import time is the median over all worker processes (pandas includes importing pyarrow, "
-        "which its pyarrow-backed strings need). Sizes are the files each distribution installed.",
+        "Import time is the median over all worker processes (pandas includes importing "
+        "pyarrow, which its pyarrow-backed strings need). Sizes are the files each distribution "
+        "installed; pandas with pyarrow-backed strings needs pyarrow too (an optional extra, "
+        "so not in its column).",
         "",
     ]
+    return lines
+
+
+def render(repeat: int, data: dict[int, Any], generated: dict[int, Any], facts: Any) -> str:
+    lines = [
+        "# Column engine benchmark",
+        "",
+        "Generated by `benchmarks/column_engine.py` (see its docstring for the method).",
+        "",
+        *machine_description(),
+        f"- runs: median of {repeat}, each in a fresh subprocess; batch size {BATCH_ROWS:,} rows",
+        "",
+        "Cells are *wall time · peak RSS above what was resident before the step* "
+        "(`ru_maxrss` after the step, with the peak mark reset before it). "
+        "Steps 2, 3, 4 and 6 run on the whole table loaded beforehand (not counted). "
+        "Step 5 times only the conversion of batches to dicts, not the reading; "
+        "its memory is the whole streaming loop. "
+        "*Same?* says whether all engines found the same rows / values.",
+        "",
+    ]
+    for n, results in data.items():
+        lines += _size_section(n, generated[n], results)
+    lines += _engines_section(facts)
     return "\n".join(lines)
 
 
@@ -934,14 +1092,60 @@ def write_results(report: str) -> None:
     RESULTS_FILE.write_text(report + ("\n" + decision if decision else ""), encoding="utf-8")
 
 
+def run_benchmark(sizes: list[int], repeat: int) -> tuple[dict[int, Any], dict[int, Any], Any]:
+    """Generate each CSV and measure every (engine, step) on it."""
+    script = str(Path(__file__).resolve())
+    for engine in ENGINES:  # compile .pyc files outside the measurements
+        imports = "; ".join(f"import {m}" for m in ENGINE_CLASSES[engine].modules)
+        subprocess.run([sys.executable, "-c", imports], check=True)
+
+    data: dict[int, dict[tuple[str, str], Any]] = {}
+    generated: dict[int, Any] = {}
+    import_times: dict[str, list[float]] = {e: [] for e in ENGINES}
+    workdir = Path(tempfile.mkdtemp(prefix="column_engine_"))
+    try:
+        for n in sizes:
+            path = workdir / f"submission_{n}.csv"
+            generated[n] = _run_json([sys.executable, script, "--generate", str(path), str(n)])
+            print(f"# {n:,} rows: {generated[n]['bytes'] / 2**20:.1f} MiB CSV", file=sys.stderr)
+            data[n] = {}
+            for step, (_label, _function, _needs_table, engines) in STEPS.items():
+                for engine in engines:
+                    m = measure(engine, step, path, n, repeat)
+                    data[n][(engine, step)] = m
+                    import_times[engine] += m["imports"]
+                    print(f"#   {engine:8} {step:18} {_cell(m)}", file=sys.stderr)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    facts = {}
+    for e in ENGINES:
+        own, total, deps = distribution_size(e)
+        facts[e] = {
+            "version": metadata.version(e),
+            "import": statistics.median(import_times[e]),
+            "own": own,
+            "total": total,
+            "deps": deps,
+            "dependency": dependency_note(e),
+        }
+    return data, generated, facts
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000], help="row counts")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[100_000, 1_000_000], help="row counts"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
-    parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=ENGINES, help=argparse.SUPPRESS)
-    parser.add_argument("--no-write", action="store_true", help="print only, do not write the results file")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print only, do not write the results file"
+    )
+    # internal: the subprocesses
     parser.add_argument("--generate", nargs=2, metavar=("CSV", "ROWS"), help=argparse.SUPPRESS)
-    parser.add_argument("--worker", nargs=4, metavar=("ENGINE", "STEP", "CSV", "ROWS"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--worker", nargs=4, metavar=("ENGINE", "STEP", "CSV", "ROWS"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
 
     if args.generate:
@@ -951,56 +1155,17 @@ def main(argv: list[str] | None = None) -> None:
         facts = generate_csv(path, n_rows)
         write_head(path)
         print(json.dumps(facts))
-        return
-    if args.worker:
-        engine, step, path, n_rows = args.worker
-        print(json.dumps(run_worker(engine, step, Path(path), int(n_rows)), default=str))
-        return
-
-    started = time.perf_counter()
-    for engine in ENGINES:  # warm-up: compile .pyc files outside the measurements
-        subprocess.run([sys.executable, "-c", "; ".join(f"import {m}" for m in ENGINE_CLASSES[engine].modules)], check=True)
-
-    workdir = Path(tempfile.mkdtemp(prefix="column_engine_"))
-    data: dict[int, dict[tuple[str, str], Any]] = {}
-    generated: dict[int, Any] = {}
-    imports: dict[str, list[float]] = {e: [] for e in ENGINES}
-    try:
-        for n in args.sizes:
-            path = workdir / f"submission_{n}.csv"
-            t = time.perf_counter()
-            generated[n] = _run_json([sys.executable, str(Path(__file__).resolve()), "--generate", str(path), str(n)])
-            print(f"# {n:,} rows: generated {generated[n]['bytes'] / 2**20:.1f} MiB in {time.perf_counter() - t:.1f} s", file=sys.stderr)
-            data[n] = {}
-            for step, (_label, _f, _t, engines) in STEPS.items():
-                for engine in engines:
-                    if engine not in args.engines:
-                        continue
-                    m = measure(engine, step, path, n, args.repeat)
-                    data[n][(engine, step)] = m
-                    imports[engine] += m["imports"]
-                    print(f"#   {engine:8} {step:18} {_cell(m)}", file=sys.stderr)
-            path.unlink()
-            head_path(path).unlink()
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
-    facts = {}
-    for e in ENGINES:
-        own, total, deps = distribution_size(e)
-        facts[e] = {
-            "version": metadata.version(e),
-            "import": statistics.median(imports[e]) if imports[e] else float("nan"),
-            "own": own,
-            "total": total,
-            "deps": deps,
-            "dependency": dependency_note(e),
-        }
-    report = render(args.sizes, args.repeat, data, facts, generated)
-    print(report)
-    if not args.no_write:
-        write_results(report)
-    print(f"# total {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    elif args.worker:
+        engine, step, csv_path, rows = args.worker
+        print(json.dumps(run_worker(engine, step, Path(csv_path), int(rows)), default=str))
+    else:
+        started = time.perf_counter()
+        data, generated, facts = run_benchmark(args.sizes, args.repeat)
+        report = render(args.repeat, data, generated, facts)
+        print(report)
+        if not args.no_write:
+            write_results(report)
+        print(f"# total {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
 if __name__ == "__main__":
