@@ -75,6 +75,8 @@ def load_standard(agency: str) -> Standard:
         version=msd_info["version"],
         name=msd_info["name"],
         metadataflow=msd_info["metadataflow"],
+        report_structure=msd_info["report_structure"],
+        metadata_target=msd_info["metadata_target"],
         fields=tuple(MetadataFieldSpec(**with_agency(f)) for f in raw["metadata_fields"]),
         subfields=subfields,
     )

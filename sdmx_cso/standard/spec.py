@@ -251,6 +251,10 @@ class MsdSpec(_Spec):
     """Human-readable name."""
     metadataflow: SdmxId
     """ID of the metadataflow."""
+    report_structure: SdmxId
+    """ID of the SDMX 2.1 report structure."""
+    metadata_target: SdmxId
+    """ID of the SDMX 2.1 metadata target (the dataset the report is about)."""
     fields: tuple[MetadataFieldSpec, ...]
     """The metadata fields."""
     subfields: dict[str, MetadataFieldSpec]
