@@ -83,6 +83,20 @@ class DatasetStructure:
         """``AGENCY:ID(VERSION)`` of the dataflow (the SDMX-CSV DATAFLOW / STRUCTURE_ID)."""
         return f"{self.agency}:{self.dataflow_id}({self.version})"
 
+    def ss_namespace(self, version: str) -> str:
+        """Target namespace of structure-specific data (and of the DSD-specific XSD).
+
+        SDMX-ML 2.1 messages refer to the DSD (as the KNBS ``KE1`` messages do); SDMX-ML 3.0
+        messages refer to the dataflow (``common:StructureUsage``, as the official 3.0
+        samples do). Observations are at TIME_PERIOD in both.
+
+        Examples:
+            >>> structure_for().ss_namespace("2.1")
+            'urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=LNOB:CGD(1.0.0):ObsLevelDim:TIME_PERIOD'
+        """
+        base = self.dsd_urn if version.startswith("2") else self.dataflow_urn
+        return f"{base}:ObsLevelDim:TIME_PERIOD"
+
     @cached_property
     def is_dataset_specific(self) -> bool:
         """Whether the dataset has structures of its own."""

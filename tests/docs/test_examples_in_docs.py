@@ -32,5 +32,5 @@ def test_page_examples_run(page, blocks, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     namespace = {"__name__": "__docs__"}
     for n, code in enumerate(blocks, 1):
-        exec(compile(code, f"{page}#{n}", "exec"), namespace)  # noqa: S102 (our own docs)
+        exec(compile(code, f"{page}#{n}", "exec"), namespace)
     capsys.readouterr()
