@@ -19,6 +19,7 @@ from sdmx_cso.errors import (
     UnsupportedFormat,
 )
 from sdmx_cso.examples import Example, example_path, list_examples, write_example
+from sdmx_cso.formats import DATA_FORMATS
 from sdmx_cso.io import read_submission
 from sdmx_cso.model import (
     CoalitionSeries,
@@ -32,6 +33,15 @@ from sdmx_cso.model import (
     ServicePoint,
 )
 from sdmx_cso.model.submission import RawSubmission
+from sdmx_cso.output import (
+    Conversion,
+    convert,
+    metadata_path_for,
+    read,
+    structure_of,
+    write_data,
+    write_metadata,
+)
 from sdmx_cso.schema import json_schema, write_schemas
 from sdmx_cso.standard import (
     DEFAULT_AGENCY,
@@ -45,6 +55,7 @@ from sdmx_cso.validate import CATALOGUE, InvalidSubmission, Issue, Report
 
 __all__ = [
     "CATALOGUE",
+    "DATA_FORMATS",
     "DEFAULT_AGENCY",
     "STANDARD_VERSION",
     "CoalitionSeries",
@@ -52,6 +63,7 @@ __all__ = [
     "Codelist",
     "CodelistNotFound",
     "CommunityDataset",
+    "Conversion",
     "DataProvider",
     "DatasetMetadata",
     "DerivationConfig",
@@ -72,6 +84,7 @@ __all__ = [
     "Standard",
     "UnsupportedFormat",
     "__version__",
+    "convert",
     "example_path",
     "get_codelist",
     "get_standard",
@@ -79,8 +92,13 @@ __all__ = [
     "list_codelists",
     "list_examples",
     "load",
+    "metadata_path_for",
+    "read",
     "read_submission",
+    "structure_of",
     "validate",
+    "write_data",
     "write_example",
+    "write_metadata",
     "write_schemas",
 ]

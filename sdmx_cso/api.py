@@ -10,12 +10,13 @@ from sdmx_cso.model import CommunityDataset, DerivationConfig
 from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.validate import Report, to_dataset, validate_submission
 
-__all__ = ["load", "validate"]
+__all__ = ["Source", "as_submission", "load", "validate"]
 
 Source = str | Path | RawSubmission
 
 
-def _raw(source: Source, metadata: str | Path | None) -> RawSubmission:
+def as_submission(source: Source, metadata: str | Path | None = None) -> RawSubmission:
+    """``source`` as a raw submission, reading it if it is a path."""
     if isinstance(source, RawSubmission):
         return source
     return read_submission(source, metadata=metadata)
@@ -52,7 +53,7 @@ def validate(
         True
     """
     return validate_submission(
-        _raw(source, metadata),
+        as_submission(source, metadata),
         pick=pick,
         skip=skip,
         warnings_as_errors=warnings_as_errors,
@@ -72,4 +73,4 @@ def load(
         ReadError: a file cannot be read at all.
         InvalidSubmission: the submission has errors; its ``report`` lists them all.
     """
-    return to_dataset(_raw(source, metadata), config=config)
+    return to_dataset(as_submission(source, metadata), config=config)

@@ -12,6 +12,7 @@ import click
 
 from sdmx_cso import __version__
 from sdmx_cso.cli._app import Context, run
+from sdmx_cso.cli.convert import convert
 from sdmx_cso.cli.examples import examples
 from sdmx_cso.cli.schema import schema
 from sdmx_cso.cli.validate import validate
@@ -32,6 +33,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = Context(debug=debug)
 
 
+cli.add_command(convert)
 cli.add_command(examples)
 cli.add_command(schema)
 cli.add_command(validate)

@@ -12,6 +12,7 @@ from sdmx_cso.codelists import Codelist
 from sdmx_cso.standard._load import load_codelist, load_standard, raw_standard
 from sdmx_cso.standard.spec import (
     AttributeSpec,
+    Concept,
     DimensionSpec,
     DsdSpec,
     FlagRule,
@@ -24,6 +25,7 @@ __all__ = [
     "DEFAULT_AGENCY",
     "STANDARD_VERSION",
     "AttributeSpec",
+    "Concept",
     "DimensionSpec",
     "DsdSpec",
     "FlagRule",

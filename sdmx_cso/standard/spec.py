@@ -16,6 +16,7 @@ from sdmx_cso.types import AgencyId, SdmxId, SemVer, Version
 __all__ = [
     "AttributeLevel",
     "AttributeSpec",
+    "Concept",
     "ConceptSchemeSpec",
     "DataflowSpec",
     "DimensionSpec",
@@ -50,6 +51,19 @@ class ConceptSchemeSpec(_Spec):
     """Scheme version."""
     name: str
     """Human-readable name."""
+
+
+class Concept(_Spec):
+    """A concept of the standard, as it appears in a concept scheme."""
+
+    id: SdmxId
+    """Concept ID (e.g. ``SAMPLE_SIZE``)."""
+    name: str
+    """Human-readable name."""
+    description: str
+    """Definition."""
+    scheme: SdmxId
+    """ID of the concept scheme that holds it (``SDG_CONCEPTS``, ``CGD_CONCEPTS``…)."""
 
 
 class _Component(_Spec):
@@ -295,6 +309,30 @@ class Standard(_Spec):
     """OBS_STATUS codes from strongest to weakest (first match wins)."""
     dataflows: tuple[DataflowSpec, ...]
     """Dataflows, one per dataset type."""
+
+    @cached_property
+    def concepts(self) -> tuple[Concept, ...]:
+        """Every concept of the DSD and of the MSD, each once, in structure order."""
+        found: dict[str, Concept] = {}
+        dsd = self.dsd
+        for part in (*dsd.dimensions, dsd.time_dimension, dsd.measure, *dsd.attributes):
+            found.setdefault(
+                part.id,
+                Concept(
+                    id=part.id, name=part.name, description=part.description, scheme=part.scheme
+                ),
+            )
+        for field in self.msd.fields:
+            found.setdefault(
+                field.id,
+                Concept(
+                    id=field.id,
+                    name=field.name,
+                    description=field.description,
+                    scheme="CGD_META_CONCEPTS",
+                ),
+            )
+        return tuple(found.values())
 
     def dataflow_for(self, dataset_type: str) -> DataflowSpec:
         """The dataflow of a dataset type (``SURVEY``, ``SCORECARD``, ``DASHBOARD``)."""

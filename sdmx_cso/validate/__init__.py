@@ -2,7 +2,12 @@
 
 from sdmx_cso.validate.issues import CATALOGUE, IssueType
 from sdmx_cso.validate.report import Issue, Report, Stats
-from sdmx_cso.validate.submission import InvalidSubmission, to_dataset, validate_submission
+from sdmx_cso.validate.submission import (
+    InvalidSubmission,
+    check_submission,
+    to_dataset,
+    validate_submission,
+)
 
 __all__ = [
     "CATALOGUE",
@@ -11,6 +16,7 @@ __all__ = [
     "IssueType",
     "Report",
     "Stats",
+    "check_submission",
     "to_dataset",
     "validate_submission",
 ]

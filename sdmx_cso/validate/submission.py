@@ -17,7 +17,13 @@ from sdmx_cso.standard import get_standard
 from sdmx_cso.validate._metadata import check_metadata, lenient_extensions
 from sdmx_cso.validate.report import Issue, Report
 
-__all__ = ["MANDATORY_COLUMNS", "InvalidSubmission", "to_dataset", "validate_submission"]
+__all__ = [
+    "MANDATORY_COLUMNS",
+    "InvalidSubmission",
+    "check_submission",
+    "to_dataset",
+    "validate_submission",
+]
 
 #: Columns without a default: a submission must have them.
 MANDATORY_COLUMNS = ("SERIES", "REF_AREA", "TIME_PERIOD", "OBS_VALUE")
@@ -57,6 +63,15 @@ def validate_submission(
         observations=observations,
         warnings_as_errors=warnings_as_errors,
     )
+
+
+def check_submission(
+    raw: RawSubmission, *, config: DerivationConfig | None = None
+) -> tuple[Report, CommunityDataset | None]:
+    """The full report of ``raw`` and, when it is valid, its dataset (one pass)."""
+    issues, dataset = _check(raw, config)
+    report = Report.from_issues(issues, rows=raw.table.num_rows, observations=raw.table.num_rows)
+    return report, dataset if report.valid else None
 
 
 def to_dataset(raw: RawSubmission, *, config: DerivationConfig | None = None) -> CommunityDataset:

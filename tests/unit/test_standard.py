@@ -123,3 +123,16 @@ def test_dataflows_one_per_dataset_type():
     types = {c.id for c in get_codelist("CL_DATASET_TYPE")}
     assert {f.dataset_type for f in std.dataflows} == types
     assert std.dataflow_for("SCORECARD").id == "DF_CGD_SCORECARD"
+
+
+def test_concepts_cover_every_component_and_metadata_field_once():
+    std = get_standard()
+    ids = [c.id for c in std.concepts]
+    assert len(ids) == len(set(ids))
+    assert set(std.dsd.columns) <= set(ids)
+    assert {f.id for f in std.msd.fields} <= set(ids)
+    schemes = {s.id for s in std.concept_schemes}
+    assert {c.scheme for c in std.concepts} <= schemes
+    sample = next(c for c in std.concepts if c.id == "SAMPLE_SIZE")
+    assert sample.scheme == "CGD_CONCEPTS"
+    assert "respondents" in sample.description

@@ -1,0 +1,66 @@
+"""``sdmx-cso convert``: validate a submission and write it as SDMX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+import sdmx_cso
+from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
+from sdmx_cso.cli._render import render_table
+
+
+@click.command()
+@click.argument("submission", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-m",
+    "--metadata",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Metadata file (YAML/JSON), when SUBMISSION is a data file.",
+)
+@click.option(
+    "-t",
+    "--to",
+    "to",
+    type=click.Choice(sorted(sdmx_cso.DATA_FORMATS)),
+    required=True,
+    help="SDMX format of the data message.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Data message to write; the reference metadata goes beside it (STEM.metadata.xml).",
+)
+@click.option("--agency", help="The coalition's SDMX agency ID (default LNOB).")
+@click.option("--no-metadata", is_flag=True, help="Do not write the reference metadata.")
+def convert(
+    submission: Path,
+    metadata: Path | None,
+    to: str,
+    output: Path,
+    agency: str | None,
+    no_metadata: bool,
+) -> int:
+    """Validate SUBMISSION and, if it is valid, write it as SDMX.
+
+    An invalid submission is refused with its validation report (exit code 1) and no output
+    file is written. Outputs are written atomically.
+    """
+    result = sdmx_cso.convert(
+        submission,
+        to=to,
+        output=output,
+        metadata=metadata,
+        agency=agency,
+        with_metadata=not no_metadata,
+    )
+    if not result.report.valid:
+        click.echo(render_table(result.report, source=str(submission)), err=True)
+        return EXIT_INVALID
+    for path in (result.data, result.metadata):
+        if path is not None:
+            click.echo(str(path))
+    return EXIT_OK
