@@ -51,7 +51,7 @@ from sdmx_cso.standard import (
     get_standard,
     list_codelists,
 )
-from sdmx_cso.validate import CATALOGUE, InvalidSubmission, Issue, Report
+from sdmx_cso.validate import CATALOGUE, InvalidSubmission, Issue, Report, render_html
 
 __all__ = [
     "CATALOGUE",
@@ -95,6 +95,7 @@ __all__ = [
     "metadata_path_for",
     "read",
     "read_submission",
+    "render_html",
     "structure_of",
     "validate",
     "write_data",

@@ -28,7 +28,7 @@ def _codes(values: tuple[str, ...]) -> list[str]:
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
+    type=click.Choice(["table", "json", "html"]),
     default="table",
     show_default=True,
     help="Output format.",
@@ -64,6 +64,8 @@ def validate(
     )
     if fmt == "json":
         text = json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False)
+    elif fmt == "html":
+        text = sdmx_cso.render_html(report, source=str(submission))
     else:
         text = render_table(report, source=str(submission))
     if output is None:

@@ -19,6 +19,7 @@ import pyarrow as pa
 from sdmx_cso.errors import ReadError
 from sdmx_cso.io._text import decode
 from sdmx_cso.model.submission import ReadProblem
+from sdmx_cso.standard import get_standard
 
 __all__ = ["DELIMITERS", "TableRead", "read_csv", "read_xlsx"]
 
@@ -80,7 +81,9 @@ def _collect(
     names = _normalise(header)
     if not any(names):
         raise ReadError("the header row is empty", path=path, row=1)
-    typed = {n: h.strip() for n, h in zip(names, header, strict=True)}
+    typed: dict[str, str] = {}
+    for n, h in zip(names, header, strict=True):
+        typed.setdefault(n, h.strip())
     width = len(names)
     columns: list[list[str | None]] = [[] for _ in names]
     numbers: list[int] = []
@@ -91,19 +94,22 @@ def _collect(
             problems.append(
                 ReadProblem(
                     "duplicate-column",
-                    f"column {name} appears twice",
+                    f"header {header[i]!r} repeats column {typed[name]!r} (both are {name})",
                     row=1,
                     column=name,
                     file=path,
                 )
             )
         seen.setdefault(name, i)
+    free_text = _free_text_columns()
+    blank: list[int] = []
     row_number = 1
     try:
         for cells in rows:
             row_number += 1
             if not any(c is not None and str(c).strip() for c in cells):
-                continue  # blank rows carry nothing
+                blank.append(row_number)  # blank rows carry nothing
+                continue
             if len(cells) != width:
                 problems.append(
                     ReadProblem(
@@ -115,10 +121,17 @@ def _collect(
                 )
                 continue
             numbers.append(row_number)
-            for col, cell in zip(columns, cells, strict=True):
-                col.append(None if cell is None or cell == "" else cell)
+            for name, col, cell in zip(names, columns, cells, strict=True):
+                col.append(_clean(cell, name, row_number, path, free_text, problems))
     except csv.Error as exc:
         raise ReadError(f"cannot parse: {exc}", path=path, row=row_number + 1) from exc
+    last = numbers[-1] if numbers else 0
+    problems += [
+        ReadProblem("empty-row", "empty row skipped", row=n, file=path, severity="warning")
+        for n in blank
+        if n < last
+    ]
+    problems.sort(key=lambda p: p.row or 0)
     keep = [i for i, n in enumerate(names) if seen[n] == i and n]
     arrays = {names[i]: _array(names[i], columns[i]) for i in keep}
     consecutive = numbers == list(range(2, 2 + len(numbers)))
@@ -130,6 +143,39 @@ def _collect(
         encoding=encoding,
         delimiter=delimiter,
     )
+
+
+def _clean(
+    cell: str | None,
+    name: str,
+    row: int,
+    path: str,
+    free_text: frozenset[str],
+    problems: list[ReadProblem],
+) -> str | None:
+    """The cell without surrounding spaces (a warning outside free text); ``None`` if empty."""
+    if cell is None:
+        return None
+    stripped = cell.strip()
+    if stripped != cell and stripped and name not in free_text:
+        problems.append(
+            ReadProblem(
+                "stray-whitespace",
+                f"spaces around {stripped!r} were removed",
+                row=row,
+                column=name,
+                value=stripped,
+                file=path,
+                severity="warning",
+            )
+        )
+    return stripped or None
+
+
+def _free_text_columns() -> frozenset[str]:
+    """Columns of free text, where surrounding spaces are not worth a warning."""
+    dsd = get_standard().dsd
+    return frozenset(a.id for a in dsd.attributes if a.type == "string")
 
 
 def _array(name: str, values: list[str | None]) -> pa.Array:

@@ -63,18 +63,23 @@ def canonical_schema(dsd: DsdSpec | None = None) -> pa.Schema:
     )
 
 
-def normalize_table(table: pa.Table, dsd: DsdSpec | None = None) -> pa.Table:
+def normalize_table(table: pa.Table, dsd: DsdSpec | None = None, *, typed: bool = True) -> pa.Table:
     """``table`` with every column of the canonical schema, in order, with typed columns.
 
     Absent dimension columns get their default (``_T``; ``A`` for FREQ; ``N`` for
     REPORTING_TYPE), absent attribute columns are null. Integer columns must already be
     valid (see `check_cells`); the caller validates first.
 
+    With ``typed=False`` every column stays text (integer columns included), so that a
+    table with invalid cells can still be normalised for checks.
+
     Raises:
         ValueError: a column that is not a concept of the DSD.
     """
     dsd = dsd or get_standard().dsd
     schema = canonical_schema(dsd)
+    if not typed:
+        schema = pa.schema([pa.field(f.name, pa.string()) for f in schema])
     unknown = [name for name in table.column_names if name not in schema.names]
     if unknown:
         raise ValueError(f"columns that are not concepts of {dsd.id}: {', '.join(unknown)}")

@@ -1,5 +1,6 @@
 """Validation: every problem of a submission as a `Report` of located `Issue`."""
 
+from sdmx_cso.validate.html import render_html
 from sdmx_cso.validate.issues import CATALOGUE, IssueType
 from sdmx_cso.validate.report import Issue, Report, Stats
 from sdmx_cso.validate.submission import (
@@ -17,6 +18,7 @@ __all__ = [
     "Report",
     "Stats",
     "check_submission",
+    "render_html",
     "to_dataset",
     "validate_submission",
 ]

@@ -115,6 +115,110 @@ _ENTRIES = (
         "Fill the column, or declare the unit on the coalition series in the metadata file.",
     ),
     IssueType(
+        "duplicate-key", "Duplicate observation", "error", ("#row", "#key"),
+        "Two rows have the same series key (all dimensions) and TIME_PERIOD. The message says "
+        "whether their values agree or contradict each other.",
+        "Two rows for KE-30, F, 2023 of the same series.",
+        "Keep one row; if the values differ, find out which is right, or add the dimension "
+        "that tells them apart (e.g. DISABILITY_TYPE or SERVICE_POINT).",
+    ),
+    IssueType(
+        "series-attribute-differs", "Series attribute differs within a series", "error",
+        ("#row", "#key"),
+        "A series-level attribute (e.g. UNIT_MEASURE, SAMPLING_METHOD) has different values in "
+        "rows of the same series; SDMX attaches it once per series.",
+        "UNIT_MEASURE PT in one row of a series and NUMBER in another.",
+        "Use one value per series, or split the series with a dimension.",
+    ),
+    IssueType(
+        "value-outside-bounds", "Value outside its bounds", "error", ("#row", "#cell", "#quality"),
+        "LOWER_BOUND ≤ OBS_VALUE ≤ UPPER_BOUND must hold.",
+        "OBS_VALUE 12.5 with UPPER_BOUND 10.",
+        "Check the value and its confidence interval; the bounds may be swapped.",
+    ),
+    IssueType(
+        "numerator-exceeds-sample", "Numerator larger than the sample", "error",
+        ("#row", "#cell", "#quality"),
+        "NUMERATOR counts respondents with the characteristic among SAMPLE_SIZE respondents, "
+        "so it cannot be larger.",
+        "NUMERATOR 60 with SAMPLE_SIZE 40.",
+        "Check both counts; NUMERATOR and SAMPLE_SIZE may be swapped.",
+    ),
+    IssueType(
+        "percent-out-of-range", "Percentage outside 0–100", "error", ("#row", "#cell", "#quality"),
+        "A value in per cent (UNIT_MEASURE PT, given or declared for the series) is below 0 or "
+        "above 100.",
+        "OBS_VALUE 0.45 was meant as 45 %, or 145 was typed for 14.5.",
+        "Give percentages from 0 to 100; use UNIT_MEASURE for shares of 1 if that is meant.",
+    ),
+    IssueType(
+        "score-out-of-scale", "Score outside its scale", "error", ("#row", "#cell", "#quality"),
+        "A scorecard value lies outside SCALE_MIN…SCALE_MAX (given, or declared for the series).",
+        "A score of 7 on a 1–5 scale.",
+        "Check the score, or the scale declared for the series in the metadata.",
+    ),
+    IssueType(
+        "time-period-frequency", "Time period does not fit the frequency", "error",
+        ("#row", "#cell"),
+        "TIME_PERIOD must have the form of FREQ: a year for A, a half-year for S, a quarter for "
+        "Q, a month for M, a week for W, a date for D.",
+        "FREQ M with TIME_PERIOD 2023.",
+        "Fix FREQ or TIME_PERIOD so that they agree.",
+    ),
+    IssueType(
+        "period-outside-reference", "Time period outside the reference period", "warning",
+        ("#row", "#metadata", "#quality"),
+        "A TIME_PERIOD lies outside the REF_PERIOD of the metadata.",
+        "TIME_PERIOD 2021 in a dataset whose REF_PERIOD is 2023.",
+        "Widen REF_PERIOD in the metadata, or correct the row.",
+    ),
+    IssueType(
+        "period-mismatch", "Reference period after the fieldwork", "warning",
+        ("#metadata", "#quality"),
+        "REF_PERIOD starts after COLL_PERIOD ends: data cannot describe a time after they were "
+        "collected.",
+        "REF_PERIOD 2024, COLL_PERIOD March 2023.",
+        "Check the two periods in the metadata.",
+    ),
+    IssueType(
+        "contradictory-metadata", "Contradictory metadata", "error", ("#metadata", "#quality"),
+        "Two metadata fields claim incompatible things: a statistically representative dataset "
+        "(REP_TARGET_POP) from a non-probability sample, or an NSO review without the NSO's "
+        "QUALITY_ASSMNT.",
+        "REPRESENTATIVENESS REP_TARGET_POP with SAMPLING_METHOD NONPROB_SNOWBALL.",
+        "Correct the claim: REP_COVERED_COMMUNITY or NOT_REP for non-probability samples; give "
+        "QUALITY_ASSMNT when an NSO reviewed the data.",
+    ),
+    IssueType(
+        "flag-contradicts-metadata", "Flag contradicts the metadata", "error",
+        ("#row", "#cell", "#quality"),
+        "A row's QUALITY_FLAGS or VALIDATION_STATUS claims something the metadata does not "
+        "support (NSO_ENDORSED without an NSO assessment; NON_PROBABILITY in a probability "
+        "sample).",
+        "QUALITY_FLAGS NSO_ENDORSED without QUALITY_ASSMNT in the metadata.",
+        "Remove the flag, or add what the metadata is missing.",
+    ),
+    IssueType(
+        "reliability-mismatch", "Reliability differs from the sample size", "warning",
+        ("#row", "#cell", "#quality"),
+        "RELIABILITY was given, but the value derived from SAMPLE_SIZE (50 and 25 by default) "
+        "differs. The given value is kept.",
+        "RELIABILITY RELIABLE with SAMPLE_SIZE 12.",
+        "Leave RELIABILITY empty to have it derived, or check SAMPLE_SIZE.",
+    ),
+    IssueType(
+        "stray-whitespace", "Spaces around a value", "warning", ("#row", "#cell"),
+        "A cell starts or ends with spaces. They were removed before checking.",
+        "`KE-30 ` in REF_AREA.",
+        "Remove the spaces in the spreadsheet.",
+    ),
+    IssueType(
+        "empty-row", "Empty row", "warning", ("#row", "#table"),
+        "A row between data rows is empty; it was skipped.",
+        "A blank line in the middle of data.csv.",
+        "Delete the row.",
+    ),
+    IssueType(
         "metadata-missing-field", "Missing metadata field", "error", ("#metadata",),
         "A field the standard requires is absent from the metadata file.",
         "A metadata file without LICENCE.",

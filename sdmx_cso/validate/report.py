@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from pydantic import Field, computed_field
+from pydantic import Field, computed_field, field_validator
 
 from sdmx_cso.model._base import CsoModel
 from sdmx_cso.validate.issues import CATALOGUE, Severity, issue_url
@@ -33,6 +33,13 @@ class Issue(CsoModel):
     """The offending value, as typed."""
     tags: tuple[str, ...] = ()
     """Tags of the issue type (``#row``, ``#cell``, ``#metadata``…), for picking and skipping."""
+
+    @field_validator("code")
+    @classmethod
+    def _catalogued(cls, code: str) -> str:
+        if code not in CATALOGUE:
+            raise ValueError(f"{code!r} is not an issue code of the catalogue")
+        return code
 
     @computed_field  # type: ignore[prop-decorator]
     @property

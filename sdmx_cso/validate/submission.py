@@ -16,6 +16,7 @@ from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.standard import get_standard
 from sdmx_cso.validate._metadata import check_metadata, lenient_extensions
 from sdmx_cso.validate.report import Issue, Report
+from sdmx_cso.validate.rules import RuleContext, run_rules
 
 __all__ = [
     "MANDATORY_COLUMNS",
@@ -102,7 +103,7 @@ def _check(
             p.message,
             file=p.file or raw.data_file,
             row=p.row,
-            column=p.column,
+            column=raw.columns.get(p.column, p.column) if p.column else None,
             value=p.value,
         )
         for p in raw.problems
@@ -113,7 +114,20 @@ def _check(
     extensions = metadata.extensions if metadata else lenient_extensions(raw.metadata)
     known = [n for n in raw.table.column_names if n in get_standard().dsd.columns]
     table = raw.table.select(known)
-    issues += _cells(raw, table, extensions)
+    cell_issues = list(_cells(raw, table, extensions))
+    issues += cell_issues
+    failed = {i.row for i in cell_issues if i.row is not None}
+    issues += run_rules(
+        RuleContext(
+            table=normalize_table(table, typed=False),
+            metadata=metadata,
+            row_number=raw.row_number,
+            data_file=raw.data_file,
+            metadata_file=raw.metadata_file,
+            columns={name: raw.columns.get(name, name) for name in table.column_names},
+            invalid_rows=frozenset(i for i in range(table.num_rows) if raw.row_number(i) in failed),
+        )
+    )
     if raw.table.num_rows == 0:
         issues.append(
             Issue.make("no-observations", "the data file has no observations", file=raw.data_file)

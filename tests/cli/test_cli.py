@@ -134,3 +134,20 @@ def test_every_command_has_help():
         result = run(name, "--help")
         assert result.returncode == 0
         assert "Usage:" in result.stdout
+
+
+def test_validate_html_report_is_self_contained(tmp_path):
+    from pathlib import Path as _P
+
+    case = _P(__file__).resolve().parents[1] / "invalid" / "value-outside-bounds"
+    target = tmp_path / "report.html"
+    assert main(["validate", str(case), "--format", "html", "-o", str(target)]) == 1
+    page = target.read_text("utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "invalid" in page
+    assert "value-outside-bounds" in page
+    assert "How to fix" in page
+    assert "<script" not in page
+    assert "http-equiv" not in page
+    assert "src=" not in page
+    assert "<link" not in page

@@ -64,6 +64,7 @@ def test_ragged_and_blank_rows_keep_spreadsheet_row_numbers(tmp_path, meta):
     ]
     report = sdmx_cso.validate(write_csv(tmp_path / "d.csv", rows=rows), metadata=meta)
     assert report.flatten(["row", "column", "code"]) == [
+        [3, None, "empty-row"],
         [4, None, "ragged-row"],
         [5, "OBS_VALUE", "invalid-number"],
     ]

@@ -1,0 +1,29 @@
+"""Validation rules beyond single cells: keys, ranges, periods and consistency with metadata.
+
+Each rule module has ``check(ctx) -> Iterator[Issue]``; :data:`RULES` lists them in the order
+their issues are reported. Rules work on a lenient typed view of the table (cells that fail
+their own checks are null there), so one pass finds every problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from sdmx_cso.validate.report import Issue
+from sdmx_cso.validate.rules import consistency, keys, periods, ranges
+from sdmx_cso.validate.rules.context import RuleContext
+
+__all__ = ["RULES", "RuleContext", "run_rules"]
+
+RULES: tuple[Callable[[RuleContext], Iterator[Issue]], ...] = (
+    keys.check,
+    ranges.check,
+    periods.check,
+    consistency.check,
+)
+
+
+def run_rules(ctx: RuleContext) -> Iterator[Issue]:
+    """Every issue of every rule."""
+    for rule in RULES:
+        yield from rule(ctx)
