@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from sdmx_cso.errors import ReadError
+from sdmx_cso.io._fast_csv import read_clean_csv
 from sdmx_cso.io._text import decode
 from sdmx_cso.model.submission import ReadProblem
 from sdmx_cso.standard import get_standard
@@ -72,7 +73,37 @@ def read_csv(
         raise ReadError("the file is empty", path=path) from None
     except csv.Error as exc:
         raise ReadError(f"unreadable header: {exc}", path=path, row=1) from exc
+    fast = _fast(text, data, used, header, delimiter=delimiter, path=path)
+    if fast is not None:
+        return fast
     return _collect(header, reader, path=path, encoding=used, delimiter=delimiter)
+
+
+def _fast(
+    text: str, data: bytes, encoding: str, header: list[str], *, delimiter: str, path: str
+) -> TableRead | None:
+    """Arrow's parser for a clean file (see ``_fast_csv``); ``None`` to use the exact reader."""
+    names = _normalise(header)
+    if not all(names) or len(set(names)) != len(names) or len(delimiter) != 1:
+        return None
+    utf8 = data if encoding == "utf-8" else text.encode("utf-8")
+    result = read_clean_csv(
+        utf8, names=names, delimiter=delimiter, path=path, free_text=_free_text_columns()
+    )
+    if result is None:
+        return None
+    table, problems = result
+    typed: dict[str, str] = {}
+    for n, h in zip(names, header, strict=True):
+        typed.setdefault(n, h.strip())
+    return TableRead(
+        table=table,
+        columns=typed,
+        row_numbers=None,
+        problems=problems,
+        encoding=encoding,
+        delimiter=delimiter,
+    )
 
 
 def _collect(

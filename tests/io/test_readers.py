@@ -157,3 +157,38 @@ def test_missing_metadata_and_unsupported_formats(tmp_path):
         read_submission(other)
     with pytest.raises(ReadError, match="no such file"):
         read_submission(tmp_path / "absent.csv")
+
+
+def _both_paths(data: bytes, monkeypatch):
+    """The table and problems read by the fast path and by the exact reader."""
+    from sdmx_cso.io import tables
+
+    fast = tables.read_csv(data, path="x.csv")
+    monkeypatch.setattr(tables, "_fast", lambda *a, **k: None)
+    slow = tables.read_csv(data, path="x.csv")
+    return fast, slow
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SERIES,REF_AREA,TIME_PERIOD,OBS_VALUE,COMMENT_OBS\nCGD_A, KE-01 ,2023,1.50," hi "\nCGD_A,KE-02,2023,,"multi\nline"\n',
+        "SERIES;REF_AREA;TIME_PERIOD;OBS_VALUE\r\nCGD_A;KE-01;2023;12.50\r\n",
+        "SERIES,REF_AREA,TIME_PERIOD,OBS_VALUE\nCGD_A,KE-01,2023,1\n\nCGD_A,KE-02,2023,2\n",
+        "SERIES,REF_AREA,TIME_PERIOD,OBS_VALUE\nCGD_A,KE-01,2023\nCGD_A,KE-02,2023,2\n",
+        "SERIES,REF_AREA,TIME_PERIOD,OBS_VALUE\n",
+    ],
+)
+def test_fast_and_exact_csv_readers_agree(text, monkeypatch):
+    fast, slow = _both_paths(text.encode("utf-8"), monkeypatch)
+    assert fast.table.to_pylist() == slow.table.to_pylist()
+    assert fast.row_numbers == slow.row_numbers
+    assert [(p.code, p.row, p.column) for p in fast.problems] == [
+        (p.code, p.row, p.column) for p in slow.problems
+    ]
+
+
+def test_fast_and_exact_readers_agree_on_the_examples(example_dir, monkeypatch):
+    fast, slow = _both_paths((example_dir / "data.csv").read_bytes(), monkeypatch)
+    assert fast.table.equals(slow.table)
+    assert fast.problems == slow.problems == []
