@@ -172,7 +172,9 @@ def _both_paths(data: bytes, monkeypatch):
 @pytest.mark.parametrize(
     "text",
     [
-        'SERIES,REF_AREA,TIME_PERIOD,OBS_VALUE,COMMENT_OBS\nCGD_A, KE-01 ,2023,1.50," hi "\nCGD_A,KE-02,2023,,"multi\nline"\n',
+        "SERIES,REF_AREA,TIME_PERIOD,OBS_VALUE,COMMENT_OBS\n"
+        'CGD_A, KE-01 ,2023,1.50," hi "\n'
+        'CGD_A,KE-02,2023,,"multi\nline"\n',
         "SERIES;REF_AREA;TIME_PERIOD;OBS_VALUE\r\nCGD_A;KE-01;2023;12.50\r\n",
         "SERIES,REF_AREA,TIME_PERIOD,OBS_VALUE\nCGD_A,KE-01,2023,1\n\nCGD_A,KE-02,2023,2\n",
         "SERIES,REF_AREA,TIME_PERIOD,OBS_VALUE\nCGD_A,KE-01,2023\nCGD_A,KE-02,2023,2\n",
