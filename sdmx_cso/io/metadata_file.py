@@ -17,9 +17,13 @@ import yaml
 from sdmx_cso.errors import ReadError
 from sdmx_cso.io._text import decode
 
-__all__ = ["METADATA_SUFFIXES", "read_metadata"]
+__all__ = ["MAX_ALIASES", "MAX_METADATA_BYTES", "METADATA_SUFFIXES", "read_metadata"]
 
 METADATA_SUFFIXES = (".yaml", ".yml", ".json")
+#: Largest metadata file read (a real one is a few kilobytes).
+MAX_METADATA_BYTES = 5 * 1024 * 1024
+#: Most YAML aliases allowed: aliases let a tiny file expand exponentially ("billion laughs").
+MAX_ALIASES = 100
 
 
 class _Loader(yaml.SafeLoader):
@@ -51,6 +55,22 @@ def _mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dic
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
+def _check_aliases(text: str, path: str) -> None:
+    """Refuse YAML that uses more aliases than a metadata file ever needs."""
+    count = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                count += 1
+                if count > MAX_ALIASES:
+                    raise ReadError(
+                        f"more than {MAX_ALIASES} YAML aliases: refused (alias expansion bomb)",
+                        path=path,
+                    )
+    except yaml.YAMLError:
+        return  # reported with its location by the parser proper
+
+
 def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
@@ -74,8 +94,12 @@ def read_metadata(data: bytes, *, path: str) -> dict[str, Any]:
     Raises:
         ReadError: unparseable, duplicate keys, or not a mapping at the top.
     """
+    if len(data) > MAX_METADATA_BYTES:
+        raise ReadError(f"larger than {MAX_METADATA_BYTES} bytes: not a metadata file", path=path)
     text, _ = decode(data, path=path)
     try:
+        if Path(path).suffix.lower() != ".json":
+            _check_aliases(text, path)
         if Path(path).suffix.lower() == ".json":
             parsed = json.loads(text, object_pairs_hook=_json_pairs)
         else:
@@ -86,6 +110,8 @@ def read_metadata(data: bytes, *, path: str) -> dict[str, Any]:
         raise ReadError(f"invalid YAML: {exc.problem or exc}", path=path, row=row) from exc
     except (yaml.YAMLError, ValueError) as exc:
         raise ReadError(f"invalid metadata file: {exc}", path=path) from exc
+    except RecursionError:
+        raise ReadError("nested too deeply to be a metadata file", path=path) from None
     if not isinstance(parsed, Mapping):
         raise ReadError("the metadata file must hold a mapping of field IDs", path=path)
     result: dict[str, Any] = _upper(parsed)

@@ -194,3 +194,22 @@ def test_fast_and_exact_readers_agree_on_the_examples(example_dir, monkeypatch):
     fast, slow = _both_paths((example_dir / "data.csv").read_bytes(), monkeypatch)
     assert fast.table.equals(slow.table)
     assert fast.problems == slow.problems == []
+
+
+def test_yaml_alias_bomb_is_refused_quickly(tmp_path):
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 12):
+        lines.append(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]")
+    bomb = tmp_path / "metadata.yaml"
+    bomb.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = write_csv(tmp_path / "data.csv")
+    with pytest.raises(ReadError, match="aliases"):
+        read_submission(data, metadata=bomb)
+
+
+def test_deeply_nested_json_metadata_is_refused(tmp_path):
+    meta = tmp_path / "metadata.json"
+    meta.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    data = write_csv(tmp_path / "data.csv")
+    with pytest.raises(ReadError, match=r"nested too deeply|mapping"):
+        read_submission(data, metadata=meta)
