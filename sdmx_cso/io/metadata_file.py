@@ -26,8 +26,11 @@ MAX_METADATA_BYTES = 5 * 1024 * 1024
 MAX_ALIASES = 100
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans and no duplicate keys."""
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml if built
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]
+    """SafeLoader (libyaml's C parser when available) with YAML 1.2 booleans, no duplicate keys."""
 
 
 _Loader.yaml_implicit_resolvers = {

@@ -9,7 +9,7 @@ import pyarrow.compute as pc
 
 from sdmx_cso.codelists import closest_codes
 from sdmx_cso.errors import SdmxCsoError
-from sdmx_cso.model import CommunityDataset, DerivationConfig
+from sdmx_cso.model import CommunityDataset, DatasetMetadata, DerivationConfig
 from sdmx_cso.model.columns import check_cells, normalize_table, true_rows
 from sdmx_cso.model.derive_table import derive_table
 from sdmx_cso.model.submission import RawSubmission
@@ -55,7 +55,7 @@ def validate_submission(
         warnings_as_errors: count warnings as errors (the report is then invalid).
         config: thresholds of the derivation rules.
     """
-    issues, _ = _check(raw, config)
+    issues, _ = _check(raw, config, build=False)
     selected = [i for i in issues if _selected(i, pick, skip)]
     observations = raw.table.num_rows
     return Report.from_issues(
@@ -95,7 +95,7 @@ def _selected(issue: Issue, pick: Collection[str], skip: Collection[str]) -> boo
 
 
 def _check(
-    raw: RawSubmission, config: DerivationConfig | None
+    raw: RawSubmission, config: DerivationConfig | None, *, build: bool = True
 ) -> tuple[list[Issue], CommunityDataset | None]:
     issues = [
         Issue.make(
@@ -134,10 +134,10 @@ def _check(
         )
     if any(i.severity == "error" for i in issues) or metadata is None:
         return issues, None
-    derived = derive_table(normalize_table(table), metadata, config)
-    issues += _mandatory(raw, derived)
-    if any(i.severity == "error" for i in issues):
+    issues += _mandatory(raw, table, metadata)
+    if not build or any(i.severity == "error" for i in issues):
         return issues, None
+    derived = derive_table(normalize_table(table), metadata, config)
     dataset = CommunityDataset.model_construct(metadata=metadata, observations=derived)
     return issues, dataset
 
@@ -187,17 +187,26 @@ def _cells(
         )
 
 
-def _mandatory(raw: RawSubmission, table: pa.Table) -> Iterable[Issue]:
-    dsd = get_standard().dsd
-    for attr in dsd.attributes:
-        if attr.status != "mandatory":
-            continue
-        col = table.column(attr.id)
-        for row in true_rows(pc.is_null(col)):
-            yield Issue.make(
-                "missing-mandatory-attribute",
-                f"{attr.id} is mandatory and empty, and nothing derives it",
-                file=raw.data_file,
-                row=raw.row_number(row),
-                column=attr.id,
-            )
+def _mandatory(raw: RawSubmission, table: pa.Table, metadata: DatasetMetadata) -> Iterable[Issue]:
+    """Mandatory attributes that stay empty after derivation.
+
+    OBS_STATUS is always derived and UNIT_MULT defaults to ``0``; UNIT_MEASURE is the one
+    mandatory attribute that only the submission or a coalition series declaration can give.
+    """
+    n = table.num_rows
+    unit = table.column("UNIT_MEASURE") if "UNIT_MEASURE" in table.column_names else None
+    if unit is None:
+        unit = pa.nulls(n, pa.string())
+    if metadata.series:
+        codes = pa.array([s.code for s in metadata.series], pa.string())
+        units = pa.array([s.unit for s in metadata.series], pa.string())
+        declared = pc.take(units, pc.index_in(table.column("SERIES"), value_set=codes))
+        unit = pc.coalesce(unit, declared)
+    for row in true_rows(pc.is_null(unit)):
+        yield Issue.make(
+            "missing-mandatory-attribute",
+            "UNIT_MEASURE is mandatory and empty, and no coalition series declares it",
+            file=raw.data_file,
+            row=raw.row_number(row),
+            column="UNIT_MEASURE",
+        )
