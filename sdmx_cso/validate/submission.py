@@ -125,7 +125,7 @@ def _check(
             data_file=raw.data_file,
             metadata_file=raw.metadata_file,
             columns={name: raw.columns.get(name, name) for name in table.column_names},
-            invalid_rows=frozenset(i for i in range(table.num_rows) if raw.row_number(i) in failed),
+            invalid_rows=_indices_of(raw, failed, table.num_rows),
         )
     )
     if raw.table.num_rows == 0:
@@ -140,6 +140,15 @@ def _check(
     derived = derive_table(normalize_table(table), metadata, config)
     dataset = CommunityDataset.model_construct(metadata=metadata, observations=derived)
     return issues, dataset
+
+
+def _indices_of(raw: RawSubmission, rows: set[int], n: int) -> frozenset[int]:
+    """Table indices of the given spreadsheet row numbers."""
+    if not rows:
+        return frozenset()
+    if raw.row_numbers is None:
+        return frozenset(r - raw.first_row for r in rows if 0 <= r - raw.first_row < n)
+    return frozenset(i for i, number in enumerate(raw.row_numbers) if number in rows)
 
 
 def _header(raw: RawSubmission) -> Iterator[Issue]:

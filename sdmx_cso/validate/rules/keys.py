@@ -46,13 +46,24 @@ def _valid_rows(ctx: RuleContext) -> pa.Array:
 
 
 def _codes(columns: list[pa.ChunkedArray | pa.Array]) -> pa.Array:
-    """One int32 code per row for the combination of ``columns`` (nulls included as values)."""
+    """One int32 code per row for the combination of ``columns`` (nulls included as values).
+
+    Columns with a single value (most dimensions of a real dataset are all ``_T``) cannot tell
+    rows apart and are left out of the joined key.
+    """
     parts = [pc.fill_null(col, "\x00") for col in columns]
+    varying = [p for p in parts if not _constant(p)]
+    parts = varying or parts[:1]
     joined = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, _SEP)
     encoded = pc.dictionary_encode(joined)
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.combine_chunks()
     return encoded.indices
+
+
+def _constant(col: pa.ChunkedArray | pa.Array) -> bool:
+    bounds = pc.min_max(col)
+    return bool(bounds["min"].as_py() == bounds["max"].as_py())
 
 
 def _repeated(codes: pa.Array, keep: pa.Array) -> list[int]:
