@@ -17,7 +17,8 @@ def test_readme_has_the_two_setup_commands():
     main_job, tests = commands()[:2]
     assert "pip install" in main_job
     assert "sdmx-cso validate" in main_job
-    assert "examples" in main_job
+    assert "sdmx-cso examples" in main_job
+    assert "sdmx-cso convert" in main_job
     assert "pip install" in tests
     assert "pytest" in tests
     assert "[test]" in tests

@@ -17,13 +17,14 @@ import yaml
 from sdmx_cso.errors import ReadError
 from sdmx_cso.io._text import decode
 
-__all__ = ["MAX_ALIASES", "MAX_METADATA_BYTES", "METADATA_SUFFIXES", "read_metadata"]
+__all__ = ["MAX_METADATA_BYTES", "MAX_NODES", "METADATA_SUFFIXES", "read_metadata"]
 
 METADATA_SUFFIXES = (".yaml", ".yml", ".json")
 #: Largest metadata file read (a real one is a few kilobytes).
 MAX_METADATA_BYTES = 5 * 1024 * 1024
-#: Most YAML aliases allowed: aliases let a tiny file expand exponentially ("billion laughs").
-MAX_ALIASES = 100
+#: Most nodes a metadata file may have once YAML aliases are expanded: aliases let a tiny file
+#: expand exponentially ("billion laughs"); a real metadata file has a few thousand.
+MAX_NODES = 200_000
 
 
 _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml if built
@@ -59,17 +60,37 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping
 
 
 def _check_aliases(text: str, path: str) -> None:
-    """Refuse YAML that uses more aliases than a metadata file ever needs."""
-    count = 0
+    """Refuse YAML whose aliases would expand it beyond :data:`MAX_NODES` nodes.
+
+    Counts, from the event stream, how many nodes the document has once every alias is
+    replaced by what its anchor holds, without building anything ("billion laughs").
+    """
+    sizes: dict[str, int] = {}
+    anchors: list[str | None] = [None]
+    counts: list[int] = [0]
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.AliasEvent):
-                count += 1
-                if count > MAX_ALIASES:
-                    raise ReadError(
-                        f"more than {MAX_ALIASES} YAML aliases: refused (alias expansion bomb)",
-                        path=path,
-                    )
+            if isinstance(event, yaml.CollectionStartEvent):
+                anchors.append(event.anchor)
+                counts.append(1)
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                anchor, count = anchors.pop(), counts.pop()
+                if anchor:
+                    sizes[anchor] = count
+                counts[-1] += count
+            elif isinstance(event, yaml.ScalarEvent):
+                if event.anchor:
+                    sizes[event.anchor] = 1
+                counts[-1] += 1
+            elif isinstance(event, yaml.AliasEvent):
+                counts[-1] += sizes.get(event.anchor or "", 1)
+            if counts[-1] > MAX_NODES:
+                raise ReadError(
+                    f"YAML aliases would expand it beyond {MAX_NODES} nodes: refused "
+                    "(alias expansion bomb)",
+                    path=path,
+                )
     except yaml.YAMLError:
         return  # reported with its location by the parser proper
 

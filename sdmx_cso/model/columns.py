@@ -29,6 +29,7 @@ __all__ = [
     "canonical_schema",
     "check_cells",
     "normalize_table",
+    "sort_observations",
     "true_rows",
 ]
 
@@ -98,6 +99,19 @@ def normalize_table(table: pa.Table, dsd: DsdSpec | None = None, *, typed: bool 
             col = canonical_flags(col)
         columns.append(col)
     return pa.Table.from_arrays(columns, schema=schema)
+
+
+def sort_observations(table: pa.Table, dsd: DsdSpec | None = None) -> pa.Table:
+    """``table`` in key order: by the dimensions in DSD order, then TIME_PERIOD.
+
+    This is the canonical order of a dataset's observations: SDMX messages group them by
+    series, so reading any message back gives the same table.
+    """
+    dsd = dsd or get_standard().dsd
+    if table.num_rows < 2:
+        return table
+    keys = [(name, "ascending") for name in (*dsd.dimension_ids, dsd.time_dimension.id)]
+    return table.take(pc.sort_indices(table, sort_keys=keys))
 
 
 def canonical_flags(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:

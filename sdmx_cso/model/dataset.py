@@ -9,7 +9,12 @@ import pyarrow as pa
 from pydantic import ConfigDict, Field, field_serializer, field_validator, model_validator
 
 from sdmx_cso.model._base import CsoModel
-from sdmx_cso.model.columns import check_cells, normalize_table, rows_to_table
+from sdmx_cso.model.columns import (
+    check_cells,
+    normalize_table,
+    rows_to_table,
+    sort_observations,
+)
 from sdmx_cso.model.config import DerivationConfig
 from sdmx_cso.model.derive_table import derive_table
 from sdmx_cso.model.metadata import DatasetMetadata
@@ -40,7 +45,7 @@ class CommunityDataset(CsoModel):
     metadata: DatasetMetadata
     """The dataset metadata (standard.md §8.5)."""
     observations: pa.Table = Field(json_schema_extra={"type": "array", "items": {"type": "object"}})
-    """The observations, one row per observation, one column per concept."""
+    """The observations, one row per observation, one column per concept, in key order."""
 
     @field_validator("observations", mode="before")
     @classmethod
@@ -65,7 +70,8 @@ class CommunityDataset(CsoModel):
             if len(problems) > _SHOW:
                 lines.append(f"and {len(problems) - _SHOW} more")
             raise ValueError("invalid observations: " + "; ".join(lines))
-        object.__setattr__(self, "observations", normalize_table(self.observations))
+        table = sort_observations(normalize_table(self.observations))
+        object.__setattr__(self, "observations", table)
         return self
 
     @field_serializer("observations", when_used="json")

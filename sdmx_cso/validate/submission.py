@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 from sdmx_cso.codelists import closest_codes
 from sdmx_cso.errors import SdmxCsoError
 from sdmx_cso.model import CommunityDataset, DatasetMetadata, DerivationConfig
-from sdmx_cso.model.columns import check_cells, normalize_table, true_rows
+from sdmx_cso.model.columns import check_cells, normalize_table, sort_observations, true_rows
 from sdmx_cso.model.derive_table import derive_table
 from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.standard import get_standard
@@ -137,7 +137,7 @@ def _check(
     issues += _mandatory(raw, table, metadata)
     if not build or any(i.severity == "error" for i in issues):
         return issues, None
-    derived = derive_table(normalize_table(table), metadata, config)
+    derived = derive_table(sort_observations(normalize_table(table)), metadata, config)
     dataset = CommunityDataset.model_construct(metadata=metadata, observations=derived)
     return issues, dataset
 

@@ -203,8 +203,20 @@ def test_yaml_alias_bomb_is_refused_quickly(tmp_path):
     bomb = tmp_path / "metadata.yaml"
     bomb.write_text("\n".join(lines) + "\n", encoding="utf-8")
     data = write_csv(tmp_path / "data.csv")
-    with pytest.raises(ReadError, match="aliases"):
+    with pytest.raises(ReadError, match="alias expansion bomb"):
         read_submission(data, metadata=bomb)
+
+
+def test_yaml_with_a_few_aliases_is_read(tmp_path):
+    text = yaml.safe_dump(metadata_dict())
+    text = text.replace(
+        "COLL_PERIOD: 2023-03-01/2023-04-15", "COLL_PERIOD: &p 2023-03-01/2023-04-15"
+    )
+    text += "REF_PERIOD_COPY: *p\n"
+    meta = tmp_path / "metadata.yaml"
+    meta.write_text(text, encoding="utf-8")
+    raw = read_submission(write_csv(tmp_path / "data.csv"), metadata=meta)
+    assert raw.metadata["REF_PERIOD_COPY"] == "2023-03-01/2023-04-15"
 
 
 def test_deeply_nested_json_metadata_is_refused(tmp_path):

@@ -203,7 +203,8 @@ class TestDataset:
         ds = self.make(
             row(SAMPLE_SIZE=30), row(TIME_PERIOD="2022", OBS_VALUE=None, SAMPLE_SIZE=10)
         ).derived()
-        first, second = ds.observations.to_pylist()
+        rows = {r["TIME_PERIOD"]: r for r in ds.observations.to_pylist()}
+        first, second = rows["2023"], rows["2022"]
         assert first["UNIT_MEASURE"] == "PT"
         assert first["UNIT_MULT"] == "0"
         assert first["RELIABILITY"] == "CAUTION"
