@@ -8,6 +8,8 @@ official SDG series.
 
 from sdmx_cso._version import __version__
 from sdmx_cso.api import load, validate
+from sdmx_cso.bridge import export_structures, export_xsd, to_sdmx1, write_structures
+from sdmx_cso.bridge.foreign import ForeignTable, own_message_format, read_foreign
 from sdmx_cso.codelists import Code, Codelist
 from sdmx_cso.errors import (
     CodelistNotFound,
@@ -19,7 +21,8 @@ from sdmx_cso.errors import (
     UnsupportedFormat,
 )
 from sdmx_cso.examples import Example, example_path, list_examples, write_example
-from sdmx_cso.formats import DATA_FORMATS
+from sdmx_cso.formats import DATA_FORMATS, METADATA_FORMATS, STRUCTURE_FORMATS
+from sdmx_cso.formats.xsd import dsd_xsd, validate_json, validate_message
 from sdmx_cso.io import read_submission
 from sdmx_cso.model import (
     CoalitionSeries,
@@ -57,7 +60,9 @@ __all__ = [
     "CATALOGUE",
     "DATA_FORMATS",
     "DEFAULT_AGENCY",
+    "METADATA_FORMATS",
     "STANDARD_VERSION",
+    "STRUCTURE_FORMATS",
     "CoalitionSeries",
     "Code",
     "Codelist",
@@ -69,6 +74,7 @@ __all__ = [
     "DerivationConfig",
     "Example",
     "ExampleNotFound",
+    "ForeignTable",
     "InvalidSubmission",
     "Issue",
     "LocalArea",
@@ -85,7 +91,10 @@ __all__ = [
     "UnsupportedFormat",
     "__version__",
     "convert",
+    "dsd_xsd",
     "example_path",
+    "export_structures",
+    "export_xsd",
     "get_codelist",
     "get_standard",
     "json_schema",
@@ -93,13 +102,19 @@ __all__ = [
     "list_examples",
     "load",
     "metadata_path_for",
+    "own_message_format",
     "read",
+    "read_foreign",
     "read_submission",
     "render_html",
     "structure_of",
+    "to_sdmx1",
     "validate",
+    "validate_json",
+    "validate_message",
     "write_data",
     "write_example",
     "write_metadata",
     "write_schemas",
+    "write_structures",
 ]

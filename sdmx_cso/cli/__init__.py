@@ -14,8 +14,11 @@ from sdmx_cso import __version__
 from sdmx_cso.cli._app import Context, run
 from sdmx_cso.cli.convert import convert
 from sdmx_cso.cli.examples import examples
+from sdmx_cso.cli.read import read
 from sdmx_cso.cli.schema import schema
+from sdmx_cso.cli.structures import structures
 from sdmx_cso.cli.validate import validate
+from sdmx_cso.cli.xsd import xsd
 
 __all__ = ["cli", "main"]
 
@@ -35,8 +38,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 cli.add_command(convert)
 cli.add_command(examples)
+cli.add_command(read)
 cli.add_command(schema)
+cli.add_command(structures)
 cli.add_command(validate)
+cli.add_command(xsd)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,407 @@
+"""Read SDMX data written by others into a neutral table.
+
+:func:`read_foreign` takes any SDMX data message an NSO or agency publishes and returns a
+:class:`ForeignTable`: one row per observation, one text column per component ID. Who reads
+what:
+
+=============================================  =============================================
+SDMX-ML 2.1 generic and structure-specific,    sdmx1 (with ``structure=`` when given); the
+SDMX-ML 3.0 structure-specific                 complex attribute values of 3.0, which sdmx1
+                                               loses, are read again with lxml
+SDMX-ML 2.0 generic                            own parser (sdmx1 cannot read 2.0)
+SDMX-JSON 1.0 and 2.0 data                     own parser (sdmx1 reads only 1.0, and drops
+                                               series and data-set attributes)
+SDMX-CSV 1.0 and 2.0                           own parser (sdmx1 needs a DSD, reads no 1.0)
+=============================================  =============================================
+
+A structure message (SDMX-ML or SDMX-JSON) is not data: it raises :class:`ReadError`
+saying so and listing its artefacts, so that the user can pass it as ``structure=``.
+Reference-metadata and error messages raise a :class:`ReadError` of their own.
+
+sdmx1 is imported on first use, as everywhere in the bridge (importing ``sdmx_cso`` does not
+load it). sdmx1 keeps reader state between calls: each structure-specific 2.1 message adds
+its DSD-specific namespace to the 2.1 parser table, and :mod:`sdmx.reader.xml.v30`, imported
+lazily by sdmx1 at the first 3.0 message, re-maps that table at import and fails on such an
+entry, which breaks every later read (``ValueError: urn:sdmx:…:ObsLevelDim:TIME_PERIOD``).
+:func:`_sdmx1` therefore imports the 3.0 reader together with sdmx1, after dropping any such
+entries if other code has already read structure-specific data (sdmx1 adds them again for
+each message).
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import importlib
+import io
+import logging
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sdmx_cso.errors import ReadError, UnsupportedFormat
+from sdmx_cso.formats.foreign_csv import (
+    ParsedTable,
+    TableBuilder,
+    Target,
+    csv_structure_ref,
+    read_sdmx_csv,
+    write_table,
+)
+from sdmx_cso.formats.foreign_json import load_json, message_kind, read_sdmx_json
+from sdmx_cso.formats.foreign_json import structure_ref as json_structure_ref
+from sdmx_cso.formats.foreign_ml20 import (
+    XmlInfo,
+    complex_values,
+    read_generic_20,
+    sniff_xml,
+    structure_summary,
+    without_complex,
+)
+from sdmx_cso.formats.registry import detect_format
+from sdmx_cso.io.atomic import atomic_output
+from sdmx_cso.standard import get_standard
+
+__all__ = ["ForeignTable", "own_message_format", "read_foreign"]
+
+_DATA_ROOTS = frozenset({"GenericData", "GenericTimeSeriesData", "StructureSpecificData",
+                         "StructureSpecificTimeSeriesData"})  # fmt: skip
+_DATA_ROOTS_20 = frozenset({"CompactData", "UtilityData", "CrossSectionalData"})
+_METADATA_ROOTS = frozenset({"GenericMetadata", "StructureSpecificMetadata", "Metadata",
+                             "MetadataMessage"})  # fmt: skip
+_REF = re.compile(r"(?P<agency>[^:]+):(?P<id>[^(]+)(?:\((?P<version>[^)]*)\))?$")
+
+
+@dataclass(frozen=True)
+class ForeignTable(ParsedTable):
+    """A data message written by others, as a neutral table.
+
+    Attributes:
+        table: one row per observation; text columns named by component ID: dimensions,
+            the time dimension, the measure(s), then attributes of every level.
+        message_type: ``GenericData``, ``StructureSpecificData``, ``DataMessage``
+            (SDMX-JSON) or ``SDMX-CSV``.
+        structure_id: ``AGENCY:ID(VERSION)`` the message refers to (e.g.
+            ``IAEG-SDGs:SDG(1.8)``), or ``None``.
+        format: e.g. ``sdmx-ml-2.1-generic``, ``sdmx-ml-3.0``, ``sdmx-json-2.0``,
+            ``sdmx-csv-1.0``.
+        notes: what was lost or dropped on the way, for the user.
+    """
+
+    def write(self, out: BinaryIO, *, to: Target = "csv") -> None:
+        """Write the table to a binary stream as CSV (with a header) or a JSON list of rows."""
+        write_table(self.table, out, to=to)
+
+    def save(self, path: str | Path, *, to: Target = "csv") -> None:
+        """Write the table to ``path``, atomically (a failure leaves no partial file)."""
+        with atomic_output(path) as out:
+            self.write(out, to=to)
+
+
+def _foreign(parsed: ParsedTable, *extra_notes: str) -> ForeignTable:
+    values = {f.name: getattr(parsed, f.name) for f in fields(parsed)}
+    values["notes"] = (*parsed.notes, *extra_notes)
+    return ForeignTable(**values)
+
+
+def read_foreign(path: str | Path, *, structure: str | Path | None = None) -> ForeignTable:
+    r"""Read an SDMX data message written by others (any SDMX format) into a neutral table.
+
+    Args:
+        path: the message: SDMX-ML 2.0 (generic), 2.1 or 3.0, SDMX-JSON 1.0 or 2.0, or
+            SDMX-CSV 1.0 or 2.0.
+        structure: an SDMX-ML structure message holding the DSD (or dataflow) the data refer
+            to. Only SDMX-ML data use it: it orders the columns as the DSD does and, for
+            structure-specific data, tells series attributes from dimensions.
+
+    Raises:
+        ReadError: naming the file and why: not an SDMX data message (a structure message,
+            reference metadata, an error message, a CSV that is not SDMX-CSV…), an SDMX
+            version or flavour not supported, or content that cannot be read.
+
+    Examples:
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "data.csv"
+        >>> _ = path.write_text(
+        ...     "STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,TIME_PERIOD,OBS_VALUE\n"
+        ...     "dataflow,ESTAT:NA_MAIN(1.6.0),I,KE,2023,12.50\n"
+        ... )
+        >>> table = read_foreign(path)
+        >>> table.num_rows, table.format, table.structure_id
+        (1, 'sdmx-csv-2.0', 'ESTAT:NA_MAIN(1.6.0)')
+        >>> table.table.column("OBS_VALUE").to_pylist()
+        ['12.50']
+    """
+    path = Path(path)
+    head = _head(path)
+    if head.startswith("<"):
+        return _read_xml(path, None if structure is None else Path(structure))
+    extra = () if structure is None else ("structure ignored: the message describes itself",)
+    if head.startswith("{"):
+        doc = load_json(path)
+        kind = message_kind(doc)
+        if kind.startswith("data"):
+            return _foreign(read_sdmx_json(path, doc), *extra)
+        raise ReadError(_not_data_json(kind, doc), path=path)
+    if head.startswith(("DATAFLOW", "STRUCTURE")):
+        return _foreign(read_sdmx_csv(path), *extra)
+    raise ReadError(
+        "not an SDMX data message (SDMX-ML, SDMX-JSON or SDMX-CSV); a coalition's own data "
+        "table is checked with `sdmx-cso validate`",
+        path=path,
+    )
+
+
+def _head(path: Path) -> str:
+    """The first characters of a file, after any byte-order mark and white space."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(256)
+    except OSError as exc:
+        raise ReadError(f"cannot be opened: {exc.strerror or exc}", path=path) from exc
+    encoding = "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        encoding = "utf-32"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    return head.decode(encoding, errors="ignore").lstrip()
+
+
+def _not_data_json(kind: str, doc: Any) -> str:
+    if kind == "structure":
+        data = doc["data"]
+        listed = [f"{len(v)} {k}" for k, v in data.items() if isinstance(v, list) and v]
+        return (
+            f"this is an SDMX-JSON structure message, not data ({', '.join(listed)}); "
+            "sdmx_cso reads structures as SDMX-ML only"
+        )
+    if kind == "metadata":
+        return "this is an SDMX-JSON reference-metadata message, not data"
+    if kind == "error":
+        errors = "; ".join(str(e.get("message", e)) for e in doc["errors"] if e)
+        return f"this is an SDMX-JSON error message, not data: {errors}"
+    return "JSON, but not an SDMX-JSON data message (no dataSets)"
+
+
+def _read_xml(path: Path, structure: Path | None) -> ForeignTable:
+    info = sniff_xml(path)
+    label = f"SDMX-ML {info.version}" if info.version else "XML"
+    if info.version is None:
+        raise ReadError(f"XML, but not an SDMX-ML message (root <{info.root}>)", path=path)
+    if info.root == "Structure":
+        raise ReadError(
+            f"this is an {label} structure message, not data: "
+            f"{structure_summary(path, info.version)}. Give it as the structure "
+            "(--structure, structure=) of a data message that refers to it",
+            path=path,
+        )
+    if info.root in _METADATA_ROOTS:
+        raise ReadError(f"this is an {label} reference-metadata message, not data", path=path)
+    if info.root == "Error":
+        raise ReadError(f"this is an {label} error message, not data", path=path)
+    if info.version == "2.0" and info.root in _DATA_ROOTS_20:
+        raise ReadError(f"{label} {info.root} is not supported (only GenericData)", path=path)
+    if info.root not in _DATA_ROOTS:
+        raise ReadError(f"{label} <{info.root}> is not a data message", path=path)
+    if info.version == "2.0":
+        extra = () if structure is None else ("structure ignored for SDMX-ML 2.0",)
+        return _foreign(read_generic_20(path, info), *extra)
+    if info.version not in ("2.1", "3.0"):
+        raise ReadError(f"{label} is not supported (2.0 generic, 2.1 and 3.0 are)", path=path)
+    return _read_sdmx1(path, info, structure)
+
+
+# -- SDMX-ML 2.1 and 3.0, through sdmx1 ----------------------------------------------------
+
+
+def _sdmx1() -> Any:
+    """sdmx1, with its SDMX-ML 3.0 reader imported (the reader-state workaround).
+
+    Imported by name, as the format registry imports format modules: the public package
+    exports :func:`read_foreign`, and the CLI, which imports only the public package, must not
+    depend on sdmx1 statically (import-linter contract "Only the bridge imports sdmx1").
+    """
+    sdmx = importlib.import_module("sdmx")
+    if "sdmx.reader.xml.v30" not in sys.modules:
+        v21 = importlib.import_module("sdmx.reader.xml.v21")
+        known = set(v21.Reader.format.NS.values())
+        for key in [k for k in v21.Reader.parser if k[0].namespace not in known]:
+            del v21.Reader.parser[key]
+        importlib.import_module("sdmx.reader.xml.v30")
+    return sdmx
+
+
+def _read_sdmx1(path: Path, info: XmlInfo, structure: Path | None) -> ForeignTable:
+    notes: list[str] = []
+    dsd = None if structure is None else _load_dsd(structure, info, notes)
+    if dsd is None and "StructureSpecific" in info.root:
+        notes.append(
+            "structure-specific data read without its DSD: columns are named by component "
+            "ID, but series attributes come among the dimensions (give the structure to "
+            "order them as the DSD does)"
+        )
+    complex_ = complex_values(path) if info.version == "3.0" else []
+    has_complex = any(obs for dataset in complex_ for obs in dataset)
+    order = _dsd_order(dsd) if dsd is not None else []  # before sdmx1 adds to the DSD
+    options = {} if dsd is None else {"structure": dsd}
+    source = io.BytesIO(without_complex(path)) if has_complex else path.open("rb")
+    with _sdmx1_call(path, f"this SDMX-ML {info.version} {info.root}", notes), source:
+        message: Any = _sdmx1().read_sdmx(source, format="XML", **options)
+    datasets = [list(_dataset_rows(dataset)) for dataset in message.data]
+    if has_complex:
+        _add_complex(path, datasets, complex_)
+        notes.append("values of multi-valued attributes are joined with one space")
+    builder = TableBuilder()
+    for rows in datasets:
+        for row in rows:
+            builder.add(row)
+    if dsd is not None and (unknown := [c for c in builder.columns if c not in set(order)]):
+        notes.append(f"components not in the structure given: {', '.join(unknown)}")
+    flavour = "-generic" if info.root.startswith("Generic") else ""
+    return ForeignTable(builder.table(order), info.root, info.structure_ref,
+                        f"sdmx-ml-{info.version}{flavour}", tuple(notes))  # fmt: skip
+
+
+class _Sdmx1Log(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if "got no structure" not in message:  # said better in our own note
+            self.messages.append(message)
+
+
+@contextlib.contextmanager
+def _sdmx1_call(path: Path, what: str, notes: list[str]) -> Iterator[None]:
+    """Run sdmx1: its warnings become notes, its failures a ReadError, its prints vanish."""
+    handler = _Sdmx1Log()
+    logger = logging.getLogger("sdmx")
+    logger.addHandler(handler)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # sdmx1 prints the failing element
+            yield
+    except Exception as exc:
+        cause = exc.__cause__ or exc
+        detail = f"{type(cause).__name__}: {cause}".strip().rstrip(":")
+        raise ReadError(f"sdmx1 could not read {what}: {detail}", path=path) from exc
+    finally:
+        logger.removeHandler(handler)
+    notes.extend(f"sdmx1: {message}" for message in handler.messages)
+
+
+def _load_dsd(structure: Path, info: XmlInfo, notes: list[str]) -> Any:
+    """The DSD of ``structure`` that the data refer to (or its only one)."""
+    about = sniff_xml(structure) if _head(structure).startswith("<") else None
+    if about is None or about.root != "Structure" or about.version not in ("2.1", "3.0"):
+        raise ReadError("not an SDMX-ML 2.1 or 3.0 structure message", path=structure)
+    with (
+        _sdmx1_call(structure, f"this SDMX-ML {about.version} structure", notes),
+        structure.open("rb") as handle,
+    ):
+        message: Any = _sdmx1().read_sdmx(handle, format="XML")
+    dsds = list(message.structure.values())
+    wanted = _REF.match(info.structure_ref or "")
+    if wanted:
+        for flow in message.dataflow.values():
+            if flow.id == wanted["id"] and flow.structure is not None and flow.structure.id:
+                dsds = [message.structure.get(flow.structure.id, flow.structure)]
+        dsds = [d for d in dsds if d.id == wanted["id"]] or dsds
+    if len(dsds) != 1:
+        found = ", ".join(d.id for d in dsds) or "none"
+        raise ReadError(
+            f"holds {len(dsds)} data structures ({found}); none is the "
+            f"{info.structure_ref or 'unnamed'} structure the data refer to",
+            path=structure,
+        )
+    dsd = dsds[0]
+    given = f"{getattr(dsd.maintainer, 'id', '?')}:{dsd.id}({dsd.version or ''})"
+    if wanted and (wanted["id"] != dsd.id or wanted["version"] not in (None, str(dsd.version))):
+        notes.append(f"data refer to {info.structure_ref}; read with {given}")
+    return dsd
+
+
+def _dsd_order(dsd: Any) -> list[str]:
+    return [c.id for part in (dsd.dimensions, dsd.measures, dsd.attributes) for c in part]
+
+
+def _dataset_rows(dataset: Any) -> Iterator[dict[str, str | None]]:
+    """The rows of an sdmx1 data set."""
+    base = {k: _text(v.value) for k, v in (getattr(dataset, "attrib", None) or {}).items()}
+    for obs in dataset.obs:
+        row: dict[str, str | None] = {kv.id: _text(kv.value) for kv in obs.key.values.values()}
+        measure = getattr(obs, "value_for", None)
+        row[measure.id if measure is not None and measure.id else "OBS_VALUE"] = _text(obs.value)
+        row.update(base)
+        row.update((name, _text(value.value)) for name, value in obs.attrib.items())
+        yield row
+
+
+def _text(value: Any) -> str | None:
+    """The text of a value sdmx1 gives: text, a ``Code`` (its ID), or a number."""
+    if value is None or isinstance(value, str):
+        return value
+    ident = getattr(value, "id", None)
+    return ident if isinstance(ident, str) else str(value)
+
+
+def _add_complex(
+    path: Path, datasets: list[list[dict[str, str | None]]], values: list[list[dict[str, str]]]
+) -> None:
+    """Add the complex attribute values (read with lxml) to sdmx1's rows, in document order."""
+    if [len(rows) for rows in datasets] != [len(obs) for obs in values]:
+        raise ReadError(  # pragma: no cover (sdmx1 skipped or added observations)
+            "the observations sdmx1 read do not match those of the file", path=path
+        )
+    for rows, observations in zip(datasets, values, strict=True):
+        names = list(dict.fromkeys(name for obs in observations for name in obs))
+        for row, obs in zip(rows, observations, strict=True):
+            row.update((name, obs.get(name) or None) for name in names)
+
+
+# -- our own messages -----------------------------------------------------------------------
+
+
+def own_message_format(path: str | Path) -> str | None:
+    r"""The format of ``path`` if it is a data message of this standard, else ``None``.
+
+    A message is ours when its format is one ``sdmx_cso`` writes
+    (:func:`sdmx_cso.formats.detect_format`) and it refers to the standard's DSD or one of
+    its dataflows (``CGD``, ``CGD_<DATASET>``, ``DF_CGD_<TYPE>``…) at the standard's version,
+    whatever the agency.
+
+    Examples:
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "data.csv"
+        >>> _ = path.write_text("DATAFLOW,REF_AREA,OBS_VALUE\nLNOB:DF_CGD_SURVEY(1.0.0),KE,1\n")
+        >>> own_message_format(path)
+        'sdmx-csv-1.0'
+        >>> _ = path.write_text("DATAFLOW,REF_AREA,OBS_VALUE\nECB:EXR(1.0),KE,1\n")
+        >>> own_message_format(path) is None
+        True
+    """
+    path = Path(path)
+    try:
+        fmt = detect_format(path)
+        ref = _structure_ref(path, fmt)
+    except (OSError, UnsupportedFormat, ReadError):
+        return None
+    match = _REF.match(ref or "")
+    if match is None:
+        return None
+    std = get_standard()
+    stems = (std.dsd.id, *(flow.id for flow in std.dataflows))
+    ours = any(match["id"] == s or match["id"].startswith(f"{s}_") for s in stems)
+    return fmt if ours and match["version"] in (None, std.version) else None
+
+
+def _structure_ref(path: Path, fmt: str) -> str | None:
+    if fmt.startswith("sdmx-ml"):
+        return sniff_xml(path).structure_ref
+    if fmt.startswith("sdmx-json"):
+        return json_structure_ref(load_json(path))
+    return csv_structure_ref(path)

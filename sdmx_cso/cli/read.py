@@ -1,0 +1,83 @@
+"""``sdmx-cso read``: read SDMX data written by others into a plain table."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Literal
+
+import click
+
+import sdmx_cso
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.command()
+@click.argument("file", type=_FILE)
+@click.option(
+    "-s", "--structure", type=_FILE,
+    help="SDMX-ML structure message with the DSD the data refer to (orders the columns; "
+    "tells series attributes from dimensions in structure-specific data).",
+)  # fmt: skip
+@click.option(
+    "--to", "to", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+    help="Output: CSV with a header row, or a JSON list of row objects.",
+)  # fmt: skip
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically) instead of standard output.",
+)  # fmt: skip
+def read(file: Path, structure: Path | None, to: str, output: Path | None) -> int:
+    """Read the SDMX data message FILE into a table: one row per observation.
+
+    FILE may be SDMX-ML 2.0 (generic), 2.1 or 3.0, SDMX-JSON 1.0 or 2.0, or SDMX-CSV 1.0
+    or 2.0. Columns are named by component ID: dimensions, the time period, the observation
+    value, then attributes of every level, repeated on each row. Values are kept as written.
+    A structure message is refused with a list of what it holds: give it as --structure.
+    A message written by sdmx-cso, with its reference metadata beside it, is read back as a
+    dataset of the standard (checked against it).
+    What was lost on the way (for instance multi-valued attributes joined with a space) is
+    reported on standard error.
+    """
+    target: Literal["csv", "json"] = "json" if to == "json" else "csv"
+    try:
+        result = _read_own(file, structure)
+    except sdmx_cso.SdmxCsoError as exc:  # ours, but not readable as a dataset: read as SDMX
+        result = sdmx_cso.read_foreign(file)
+        result = replace(result, notes=(f"not read back as a dataset: {exc}", *result.notes))
+    if result is None:
+        result = sdmx_cso.read_foreign(file, structure=structure)
+    if output is None:
+        sys.stdout.flush()
+        result.write(sys.stdout.buffer, to=target)
+        sys.stdout.buffer.flush()
+    else:
+        result.save(output, to=target)
+        about = ", ".join(part for part in (result.format, result.structure_id) if part)
+        click.echo(f"{output}: {result.num_rows} observations ({about})", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    return 0
+
+
+def _read_own(file: Path, structure: Path | None) -> sdmx_cso.ForeignTable | None:
+    """One of our own data messages, read back as a ``CommunityDataset`` (else ``None``).
+
+    A message of this standard (:func:`sdmx_cso.own_message_format`) with its reference
+    metadata beside it is read with :func:`sdmx_cso.read`, so that it comes back checked
+    against the standard, with the standard's columns. Without its metadata, or when
+    ``--structure`` is given, it is read like any other SDMX message.
+    """
+    fmt = None if structure is not None else sdmx_cso.own_message_format(file)
+    if fmt is None or not sdmx_cso.metadata_path_for(file).is_file():
+        return None
+    dataset = sdmx_cso.read(file)
+    return sdmx_cso.ForeignTable(
+        table=dataset.observations,
+        message_type="CommunityDataset",
+        structure_id=sdmx_cso.structure_of(dataset).dataflow_ref,
+        format=fmt,
+        notes=("read back as a dataset of the standard, checked against it",),
+    )

@@ -1,0 +1,85 @@
+"""``sdmx-cso structures``: write the SDMX structures of the standard or of a dataset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+import sdmx_cso
+from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
+from sdmx_cso.cli._render import render_table
+
+#: The structure formats (``sdmx_cso.STRUCTURE_FORMATS``; a test keeps them equal).
+FORMATS = ["sdmx-json-2.0", "sdmx-ml-2.1", "sdmx-ml-3.0"]
+
+
+def submission_options(command: Any) -> Any:
+    """The options shared by ``structures`` and ``xsd``: agency, submission, metadata."""
+    for option in reversed(
+        [
+            click.option("--agency", help="The coalition's SDMX agency ID (default LNOB)."),
+            click.option(
+                "-s", "--submission", type=click.Path(exists=True, path_type=Path),
+                help="A submission (data file, folder or zip): write the dataset's structures, "
+                "with its own code lists, DSD and dataflow when it extends the standard.",
+            ),
+            click.option(
+                "-m", "--metadata", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help="Metadata file (YAML/JSON), when --submission is a data file.",
+            ),
+        ]
+    ):  # fmt: skip
+        command = option(command)
+    return command
+
+
+def load_dataset(submission: Path | None, metadata: Path | None) -> Any:
+    """The dataset of ``--submission`` (``None`` without one).
+
+    Raises:
+        click.UsageError: ``--metadata`` without ``--submission``.
+        click.exceptions.Exit: an invalid submission (its report is shown; exit code 1).
+    """
+    if submission is None:
+        if metadata is not None:
+            raise click.UsageError("--metadata needs --submission (the data it describes)")
+        return None
+    try:
+        return sdmx_cso.load(submission, metadata=metadata)
+    except sdmx_cso.InvalidSubmission as exc:
+        click.echo(render_table(exc.report, source=str(submission)), err=True)
+        raise click.exceptions.Exit(EXIT_INVALID) from None
+
+
+@click.command()
+@click.option(
+    "-t",
+    "--to",
+    "to",
+    type=click.Choice(FORMATS),
+    required=True,
+    help="Format of the structure message.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Structure message to write.",
+)
+@submission_options
+def structures(
+    to: str, output: Path, agency: str | None, submission: Path | None, metadata: Path | None
+) -> int:
+    """Write the SDMX structures: concept schemes, code lists, DSD, dataflows, MSD.
+
+    Without --submission, the standard's own structures (DSD AGENCY:CGD and its three
+    dataflows). With one, the structures its data and metadata messages refer to. The
+    output is written atomically.
+    """
+    dataset = load_dataset(submission, metadata)
+    path = sdmx_cso.export_structures(output, format=to, dataset=dataset, agency=agency)
+    click.echo(str(path))
+    return EXIT_OK

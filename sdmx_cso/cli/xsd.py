@@ -1,0 +1,48 @@
+"""``sdmx-cso xsd``: write the DSD-specific XML schema of structure-specific data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import click
+
+import sdmx_cso
+from sdmx_cso.cli._app import EXIT_OK
+from sdmx_cso.cli.structures import load_dataset, submission_options
+
+
+@click.command()
+@click.option(
+    "--version",
+    "version",
+    type=click.Choice(["2.1", "3.0"]),
+    default="2.1",
+    show_default=True,
+    help="SDMX-ML version of the data the schema validates.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Schema file to write (put it next to the official SDMX-ML schemas).",
+)
+@submission_options
+def xsd(
+    version: Literal["2.1", "3.0"],
+    output: Path,
+    agency: str | None,
+    submission: Path | None,
+    metadata: Path | None,
+) -> int:
+    """Write the XML schema of structure-specific data for the standard or a dataset.
+
+    Registries generate such a schema from a DSD: it types DataSet, Series and Obs and
+    enumerates every code list, so that an XML validator rejects unknown codes. It imports
+    SDMXCommon.xsd and SDMXDataStructureSpecific.xsd by file name.
+    """
+    dataset = load_dataset(submission, metadata)
+    path = sdmx_cso.export_xsd(output, version=version, dataset=dataset, agency=agency)
+    click.echo(str(path))
+    return EXIT_OK

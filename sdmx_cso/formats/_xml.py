@@ -1,0 +1,389 @@
+"""What the SDMX-ML data formats share: namespaces, the header, safe streaming reads.
+
+Writers stream with ``lxml.etree.xmlfile``, one series at a time; readers stream with
+``lxml.etree.iterparse`` through :func:`iter_events`, which never resolves external entities,
+never touches the network, keeps libxml2's size limits (``huge_tree=False``) and refuses a
+DOCTYPE outright (no SDMX message has one). Read observations are gathered column by column in
+:class:`Columns`, in Arrow chunks, so that reading holds little more than the table itself.
+
+Conventions of all three formats:
+
+- The header names the coalition agency as ``Sender``; ``Structure`` has a ``structureID``
+  built from the structure's ``AGENCY_ID_VERSION`` (as the SDMX Converter does,
+  ``KE1_SDG_1_0``), ``dimensionAtObservation="TIME_PERIOD"``, and, in structure-specific
+  messages, the ``namespace`` of :meth:`DatasetStructure.ss_namespace`. SDMX-ML 2.1 refers to
+  the DSD, SDMX-ML 3.0 to the dataflow (``common:StructureUsage``).
+- An empty value (null or ``""``) is never written: an absent attribute, an absent
+  ``OBS_VALUE`` for a withheld value. It reads back as null.
+- Values are written as the exact text of the dataset (``12.50`` stays ``12.50``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from lxml import etree
+
+from sdmx_cso.errors import ReadError, SdmxExportError
+from sdmx_cso.formats.series import Layout
+from sdmx_cso.model import CommunityDataset
+from sdmx_cso.model.columns import normalize_table
+from sdmx_cso.model.structure import DatasetStructure
+from sdmx_cso.standard import DsdSpec
+
+__all__ = [
+    "GENERIC_21",
+    "SS_21",
+    "SS_30",
+    "XSI",
+    "Columns",
+    "Flavour",
+    "as_text",
+    "check_xml_text",
+    "dataset_attributes",
+    "iter_events",
+    "leaf",
+    "local_attributes",
+    "present",
+    "release",
+    "structure_ref_id",
+    "write_header",
+]
+
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_SDMX = "http://www.sdmx.org/resources/sdmxml/schemas"
+
+
+@dataclass(frozen=True)
+class Flavour:
+    """One SDMX-ML data format: its version, namespaces and root element."""
+
+    version: str
+    """``2.1`` or ``3.0``."""
+    message: str
+    """Namespace of the message (root, header, ``DataSet``)."""
+    common: str
+    """Namespace of ``common`` (structure references)."""
+    data: str
+    """Namespace of the data set: structure-specific or generic."""
+    structure_specific: bool
+    """Whether the format is structure-specific (else generic)."""
+
+    @property
+    def root(self) -> str:
+        """Clark name of the root element."""
+        local = "StructureSpecificData" if self.structure_specific else "GenericData"
+        return self.tag(local)
+
+    def tag(self, local: str) -> str:
+        """Clark name of a message-namespace element."""
+        return f"{{{self.message}}}{local}"
+
+    def nsmap(self, structure: DatasetStructure) -> dict[str | None, str]:
+        """Prefixes declared on the root (those of the official samples)."""
+        ns: dict[str | None, str] = {"message": self.message, "common": self.common}
+        if self.structure_specific:
+            ns["ss"] = self.data
+            ns["ns1"] = structure.ss_namespace(self.version)
+        else:
+            ns["generic"] = self.data
+        ns["xsi"] = XSI
+        return ns
+
+
+SS_21 = Flavour(
+    "2.1", f"{_SDMX}/v2_1/message", f"{_SDMX}/v2_1/common", f"{_SDMX}/v2_1/data/structurespecific",
+    structure_specific=True,
+)  # fmt: skip
+GENERIC_21 = Flavour(
+    "2.1", f"{_SDMX}/v2_1/message", f"{_SDMX}/v2_1/common", f"{_SDMX}/v2_1/data/generic",
+    structure_specific=False,
+)  # fmt: skip
+SS_30 = Flavour(
+    "3.0", f"{_SDMX}/v3_0/message", f"{_SDMX}/v3_0/common", f"{_SDMX}/v3_0/data/structurespecific",
+    structure_specific=True,
+)  # fmt: skip
+
+# ---------------------------------------------------------------------------------- writing
+
+_NOT_ID = re.compile(r"[^A-Za-z0-9_\-]")
+
+#: Rows turned into Python objects at a time while writing: a batch of 40 text columns costs
+#: about 4 KiB of Python objects a row, so this keeps a writer's Python memory near 10 MiB.
+BATCH_ROWS = 2048
+
+
+def structure_ref_id(structure: DatasetStructure, flavour: Flavour) -> str:
+    """The ``structureID`` of the header (an ``xs:ID``), e.g. ``LNOB_CGD_1_0_0``.
+
+    SDMX-ML 2.1 messages refer to the DSD, 3.0 messages to the dataflow.
+    """
+    target = structure.dsd_id if flavour.version == "2.1" else structure.dataflow_id
+    text = _NOT_ID.sub("_", f"{structure.agency}_{target}_{structure.version}")
+    return text if text[0].isalpha() or text[0] == "_" else f"_{text}"
+
+
+def write_header(
+    xf: Any, dataset: CommunityDataset, structure: DatasetStructure, flavour: Flavour
+) -> str:
+    """Write ``message:Header`` and return the ``structureID`` the data set refers to.
+
+    Args:
+        xf: the open ``lxml.etree.xmlfile`` (inside the root element).
+        dataset: the dataset (its ID becomes ``DataSetID``).
+        structure: the structures the message refers to.
+        flavour: the message format.
+    """
+    ref_id = structure_ref_id(structure, flavour)
+    prepared = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    with xf.element(flavour.tag("Header")):
+        leaf(xf, flavour.tag("ID"), f"IREF{uuid.uuid4().hex[:16].upper()}")
+        leaf(xf, flavour.tag("Test"), "false")
+        leaf(xf, flavour.tag("Prepared"), prepared)
+        with xf.element(flavour.tag("Sender"), {"id": _NOT_ID.sub("_", structure.agency)}):
+            pass
+        attrib = {"structureID": ref_id}
+        if flavour.structure_specific:
+            attrib["namespace"] = structure.ss_namespace(flavour.version)
+        attrib["dimensionAtObservation"] = structure.standard.dsd.time_dimension.id
+        with xf.element(flavour.tag("Structure"), attrib):
+            if flavour.version == "2.1":
+                with xf.element(f"{{{flavour.common}}}Structure"):
+                    ref = {"agencyID": structure.agency, "id": structure.dsd_id}
+                    with xf.element("Ref", {**ref, "version": structure.version}):
+                        pass
+            else:
+                leaf(xf, f"{{{flavour.common}}}StructureUsage", structure.dataflow_urn)
+        leaf(xf, flavour.tag("DataSetAction"), "Information")
+        leaf(xf, flavour.tag("DataSetID"), dataset.metadata.dataset_id)
+    return ref_id
+
+
+def leaf(xf: Any, tag: str, text: str) -> None:
+    """Write ``<tag>text</tag>``."""
+    with xf.element(tag):
+        xf.write(text)
+
+
+def present(values: Mapping[str, str | None]) -> dict[str, str]:
+    """The non-empty values, in order (``None`` and ``""`` are left out).
+
+    Values must be text already (see :func:`as_text`).
+    """
+    return {k: v for k, v in values.items() if v}
+
+
+def as_text(dataset: CommunityDataset) -> CommunityDataset:
+    """The dataset with every column as text (integers as their decimal digits).
+
+    Writers then take values as they are and drop empty ones by truth value, which is
+    much faster per observation than converting each value.
+    """
+    table = dataset.observations
+    for index, field in enumerate(table.schema):
+        if not pa.types.is_string(field.type):
+            text = pc.cast(table.column(index), pa.string())
+            table = table.set_column(index, field.name, text)
+    return dataset.model_copy(update={"observations": table})
+
+
+def dataset_attributes(dataset: CommunityDataset, lay: Layout) -> dict[str, str]:
+    """The values of the dataset-level attributes (the same on every row that has one).
+
+    Raises:
+        SdmxExportError: rows disagree on a dataset-level attribute.
+    """
+    values: dict[str, str] = {}
+    table = dataset.observations
+    for name in lay.dataset_attributes:
+        if name not in table.column_names:
+            continue
+        distinct = [v for v in pc.unique(table.column(name)).to_pylist() if v not in (None, "")]
+        if len(distinct) > 1:
+            shown = ", ".join(repr(v) for v in distinct[:3])
+            raise SdmxExportError(
+                f"{name} is attached to the whole dataset, but rows give different values: {shown}"
+            )
+        if distinct:
+            values[name] = str(distinct[0])
+    return values
+
+
+#: Characters outside the XML 1.0 ``Char`` production (RE2 syntax).
+_NOT_XML = r"[^\x{9}\x{A}\x{D}\x{20}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}]"
+_NOT_XML_PY = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def check_xml_text(table: pa.Table) -> None:
+    """Refuse text that XML 1.0 cannot carry at all (control characters, U+FFFE, U+FFFF).
+
+    Checked before anything is written, so that no partial message is produced.
+
+    Raises:
+        SdmxExportError: a cell holds such a character (row numbers are 1-based table rows).
+    """
+    for name in table.column_names:
+        col = table.column(name)
+        if not pa.types.is_string(col.type) or col.null_count == len(col):
+            continue
+        bad = pc.fill_null(pc.match_substring_regex(col, _NOT_XML), False)
+        if pc.any(bad).as_py():
+            row = pc.index(bad, True).as_py()
+            match = _NOT_XML_PY.search(col[row].as_py())
+            char = match.group() if match else "?"
+            raise SdmxExportError(
+                f"row {row + 1}, {name}: the character U+{ord(char):04X} cannot be written "
+                "in XML 1.0"
+            )
+
+
+# ---------------------------------------------------------------------------------- reading
+
+
+#: Root elements of data messages of any SDMX-ML version (checked in :func:`iter_events`).
+_ROOTS = ("{*}StructureSpecificData", "{*}GenericData")
+
+
+def iter_events(
+    source: bytes | Path, flavour: Flavour, tags: Sequence[str]
+) -> Iterator[tuple[str, Any]]:
+    """``(event, element)`` pairs (``start`` and ``end``) of a message, parsed safely.
+
+    Args:
+        source: the message, as bytes or a file path.
+        flavour: the format the message must have.
+        tags: the elements to report (Clark names; ``{}Obs`` for unqualified ones). Only
+            these become Python objects, which is what makes reading fast; the root is
+            reported first, always.
+
+    Raises:
+        ReadError: the bytes are not well-formed XML, have a DOCTYPE, or are not a
+            message of ``flavour``.
+    """
+    path = source if isinstance(source, Path) else None
+    with ExitStack() as stack:
+        stream: BinaryIO = (
+            stack.enter_context(source.open("rb")) if isinstance(source, Path) else BytesIO(source)
+        )
+        events = etree.iterparse(
+            stream, events=("start", "end"), tag=[*_ROOTS, *tags], resolve_entities=False,
+            no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
+            remove_pis=True,
+        )  # fmt: skip
+        first = True
+        try:
+            for event, element in events:
+                if first:
+                    _check_root(element, flavour, path)
+                    first = False
+                yield event, element
+        except etree.XMLSyntaxError as exc:
+            raise ReadError(f"not well-formed XML: {exc}", path=path) from exc
+        if first:
+            raise ReadError(f"not an SDMX-ML {flavour.version} data message", path=path)
+
+
+def _check_root(root: Any, flavour: Flavour, path: Path | None) -> None:
+    info = root.getroottree().docinfo
+    if info.internalDTD is not None or info.doctype:
+        raise ReadError("a DOCTYPE is not allowed in an SDMX message", path=path)
+    if root.tag != flavour.root or root.getparent() is not None:
+        kind = "structure-specific" if flavour.structure_specific else "generic"
+        raise ReadError(
+            f"not an SDMX-ML {flavour.version} {kind} data message (root element {root.tag})",
+            path=path,
+        )
+
+
+def release(element: Any) -> None:
+    """Free a processed element and the siblings before it."""
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+def local_attributes(element: Any) -> dict[str, str]:
+    """The element's unqualified XML attributes (components), without ``xsi:``/``ss:`` ones."""
+    return {k: v for k, v in element.attrib.items() if k[0] != "{"}
+
+
+class Columns:
+    """Observations gathered into Arrow record batches of text columns, for one DSD.
+
+    Args:
+        dsd: the DSD whose concepts are the columns.
+        path: the file read, for error messages.
+        chunk_rows: rows held as Python dicts before they become a record batch.
+    """
+
+    def __init__(self, dsd: DsdSpec, path: Path | None = None, chunk_rows: int = 4096) -> None:
+        self._dsd = dsd
+        self._path = path
+        self._known = frozenset(dsd.columns)
+        self._schema = pa.schema([(name, pa.string()) for name in dsd.columns])
+        self._rows: list[Mapping[str, str | None]] = []
+        self._batches: list[pa.RecordBatch] = []
+        self._chunk_rows = chunk_rows
+        self.constants: dict[str, str] = {}
+        """Values of every row (dataset-level attributes)."""
+
+    def add(self, row: Mapping[str, str | None]) -> None:
+        """Add one observation (concept ID → text); qualified names (``{ns}name``) are dropped.
+
+        Raises:
+            ReadError: a name that is not a concept of the DSD.
+        """
+        if not self._known.issuperset(row):
+            if any(name[0] != "{" for name in set(row) - self._known):
+                self._refuse(set(row))
+            row = {k: v for k, v in row.items() if k[0] != "{"}  # xsi:type and the like
+        self._rows.append(row)
+        if len(self._rows) >= self._chunk_rows:
+            self._flush()
+
+    def _refuse(self, names: set[str]) -> None:
+        unknown = ", ".join(sorted(names - self._known))
+        raise ReadError(f"components that are not in {self._dsd.id}: {unknown}", path=self._path)
+
+    def _flush(self) -> None:
+        if self._rows:
+            self._batches.append(pa.RecordBatch.from_pylist(self._rows, schema=self._schema))
+            self._rows = []
+
+    def table(self) -> pa.Table:
+        """The observations in the canonical schema (integers typed, flags canonical).
+
+        A dimension that no observation has takes its default (``_T``…), as an absent
+        column of a submission does: messages for the SDG DSD lack the CGD dimensions.
+
+        Raises:
+            ReadError: a dataset-level name that is not a concept, or a value that does not
+                fit its column's type.
+        """
+        self._flush()
+        if not self._known.issuperset(self.constants):
+            self._refuse(set(self.constants))
+        table = pa.Table.from_batches(self._batches, schema=self._schema)
+        rows = table.num_rows
+        columns = dict(zip(table.column_names, table.columns, strict=True))
+        for name, value in self.constants.items():
+            columns[name] = pa.chunked_array([pa.repeat(pa.scalar(value, pa.string()), rows)])
+        for name in self._dsd.dimension_ids:  # a dimension the message lacks: its default
+            if rows and columns[name].null_count == rows:
+                del columns[name]
+        try:
+            return normalize_table(pa.table(columns), self._dsd)
+        except (pa.ArrowInvalid, ValueError) as exc:
+            raise ReadError(f"values that do not fit the standard: {exc}", path=self._path) from exc

@@ -1,0 +1,173 @@
+"""SDMX-ML 2.1 generic data (``mes:GenericData``), streamed.
+
+Generic data needs no DSD-specific schema: every message validates against the official
+``SDMXMessage.xsd`` alone. The shape of the IAEG-SDGs samples::
+
+    <message:DataSet structureRef="LNOB_CGD_1_0_0" action="Information">
+      <generic:Attributes><generic:Value id="EMBARGO_TIME" value="…"/></generic:Attributes>
+      <generic:Series>
+        <generic:SeriesKey><generic:Value id="FREQ" value="A"/>…</generic:SeriesKey>
+        <generic:Attributes><generic:Value id="UNIT_MEASURE" value="PT"/>…</generic:Attributes>
+        <generic:Obs>
+          <generic:ObsDimension value="2023"/>
+          <generic:ObsValue value="12.50"/>
+          <generic:Attributes><generic:Value id="OBS_STATUS" value="A"/>…</generic:Attributes>
+        </generic:Obs>
+
+- Dataset-level attributes are the ``generic:Attributes`` of ``DataSet``.
+- ``QUALITY_FLAGS`` is one value, the flag codes separated by one space (SDMX 2.1 attributes
+  hold one value; standard.md §8.9).
+- Empty values are left out: a withheld value has no ``generic:ObsValue``; an ``Attributes``
+  element without values is not written (the schema wants at least one ``Value``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pyarrow as pa
+from lxml import etree
+
+from sdmx_cso.formats._xml import (
+    BATCH_ROWS,
+    GENERIC_21,
+    Columns,
+    as_text,
+    check_xml_text,
+    dataset_attributes,
+    iter_events,
+    present,
+    release,
+    write_header,
+)
+from sdmx_cso.formats.series import iter_series, layout
+from sdmx_cso.model import CommunityDataset
+from sdmx_cso.model.structure import DatasetStructure
+from sdmx_cso.standard import get_standard
+
+__all__ = ["read", "write"]
+
+_GEN = GENERIC_21.data
+_SERIES = f"{{{_GEN}}}Series"
+_SERIES_KEY = f"{{{_GEN}}}SeriesKey"
+_ATTRIBUTES = f"{{{_GEN}}}Attributes"
+_OBS = f"{{{_GEN}}}Obs"
+_OBS_DIMENSION = f"{{{_GEN}}}ObsDimension"
+_OBS_KEY = f"{{{_GEN}}}ObsKey"
+_OBS_VALUE = f"{{{_GEN}}}ObsValue"
+_VALUE = f"{{{_GEN}}}Value"
+
+
+def write(dataset: CommunityDataset, out: BinaryIO, *, structure: DatasetStructure) -> None:
+    """Write the dataset as an SDMX-ML 2.1 generic data message.
+
+    Args:
+        dataset: the dataset.
+        out: a binary stream; the message is written to it series by series.
+        structure: the structures the message refers to (the DSD).
+
+    Raises:
+        SdmxExportError: text that XML cannot carry, or rows that disagree on a
+            dataset-level attribute.
+    """
+    dsd = structure.standard.dsd
+    lay = layout(dsd)
+    check_xml_text(dataset.observations)
+    dataset_values = dataset_attributes(dataset, lay)
+    with etree.xmlfile(out, encoding="UTF-8") as xf:
+        xf.write_declaration()
+        with xf.element(GENERIC_21.root, nsmap=GENERIC_21.nsmap(structure)):
+            ref_id = write_header(xf, dataset, structure, GENERIC_21)
+            attrib = {"structureRef": ref_id, "action": "Information"}
+            with xf.element(GENERIC_21.tag("DataSet"), attrib):
+                _values(xf, _ATTRIBUTES, dataset_values)
+                for series in iter_series(as_text(dataset), dsd, batch_rows=BATCH_ROWS):
+                    with xf.element(_SERIES):
+                        _values(xf, _SERIES_KEY, series.key)
+                        _values(xf, _ATTRIBUTES, series.attributes)
+                        for obs in series.observations:
+                            with xf.element(_OBS):
+                                _value(xf, _OBS_DIMENSION, None, obs[lay.time])
+                                if obs[lay.measure]:
+                                    _value(xf, _OBS_VALUE, None, obs[lay.measure])
+                                attributes = {a: obs[a] for a in lay.observation_attributes}
+                                _values(xf, _ATTRIBUTES, attributes)
+
+
+def _values(xf: Any, tag: str, values: Mapping[str, str | None]) -> None:
+    """``tag`` holding one ``generic:Value`` per non-empty value; nothing if there are none."""
+    given = present(values)
+    if not given:
+        return
+    with xf.element(tag):
+        for name, value in given.items():
+            _value(xf, _VALUE, name, value)
+
+
+def _value(xf: Any, tag: str, name: str | None, value: str) -> None:
+    attrib = {"id": name, "value": value} if name else {"value": value}
+    with xf.element(tag, attrib):
+        pass
+
+
+def read(source: bytes | Path, *, structure: DatasetStructure | None = None) -> pa.Table:
+    """The observations of an SDMX-ML 2.1 generic data message.
+
+    Args:
+        source: the message, as bytes or a file path.
+        structure: the structures it refers to (default: the standard's).
+
+    Returns:
+        One row per observation in the canonical schema; dataset and series attributes are
+        repeated on each of their observations.
+
+    Raises:
+        ReadError: not well-formed, not this format, or components outside the DSD.
+    """
+    dsd = (structure.standard if structure else get_standard()).dsd
+    columns = Columns(dsd, source if isinstance(source, Path) else None)
+    structure_tag = GENERIC_21.tag("Structure")
+    dataset_tag = GENERIC_21.tag("DataSet")
+    at_observation = dsd.time_dimension.id
+    series: dict[str, str] = {}
+    tags = (structure_tag, dataset_tag, _SERIES, _SERIES_KEY, _ATTRIBUTES, _OBS)
+    for event, element in iter_events(source, GENERIC_21, tags):
+        if event != "end":
+            continue
+        tag = element.tag
+        if tag == _OBS:
+            columns.add(_observation(element, series, at_observation, dsd.measure.id))
+            release(element)
+        elif tag in (_SERIES_KEY, _ATTRIBUTES):
+            parent = element.getparent().tag
+            if parent == _SERIES:
+                series.update(_read_values(element))
+            elif parent == dataset_tag:
+                columns.constants.update(_read_values(element))
+        elif tag == _SERIES:
+            series = {}
+            release(element)
+        elif tag == structure_tag:
+            at_observation = element.get("dimensionAtObservation") or at_observation
+    return columns.table()
+
+
+def _observation(
+    element: Any, series: dict[str, str], at_observation: str, measure: str
+) -> dict[str, str]:
+    """One ``generic:Obs`` as a row: its series' values, key, value and attributes."""
+    row = dict(series)
+    for child in element:
+        if child.tag == _OBS_DIMENSION:
+            row[child.get("id") or at_observation] = child.get("value")
+        elif child.tag == _OBS_VALUE:
+            row[measure] = child.get("value")
+        elif child.tag in (_OBS_KEY, _ATTRIBUTES):
+            row.update(_read_values(child))
+    return row
+
+
+def _read_values(element: Any) -> dict[str, str]:
+    return {v.get("id"): v.get("value") for v in element.iterchildren(_VALUE)}

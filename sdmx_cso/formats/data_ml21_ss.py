@@ -1,0 +1,186 @@
+"""SDMX-ML 2.1 structure-specific data (``mes:StructureSpecificData``), streamed.
+
+The shape of the SDG messages of the Kenya National Bureau of Statistics (``KE1:SDG``)::
+
+    <message:DataSet ss:dataScope="DataStructure" xsi:type="ns1:DataSetType"
+                     ss:structureRef="LNOB_CGD_1_0_0" ss:action="Information" EMBARGO_TIME="…">
+      <Series FREQ="A" … SERVICE_POINT="_T" UNIT_MEASURE="PT" …series attributes…>
+        <Obs TIME_PERIOD="2023" OBS_VALUE="12.50" OBS_STATUS="U" …
+             QUALITY_FLAGS="SELF_REPORTED SMALL_SAMPLE"></Obs>
+
+- The header refers to the DSD (``common:Structure/Ref``); ``ns1`` is the DSD-specific
+  namespace ``…DataStructure=AGENCY:CGD(1.0.0):ObsLevelDim:TIME_PERIOD``, whose schema
+  ``sdmx_cso.formats.xsd`` generates.
+- Dataset-level attributes are XML attributes of ``DataSet``; series-level ones of ``Series``;
+  observation-level ones of ``Obs``.
+- SDMX 2.1 attributes hold one value, so ``QUALITY_FLAGS`` is one XML attribute: the flag codes
+  separated by one space (standard.md §8.1 rule 4, §8.9).
+- Empty values are left out: a withheld value has no ``OBS_VALUE``. Values keep their exact
+  text (``12.50``).
+
+The structure-specific engine here also writes and reads SDMX-ML 3.0
+(:mod:`sdmx_cso.formats.data_ml30`), which differs only in namespaces, the header's reference
+and multi-valued attributes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pyarrow as pa
+from lxml import etree
+
+from sdmx_cso.formats._xml import (
+    BATCH_ROWS,
+    SS_21,
+    XSI,
+    Columns,
+    Flavour,
+    as_text,
+    check_xml_text,
+    dataset_attributes,
+    iter_events,
+    leaf,
+    local_attributes,
+    release,
+    write_header,
+)
+from sdmx_cso.formats.series import iter_series, layout
+from sdmx_cso.model import CommunityDataset
+from sdmx_cso.model.structure import DatasetStructure
+from sdmx_cso.standard import DsdSpec, get_standard
+
+__all__ = ["read", "read_structure_specific", "write", "write_structure_specific"]
+
+
+def write(dataset: CommunityDataset, out: BinaryIO, *, structure: DatasetStructure) -> None:
+    """Write the dataset as an SDMX-ML 2.1 structure-specific data message.
+
+    Args:
+        dataset: the dataset.
+        out: a binary stream; the message is written to it series by series.
+        structure: the structures the message refers to (DSD and its namespace).
+
+    Raises:
+        SdmxExportError: text that XML cannot carry, or rows that disagree on a
+            dataset-level attribute.
+    """
+    write_structure_specific(dataset, out, structure, SS_21)
+
+
+def read(source: bytes | Path, *, structure: DatasetStructure | None = None) -> pa.Table:
+    """The observations of an SDMX-ML 2.1 structure-specific data message.
+
+    Args:
+        source: the message, as bytes or a file path.
+        structure: the structures it refers to (default: the standard's).
+
+    Returns:
+        One row per observation in the canonical schema (text columns named by concept ID,
+        integers for SAMPLE_SIZE and NUMERATOR); dataset and series attributes are repeated
+        on each of their observations.
+
+    Raises:
+        ReadError: not well-formed, not this format, or components outside the DSD.
+    """
+    return read_structure_specific(source, structure, SS_21)
+
+
+def multi_valued(dsd: DsdSpec) -> tuple[str, ...]:
+    """Attributes that hold several codes (``QUALITY_FLAGS``), in DSD order."""
+    return tuple(a.id for a in dsd.attributes if a.type == "flags")
+
+
+def write_structure_specific(
+    dataset: CommunityDataset, out: BinaryIO, structure: DatasetStructure, flavour: Flavour
+) -> None:
+    """Write a structure-specific message (2.1 or 3.0), one series at a time.
+
+    In SDMX-ML 3.0 the multi-valued attributes are ``Comp`` elements (see ``data_ml30``);
+    in 2.1 they are one space-separated XML attribute.
+    """
+    dsd = structure.standard.dsd
+    lay = layout(dsd)
+    multi = multi_valued(dsd) if flavour.version != "2.1" else ()
+    check_xml_text(dataset.observations)
+    dataset_values = dataset_attributes(dataset, lay)
+    ss = flavour.data
+    with etree.xmlfile(out, encoding="UTF-8") as xf:
+        xf.write_declaration()
+        with xf.element(flavour.root, nsmap=flavour.nsmap(structure)):
+            ref_id = write_header(xf, dataset, structure, flavour)
+            attrib = {f"{{{ss}}}dataScope": "DataStructure"} if flavour.version == "2.1" else {}
+            attrib[f"{{{XSI}}}type"] = "ns1:DataSetType"
+            attrib[f"{{{ss}}}structureRef"] = ref_id
+            attrib[f"{{{ss}}}action"] = "Information"
+            with xf.element(flavour.tag("DataSet"), {**attrib, **dataset_values}):
+                for series in iter_series(as_text(dataset), dsd, batch_rows=BATCH_ROWS):
+                    values = {**series.key, **series.attributes}
+                    with xf.element("Series", _simple(values, multi)):
+                        _comps_of(xf, values, multi)
+                        for obs in series.observations:
+                            with xf.element("Obs", _simple(obs, multi)):
+                                _comps_of(xf, obs, multi)
+
+
+def _simple(values: Mapping[str, str | None], multi: tuple[str, ...]) -> dict[str, str]:
+    """The non-empty values written as XML attributes (all but the multi-valued ones)."""
+    if not multi:
+        return {k: v for k, v in values.items() if v}
+    return {k: v for k, v in values.items() if v and k not in multi}
+
+
+def _comps_of(xf: Any, values: Mapping[str, str | None], multi: tuple[str, ...]) -> None:
+    """SDMX-ML 3.0: a ``Comp`` element per multi-valued component, one ``Value`` per code."""
+    for name in multi:
+        codes = (values.get(name) or "").split()
+        if codes:
+            with xf.element("Comp", {"id": name, f"{{{XSI}}}type": f"ns1:{name}_ATTRIBUTE"}):
+                for code in codes:
+                    leaf(xf, "Value", code)
+
+
+def read_structure_specific(
+    source: bytes | Path, structure: DatasetStructure | None, flavour: Flavour
+) -> pa.Table:
+    """The observations of a structure-specific message (2.1 or 3.0), streamed.
+
+    Series and observation XML attributes are components; ``Comp`` elements (3.0) give a
+    multi-valued component as its codes joined by one space. Obs directly in the data set
+    (``AllDimensions``) are read too.
+    """
+    dsd = (structure.standard if structure else get_standard()).dsd
+    columns = Columns(dsd, source if isinstance(source, Path) else None)
+    dataset_tag = flavour.tag("DataSet")
+    series: dict[str, str | None] = {}
+    tags = (dataset_tag, "{}Series", "{}Obs", "{}Comp")
+    for event, element in iter_events(source, flavour, tags):
+        tag = element.tag
+        if event == "start":
+            if tag == "Series":
+                series = dict(element.attrib)
+            elif tag == dataset_tag:
+                columns.constants.update(local_attributes(element))
+        elif tag == "Obs":
+            row = {**series, **element.attrib}
+            if len(element):
+                row.update(_comps(element))
+            columns.add(row)
+            release(element)
+        elif tag == "Series":
+            series = {}
+            release(element)
+        elif tag == "Comp" and element.getparent().tag == "Series":
+            series.update(_comps(element.getparent(), only=element))
+    return columns.table()
+
+
+def _comps(parent: Any, only: Any = None) -> dict[str, str | None]:
+    """The ``Comp`` children of ``parent`` (or just ``only``): id → codes joined by a space."""
+    comps = [only] if only is not None else parent.iterchildren("Comp")
+    return {
+        comp.get("id"): " ".join(v.text for v in comp.iterchildren("Value") if v.text) or None
+        for comp in comps
+    }

@@ -1,0 +1,527 @@
+"""SDMX-ML 3.0 structure messages, written directly (sdmx1 has no SDMX-ML 3.0 writer).
+
+The message holds everything a receiver needs to load a dataset's data and metadata: the
+concept schemes, every code list (reused ones under their own agency and version, the
+coalition's under its agency), the DSD, the dataflows, the data providers and the metadata
+structure ``AGENCY:CGD_MSD`` with its metadataflow. What goes in it is worked out once, for all
+three structure formats, by :func:`structure_parts` (SDMX-ML 2.1 through sdmx1 in
+:mod:`sdmx_cso.bridge`, SDMX-ML 3.0 here, SDMX-JSON 2.0 in
+:mod:`sdmx_cso.formats.structure_json20`).
+
+SDMX 3.0 specifics: QUALITY_FLAGS is a multi-valued coded attribute (its representation is
+CL_CGD_FLAG with ``maxOccurs="unbounded"``); attribute relationships are ``Dataflow``
+(dataset level), the dimensions (series level) or ``Observation``; the coalition's
+artefacts have semantic versions (``1.0.0``), reused ones keep their own (``1.4``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any, BinaryIO, Literal
+
+from lxml import etree
+
+from sdmx_cso.codelists import Code, Codelist
+from sdmx_cso.formats.msd import MetadataAttribute, msd_tree, walk
+from sdmx_cso.model.structure import DatasetStructure
+from sdmx_cso.standard import get_codelist
+from sdmx_cso.standard.spec import AttributeSpec, DimensionSpec, MeasureSpec, TimeDimensionSpec
+
+__all__ = ["Component", "Concept", "Parts", "Representation", "structure_parts", "write"]
+
+_URN = "urn:sdmx:org.sdmx.infomodel."
+_Spec = DimensionSpec | TimeDimensionSpec | MeasureSpec | AttributeSpec
+_Kind = Literal["dimension", "time", "measure", "attribute"]
+_TEXT_TYPES = {
+    "string": "String",
+    "integer": "Integer",
+    "decimal": "Double",
+    "date": "GregorianDay",
+    "code": "String",
+}
+
+
+@dataclass(frozen=True)
+class Representation:
+    """How a component's values are represented: a code list, or a text format."""
+
+    codelist: Codelist | None = None
+    text_type: str = "String"
+    pattern: str | None = None
+    min_value: str | None = None
+    max_value: str | None = None
+    max_occurs: int | None = 1
+    """Values per occurrence (``None``: unbounded); more than 1 only in SDMX 3.0."""
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A concept, and the scheme it belongs to."""
+
+    id: str
+    name: str
+    description: str
+    scheme: str
+    """``AGENCY:ID(VERSION)`` of the concept scheme."""
+    core: Representation | None = None
+
+    @property
+    def urn(self) -> str:
+        """The SDMX URN of the concept."""
+        return f"{_URN}conceptscheme.Concept={self.scheme}.{self.id}"
+
+
+@dataclass(frozen=True)
+class Component:
+    """A dimension, the time dimension, the measure or an attribute of the DSD."""
+
+    id: str
+    kind: _Kind
+    concept: Concept
+    representation: Representation
+    position: int = 0
+    level: str = ""
+    """Attachment level of an attribute: ``dataset``, ``series`` or ``observation``."""
+    mandatory: bool = False
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Everything a structure message of a dataset holds, in SDMX terms."""
+
+    structure: DatasetStructure
+    schemes: tuple[tuple[str, str, str, str, bool, tuple[Concept, ...]], ...]
+    """Concept schemes: agency, ID, version, name, whether partial (reused), concepts."""
+    codelists: tuple[Codelist, ...]
+    components: tuple[Component, ...]
+    dataflows: tuple[tuple[str, str], ...]
+    """ID and name of each dataflow (all of the DSD's)."""
+    providers: tuple[Code, ...]
+    msd: tuple[MetadataAttribute, ...]
+    msd_concepts: dict[str, Concept]
+    """The concept of each metadata attribute ID."""
+
+    def of_kind(self, kind: str) -> tuple[Component, ...]:
+        """The components of one kind, in order."""
+        return tuple(c for c in self.components if c.kind == kind)
+
+
+def structure_parts(structure: DatasetStructure, version: Literal["2.1", "3.0"]) -> Parts:
+    """What a structure message of ``structure`` holds, for SDMX ``version``.
+
+    Args:
+        structure: the dataset's structures.
+        version: ``2.1`` (QUALITY_FLAGS a string) or ``3.0`` (a multi-valued coded attribute).
+    """
+    std = structure.standard
+    scheme_ref = {s.id: f"{s.agency}:{s.id}({s.version})" for s in std.concept_schemes}
+    ours = {s.id for s in std.concept_schemes if s.agency == std.agency}
+    concepts: dict[str, list[Concept]] = {s.id: [] for s in std.concept_schemes}
+    components: list[Component] = []
+
+    own = {cl.urn for cl in structure.own_codelists}
+
+    def add(comp_id: str, kind: _Kind, spec: _Spec, rep: Representation, **kw: Any) -> None:
+        core: Representation | None = rep
+        if rep.codelist is not None and rep.codelist.urn in own:
+            # a concept scheme is shared by every dataset: the standard's representation
+            ref = getattr(spec, "codelist", None)
+            core = Representation(get_codelist(ref, agency=std.agency)) if ref else None
+            core = core or Representation(pattern=getattr(spec, "pattern", None))
+        if spec.scheme not in ours and rep.codelist is not None:
+            core = None  # a reused concept: its owner's representation is not ours to state
+        concept = Concept(comp_id, spec.name, spec.description, scheme_ref[spec.scheme], core)
+        concepts[spec.scheme].append(concept)
+        components.append(Component(comp_id, kind, concept, rep, **kw))
+
+    for dim in std.dsd.dimensions:
+        cl = structure.codelist(dim.id)
+        rep = Representation(cl, pattern=None if cl else dim.pattern)
+        add(dim.id, "dimension", dim, rep, position=dim.position)
+    time = std.dsd.time_dimension
+    add(
+        time.id,
+        "time",
+        time,
+        Representation(text_type="ObservationalTimePeriod"),
+        position=time.position,
+    )
+    add(std.dsd.measure.id, "measure", std.dsd.measure, Representation(text_type="Double"))
+    for attr in std.dsd.attributes:
+        rep = _attribute_representation(structure, attr, version)
+        add(attr.id, "attribute", attr, rep, level=attr.level, mandatory=attr.status == "mandatory")
+    meta_ref = scheme_ref["CGD_META_CONCEPTS"]
+    msd = msd_tree(std)
+    msd_concepts: dict[str, Concept] = {}
+    for _, attr_ in walk(msd):
+        if attr_.id not in msd_concepts:
+            concept = Concept(attr_.id, attr_.name, attr_.description or attr_.name, meta_ref)
+            msd_concepts[attr_.id] = concept
+            concepts["CGD_META_CONCEPTS"].append(concept)
+    schemes = tuple(
+        (s.agency, s.id, s.version, s.name, s.id not in ours, tuple(concepts[s.id]))
+        for s in std.concept_schemes
+        if concepts[s.id]
+    )
+    providers_cl = structure.codelist("DATA_PRODUCER")
+    return Parts(
+        structure=structure,
+        schemes=schemes,
+        codelists=_codelists(structure),
+        components=tuple(components),
+        dataflows=_dataflows(structure),
+        providers=providers_cl.codes if providers_cl is not None else (),
+        msd=msd,
+        msd_concepts=msd_concepts,
+    )
+
+
+def _attribute_representation(
+    structure: DatasetStructure, attr: AttributeSpec, version: str
+) -> Representation:
+    cl = structure.codelist(attr.id) if attr.type in ("code", "flags") else None
+    if attr.id == "DATA_PRODUCER":  # the same DSD serves every dataset: providers vary
+        cl = None
+    if attr.type == "flags" and version == "2.1":
+        return Representation(pattern=_flags_pattern(cl) if cl else None)
+    if attr.type == "flags":
+        return Representation(cl, max_occurs=None)
+    low = None if attr.min is None else str(attr.min)
+    return Representation(cl, _TEXT_TYPES.get(attr.type, "String"), min_value=low)
+
+
+def _flags_pattern(codelist: Codelist) -> str:
+    codes = "|".join(code.id for code in codelist)
+    return f"({codes})( ({codes}))*"
+
+
+def _codelists(structure: DatasetStructure) -> tuple[Codelist, ...]:
+    std = structure.standard
+    found: dict[str, Codelist] = {}
+    for ref in std.codelist_refs:
+        cl = get_codelist(ref, agency=std.agency)
+        found.setdefault(cl.urn, cl)
+    for cl in structure.own_codelists:
+        found.setdefault(cl.urn, cl)
+    return tuple(found.values())
+
+
+def _dataflows(structure: DatasetStructure) -> tuple[tuple[str, str], ...]:
+    std = structure.standard
+    if not structure.is_dataset_specific:
+        return tuple((flow.id, flow.name) for flow in std.dataflows)
+    suffix = structure.dsd_id.removeprefix(f"{std.dsd.id}_")
+    flow = next(f for f in std.dataflows if structure.dataflow_id.startswith(f"{f.id}_"))
+    return ((structure.dataflow_id, f"{flow.name}: dataset {suffix}"),)
+
+
+def maintainable_urn(cls: str, agency: str, id_: str, version: str) -> str:
+    """The URN of a maintainable artefact, e.g. ``datastructure.DataStructure``."""
+    return f"{_URN}{cls}={agency}:{id_}({version})"
+
+
+# -- SDMX-ML 3.0 --------------------------------------------------------------------------------
+
+_NS = "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/{}"
+MES, STR, COM = _NS.format("message"), _NS.format("structure"), _NS.format("common")
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _el(
+    parent: etree._Element, ns: str, tag: str, text: str | None = None, **attrib: str
+) -> etree._Element:
+    elem = etree.SubElement(parent, f"{{{ns}}}{tag}", attrib)
+    if text is not None:
+        elem.text = text
+    return elem
+
+
+def _named(
+    parent: etree._Element,
+    tag: str,
+    id_: str,
+    name: str,
+    description: str | None = None,
+    **attrib: str,
+) -> etree._Element:
+    elem = _el(parent, STR, tag, id=id_, **attrib)
+    _el(elem, COM, "Name", name or id_).set(_XML_LANG, "en")
+    if description:
+        _el(elem, COM, "Description", description).set(_XML_LANG, "en")
+    return elem
+
+
+def _maintainable(
+    parent: etree._Element,
+    tag: str,
+    cls: str,
+    agency: str,
+    id_: str,
+    version: str,
+    name: str,
+    description: str | None = None,
+    **attrib: str,
+) -> etree._Element:
+    urn = maintainable_urn(cls, agency, id_, version)
+    elem = _el(
+        parent,
+        STR,
+        tag,
+        urn=urn,
+        isExternalReference="false",
+        agencyID=agency,
+        id=id_,
+        version=version,
+        **attrib,
+    )
+    _el(elem, COM, "Name", name).set(_XML_LANG, "en")
+    if description:
+        _el(elem, COM, "Description", description).set(_XML_LANG, "en")
+    return elem
+
+
+def _annotations(elem: etree._Element, code: Code) -> None:
+    pairs = [("SENSITIVE", "true")] if code.sensitive else []
+    pairs += sorted(code.annotations.items())
+    if not pairs:
+        return
+    box = etree.Element(f"{{{COM}}}Annotations")
+    for kind, value in pairs:
+        ann = _el(box, COM, "Annotation")
+        _el(ann, COM, "AnnotationTitle", value)
+        _el(ann, COM, "AnnotationType", kind)
+    elem.insert(0, box)
+
+
+def _codelist(parent: etree._Element, cl: Codelist) -> None:
+    elem = _maintainable(
+        parent,
+        "Codelist",
+        "codelist.Codelist",
+        cl.agency,
+        cl.id,
+        cl.version,
+        cl.name,
+        cl.description,
+    )
+    for code in cl:
+        item = _named(elem, "Code", code.id, code.name, code.description)
+        _annotations(item, code)
+        if code.parent is not None and code.parent in cl:
+            _el(item, STR, "Parent", code.parent)
+
+
+def _representation(
+    parent: etree._Element, tag: str, rep: Representation, multi: bool = True
+) -> None:
+    elem = _el(parent, STR, tag)
+    if multi and rep.max_occurs != 1:
+        elem.set("minOccurs", "1")
+        elem.set("maxOccurs", "unbounded" if rep.max_occurs is None else str(rep.max_occurs))
+    if rep.codelist is not None:
+        _el(elem, STR, "Enumeration", rep.codelist.urn)
+        return
+    fmt = _el(elem, STR, "TextFormat", textType=rep.text_type)
+    for key, value in (
+        ("minValue", rep.min_value),
+        ("maxValue", rep.max_value),
+        ("pattern", rep.pattern),
+    ):
+        if value is not None:
+            fmt.set(key, value)
+
+
+def _concepts(parent: etree._Element, parts: Parts) -> None:
+    for agency, id_, version, name, partial, concepts in parts.schemes:
+        elem = _maintainable(
+            parent,
+            "ConceptScheme",
+            "conceptscheme.ConceptScheme",
+            agency,
+            id_,
+            version,
+            name,
+            isPartial=str(partial).lower(),
+        )
+        for concept in concepts:
+            item = _named(elem, "Concept", concept.id, concept.name, concept.description)
+            if concept.core is not None:
+                _representation(item, "CoreRepresentation", concept.core, multi=False)
+
+
+def _dsd(parent: etree._Element, parts: Parts) -> None:
+    st = parts.structure
+    elem = _maintainable(
+        parent,
+        "DataStructure",
+        "datastructure.DataStructure",
+        st.agency,
+        st.dsd_id,
+        st.version,
+        st.standard.dsd.name,
+    )
+    comps = _el(elem, STR, "DataStructureComponents")
+    base = f"{_URN}datastructure.{{}}={st.agency}:{st.dsd_id}({st.version}).{{}}"
+    dims = _el(
+        comps,
+        STR,
+        "DimensionList",
+        id="DimensionDescriptor",
+        urn=base.format("DimensionDescriptor", "DimensionDescriptor"),
+    )
+    for comp in parts.of_kind("dimension") + parts.of_kind("time"):
+        tag = "Dimension" if comp.kind == "dimension" else "TimeDimension"
+        item = _el(dims, STR, tag, id=comp.id, urn=base.format(tag, comp.id))
+        if comp.kind == "dimension":
+            item.set("position", str(comp.position))
+        _el(item, STR, "ConceptIdentity", comp.concept.urn)
+        _representation(item, "LocalRepresentation", comp.representation)
+    attrs = _el(
+        comps,
+        STR,
+        "AttributeList",
+        id="AttributeDescriptor",
+        urn=base.format("AttributeDescriptor", "AttributeDescriptor"),
+    )
+    for comp in parts.of_kind("attribute"):
+        item = _el(
+            attrs,
+            STR,
+            "Attribute",
+            id=comp.id,
+            urn=base.format("DataAttribute", comp.id),
+            usage="mandatory" if comp.mandatory else "optional",
+        )
+        _el(item, STR, "ConceptIdentity", comp.concept.urn)
+        _representation(item, "LocalRepresentation", comp.representation)
+        rel = _el(item, STR, "AttributeRelationship")
+        if comp.level == "dataset":
+            _el(rel, STR, "Dataflow")
+        elif comp.level == "series":
+            for dim in parts.of_kind("dimension"):
+                _el(rel, STR, "Dimension", dim.id)
+        else:
+            _el(rel, STR, "Observation")
+    measures = _el(
+        comps,
+        STR,
+        "MeasureList",
+        id="MeasureDescriptor",
+        urn=base.format("MeasureDescriptor", "MeasureDescriptor"),
+    )
+    for comp in parts.of_kind("measure"):
+        item = _el(measures, STR, "Measure", id=comp.id, urn=base.format("Measure", comp.id))
+        _el(item, STR, "ConceptIdentity", comp.concept.urn)
+        _representation(item, "LocalRepresentation", comp.representation)
+
+
+def _msd_attribute(parent: etree._Element, attr: MetadataAttribute, parts: Parts) -> None:
+    item = _el(
+        parent,
+        STR,
+        "MetadataAttribute",
+        id=attr.id,
+        minOccurs=str(attr.min_occurs),
+        maxOccurs="unbounded" if attr.max_occurs is None else str(attr.max_occurs),
+    )
+    if attr.presentational:
+        item.set("isPresentational", "true")
+    _el(item, STR, "ConceptIdentity", parts.msd_concepts[attr.id].urn)
+    if attr.codelist is not None:
+        cl = get_codelist(attr.codelist, agency=parts.structure.agency)
+        _representation(item, "LocalRepresentation", Representation(cl), multi=False)
+    elif attr.text_type is not None:
+        rep = Representation(
+            text_type=attr.text_type, min_value=attr.min_value, max_value=attr.max_value
+        )
+        _representation(item, "LocalRepresentation", rep, multi=False)
+    for child in attr.children:
+        _msd_attribute(item, child, parts)
+
+
+def _structures(root: etree._Element, parts: Parts) -> None:
+    st, msd = parts.structure, parts.structure.standard.msd
+    box = _el(root, MES, "Structures")
+    codelists = _el(box, STR, "Codelists")
+    for cl in parts.codelists:
+        _codelist(codelists, cl)
+    _concepts(_el(box, STR, "ConceptSchemes"), parts)
+    flows = _el(box, STR, "Dataflows")
+    dsd_urn = maintainable_urn("datastructure.DataStructure", st.agency, st.dsd_id, st.version)
+    for flow_id, name in parts.dataflows:
+        flow = _maintainable(
+            flows, "Dataflow", "datastructure.Dataflow", st.agency, flow_id, st.version, name
+        )
+        _el(flow, STR, "Structure", dsd_urn)
+    if parts.providers:
+        scheme = _maintainable(
+            _el(box, STR, "DataProviderSchemes"),
+            "DataProviderScheme",
+            "base.DataProviderScheme",
+            st.agency,
+            "DATA_PROVIDERS",
+            "1.0",
+            "Data providers",
+            isPartial="false",
+        )
+        del scheme.attrib["version"]  # fixed at 1.0 in SDMX 3.0: not written
+        for provider in parts.providers:
+            _named(
+                scheme,
+                "DataProvider",
+                provider.id,
+                provider.name,
+                urn=f"{_URN}base.DataProvider={st.agency}:DATA_PROVIDERS(1.0).{provider.id}",
+            )
+    _dsd(_el(box, STR, "DataStructures"), parts)
+    mdf = _maintainable(
+        _el(box, STR, "Metadataflows"),
+        "Metadataflow",
+        "metadatastructure.Metadataflow",
+        st.agency,
+        msd.metadataflow,
+        msd.version,
+        f"{msd.name} (metadataflow)",
+    )
+    msd_urn = maintainable_urn(
+        "metadatastructure.MetadataStructure", st.agency, msd.id, msd.version
+    )
+    _el(mdf, STR, "Structure", msd_urn)
+    _el(mdf, STR, "Target", f"{_URN}datastructure.Dataflow={st.agency}:*(*)")
+    elem = _maintainable(
+        _el(box, STR, "MetadataStructures"),
+        "MetadataStructure",
+        "metadatastructure.MetadataStructure",
+        st.agency,
+        msd.id,
+        msd.version,
+        msd.name,
+    )
+    mlist = _el(
+        _el(elem, STR, "MetadataStructureComponents"),
+        STR,
+        "MetadataAttributeList",
+        id="MetadataAttributeDescriptor",
+    )
+    for attr in parts.msd:
+        _msd_attribute(mlist, attr, parts)
+
+
+def write(structure: DatasetStructure, out: BinaryIO) -> None:
+    """Write the structures of ``structure`` as an SDMX-ML 3.0 structure message.
+
+    Args:
+        structure: the dataset's structures (`sdmx_cso.model.structure.structure_for`).
+        out: a binary stream.
+    """
+    root = etree.Element(f"{{{MES}}}Structure", nsmap={"mes": MES, "str": STR, "com": COM})
+    header = _el(root, MES, "Header")
+    _el(header, MES, "ID", f"IREF{uuid.uuid4().hex[:16].upper()}")
+    _el(header, MES, "Test", "false")
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    _el(header, MES, "Prepared", now)
+    _el(header, MES, "Sender", id=structure.agency)
+    _structures(root, structure_parts(structure, "3.0"))
+    out.write(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
