@@ -57,3 +57,22 @@ def test_package_works_without_shared(tmp_path, monkeypatch):
     source = "".join(p.read_text("utf-8") for p in (ROOT / "sdmx_cso").rglob("*.py"))
     assert "shared/" not in source
     assert "../shared" not in source
+
+
+def test_every_registered_format_resolves():
+    from sdmx_cso.formats import reader_for, writer_for
+
+    for name in sdmx_cso.DATA_FORMATS:
+        assert callable(writer_for(name))
+        assert callable(reader_for(name))
+    for name in sdmx_cso.METADATA_FORMATS:
+        assert callable(writer_for(name, kind="metadata"))
+        assert callable(reader_for(name, kind="metadata"))
+    for name in sdmx_cso.STRUCTURE_FORMATS:
+        if name == "sdmx-ml-2.1":
+            import pytest
+
+            with pytest.raises(sdmx_cso.UnsupportedFormat, match="write_structures"):
+                writer_for(name, kind="structure")
+        else:
+            assert callable(writer_for(name, kind="structure"))

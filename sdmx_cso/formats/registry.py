@@ -5,8 +5,10 @@ Modules are imported lazily, by name, so that using one format never loads the o
 A data **writer** is ``write(dataset, out, *, structure) -> None``: it writes the
 :class:`~sdmx_cso.CommunityDataset` to the binary stream ``out`` as a message referring to
 ``structure`` (a :class:`~sdmx_cso.model.structure.DatasetStructure`), in bounded memory.
-A data **reader** is ``read(source, *, metadata) -> pyarrow.Table``: the observations of a
-message we wrote, as text columns named by concept ID (the caller builds the dataset).
+A data **reader** is ``read(source, *, structure=None) -> pyarrow.Table``: the observations
+of a message we wrote, as columns named by concept ID in the canonical schema (the caller
+builds the dataset). SDMX-ML 2.1 *structures* are written through sdmx1, so only
+:func:`sdmx_cso.bridge.write_structures` writes them; :func:`writer_for` says so.
 """
 
 from __future__ import annotations
@@ -103,6 +105,11 @@ def _lookup(table: dict[str, DataFormat], name: str, kind: str) -> DataFormat:
 
 
 def _function(fmt: DataFormat, name: str) -> Callable[..., Any]:
+    if fmt.module == "structure_ml21":
+        raise UnsupportedFormat(
+            "SDMX-ML 2.1 structures are written through sdmx1: use "
+            "sdmx_cso.write_structures() or sdmx_cso.export_structures()"
+        )
     module = importlib.import_module(f"sdmx_cso.formats.{fmt.module}")
     function: Callable[..., Any] = getattr(module, name)
     return function
