@@ -92,7 +92,7 @@ def normalize_table(table: pa.Table, dsd: DsdSpec | None = None, *, typed: bool 
             if col.type != field.type:
                 col = _cast(col, field.type)
         elif field.name in defaults:
-            col = pa.array([defaults[field.name]] * table.num_rows, pa.string())
+            col = pa.repeat(pa.scalar(defaults[field.name], pa.string()), table.num_rows)
         else:
             col = pa.nulls(table.num_rows, field.type)
         if field.name == "QUALITY_FLAGS":
