@@ -32,7 +32,8 @@ AGENCY_PLACEHOLDER = "$AGENCY"
 def raw_standard() -> dict[str, Any]:
     """The parsed ``standard.yaml`` (shared, do not mutate)."""
     text = resources.files("sdmx_cso.standard").joinpath("data/standard.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built
+    data: dict[str, Any] = yaml.load(text, Loader=loader)
     return data
 
 

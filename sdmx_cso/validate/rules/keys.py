@@ -40,7 +40,7 @@ def _valid_rows(ctx: RuleContext) -> pa.Array:
     """True for rows without cell errors (rules that compare rows leave the others out)."""
     n = ctx.table.num_rows
     if not ctx.invalid_rows:
-        return pa.array([True] * n)
+        return pa.repeat(pa.scalar(True), n)
     invalid = pa.array(sorted(ctx.invalid_rows), pa.int64())
     return pc.invert(pc.is_in(pa.array(range(n), pa.int64()), value_set=invalid))
 
