@@ -170,6 +170,18 @@ def case_stray_whitespace(t: Table, m: dict[str, Any]) -> None:
     set_cell(t, 3, "REF_AREA", "KE-01 ")
 
 
+def case_mixed_encoding(t: Table, m: dict[str, Any]) -> None:
+    add_column(t, "COMMENT_OBS", ["नेपाल", "Café Murang'a", "", ""])
+
+
+def mixed_encoding_bytes(text: str) -> bytes:
+    """UTF-8, except line 3 (spreadsheet row 3), which is cp1252: edited on another machine."""
+    lines = text.split("\n")
+    return b"\n".join(
+        line.encode("cp1252") if n == 3 else line.encode("utf-8") for n, line in enumerate(lines, 1)
+    )
+
+
 def case_empty_row(t: Table, m: dict[str, Any]) -> None:
     t.insert(3, [""] * len(t[0]))
 
@@ -213,6 +225,7 @@ EXPECTED: dict[str, list[list[Any]]] = {
     "reliability-mismatch": [[3, "RELIABILITY"]],
     "stray-whitespace": [[3, "REF_AREA"]],
     "empty-row": [[4, None]],
+    "mixed-encoding": [[3, None]],
     "metadata-missing-field": [[None, "LICENCE"]],
     "metadata-unknown-field": [[None, "CONTACT_MAIL"]],
     "metadata-invalid-value": [[None, "COLL_METHOD.MODE"]],
@@ -223,7 +236,10 @@ def write(folder: Path, table: Table, metadata: dict[str, Any], expected: list[l
     folder.mkdir(parents=True)
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(table)
-    (folder / "data.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    if folder.name == "mixed-encoding":
+        (folder / "data.csv").write_bytes(mixed_encoding_bytes(buffer.getvalue()))
+    else:
+        (folder / "data.csv").write_text(buffer.getvalue(), encoding="utf-8")
     (folder / "metadata.yaml").write_text(
         yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )

@@ -8,7 +8,7 @@ from charset_normalizer import from_bytes
 
 from sdmx_cso.errors import ReadError
 
-__all__ = ["decode"]
+__all__ = ["decode", "decode_lines"]
 
 _LATIN_SINGLE_BYTE = frozenset(
     {"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_15", "iso8859_9",
@@ -64,3 +64,40 @@ def _guess(data: bytes, *, path: str, utf8_error: UnicodeDecodeError) -> tuple[s
         except UnicodeDecodeError:
             pass
     return str(best), best.encoding
+
+
+def decode_lines(
+    data: bytes, *, path: str, encoding: str | None = None
+) -> tuple[str, str, list[int]]:
+    """Like `decode`, but lines that mix UTF-8 and a legacy encoding are read one by one.
+
+    A spreadsheet edited on two machines can end up so: some rows UTF-8, some cp1252. Decoded
+    as a whole, one of the two would be garbled. Returns the text, the encoding used, and the
+    numbers (1-based) of the lines that were not UTF-8 when the encodings were mixed.
+    """
+    text, used = decode(data, path=path, encoding=encoding)
+    if used == "utf-8" or encoding or not _has_utf8_multibyte(data):
+        return text, used, []
+    lines = data.split(b"\n")
+    out: list[str] = []
+    legacy: list[int] = []
+    for number, line in enumerate(lines, 1):
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            legacy.append(number)
+            out.append(line.decode("cp1252", errors="replace"))
+    return "\n".join(out), "utf-8+cp1252", legacy
+
+
+def _has_utf8_multibyte(data: bytes) -> bool:
+    """Whether some line is valid UTF-8 with non-ASCII characters in it."""
+    for line in data.split(b"\n"):
+        if max(line, default=0) < 0x80:
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False

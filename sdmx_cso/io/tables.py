@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from sdmx_cso.errors import ReadError
 from sdmx_cso.io._fast_csv import read_clean_csv
-from sdmx_cso.io._text import decode
+from sdmx_cso.io._text import decode_lines
 from sdmx_cso.model.submission import ReadProblem
 from sdmx_cso.standard import get_standard
 
@@ -64,7 +64,7 @@ def read_csv(
     Raises:
         ReadError: the file is not text, or has no header.
     """
-    text, used = decode(data, path=path, encoding=encoding)
+    text, used, legacy_lines = decode_lines(data, path=path, encoding=encoding)
     delimiter = delimiter or _sniff(text[: 64 * 1024])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -74,9 +74,19 @@ def read_csv(
     except csv.Error as exc:
         raise ReadError(f"unreadable header: {exc}", path=path, row=1) from exc
     fast = _fast(text, data, used, header, delimiter=delimiter, path=path)
-    if fast is not None:
-        return fast
-    return _collect(header, reader, path=path, encoding=used, delimiter=delimiter)
+    result = fast or _collect(header, reader, path=path, encoding=used, delimiter=delimiter)
+    if legacy_lines:
+        result.problems[:0] = [
+            ReadProblem(
+                "mixed-encoding",
+                f"line {line} is not UTF-8 like the rest of the file; it was read as cp1252",
+                row=line,
+                file=path,
+                severity="warning",
+            )
+            for line in legacy_lines
+        ]
+    return result
 
 
 def _fast(

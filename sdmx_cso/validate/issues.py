@@ -213,6 +213,14 @@ _ENTRIES = (
         "Remove the spaces in the spreadsheet.",
     ),
     IssueType(
+        "mixed-encoding", "Mixed text encodings", "warning", ("#row", "#table"),
+        "Some lines of the file are UTF-8 and others are in a legacy encoding (cp1252), as "
+        "happens when a spreadsheet is edited on two machines. Each line was read in its own "
+        "encoding, so no text is garbled; check the names on the lines listed.",
+        "Row 5 has `Muranga` typed on Windows (cp1252), the rest is UTF-8 with Nepali text.",
+        "Save the file once as UTF-8 (in Excel: CSV UTF-8).",
+    ),
+    IssueType(
         "empty-row", "Empty row", "warning", ("#row", "#table"),
         "A row between data rows is empty; it was skipped.",
         "A blank line in the middle of data.csv.",
