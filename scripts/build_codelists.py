@@ -378,10 +378,33 @@ def validate(codelists: list[dict[str, Any]]) -> None:
             raise ValueError(f"{cl['agency']}:{cl['id']} has duplicate code IDs")
 
 
+CONSTRAINTS_FILE = "corpus/sdg/opensdg_sdmx_global_content_constraints.csv"
+
+
+def annotate_series_units(codelists: list[dict[str, Any]], shared: Path) -> None:
+    """Give each IAEG-SDGs:CL_SERIES code the UNIT_MEASURE and UNIT_MULT that the global SDG
+    content constraints allow for it (annotations), so that validation can warn when a
+    coalition series linked to an SDG series uses another unit."""
+    with (shared / CONSTRAINTS_FILE).open(encoding="utf-8", newline="") as handle:
+        units = {
+            row["SERIES"]: {"UNIT_MEASURE": row["UNIT_MEASURE"], "UNIT_MULT": row["UNIT_MULT"]}
+            for row in csv.DictReader(handle)
+            if row.get("UNIT_MEASURE")
+        }
+    for cl in codelists:
+        if (cl["agency"], cl["id"]) != ("IAEG-SDGs", "CL_SERIES"):
+            continue
+        for code in cl["codes"]:
+            if code["id"] in units:
+                code["annotations"] = units[code["id"]]
+        cl["source"] += f"; units from {CONSTRAINTS_FILE} (open-sdg)"
+
+
 def build(shared: Path) -> Build:
     result = Build()
     dsd = parse_dsd(shared / DSD_FILE)
     codelists = dsd_codelists(dsd)
+    annotate_series_units(codelists, shared)
     codelists += csv_codelists(shared / CSV_DIR, dsd, result.repairs)
     codelists.append(iso_codelist())
     validate(codelists)

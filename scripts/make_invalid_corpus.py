@@ -182,6 +182,14 @@ def mixed_encoding_bytes(text: str) -> bytes:
     )
 
 
+def case_unit_differs_from_sdg(t: Table, m: dict[str, Any]) -> None:
+    m["SERIES"][0]["LINKED_SERIES"] = "SI_COV_DISAB"
+    m["SERIES"][0]["UNIT"] = "NUMBER"
+    for row in range(2, 6):  # counts, so no percentage or bound rule applies
+        for name in ("LOWER_BOUND", "UPPER_BOUND"):
+            set_cell(t, row, name, "")
+
+
 def case_empty_row(t: Table, m: dict[str, Any]) -> None:
     t.insert(3, [""] * len(t[0]))
 
@@ -226,6 +234,7 @@ EXPECTED: dict[str, list[list[Any]]] = {
     "stray-whitespace": [[3, "REF_AREA"]],
     "empty-row": [[4, None]],
     "mixed-encoding": [[3, None]],
+    "unit-differs-from-sdg": [[None, "SERIES[1].UNIT"]],
     "metadata-missing-field": [[None, "LICENCE"]],
     "metadata-unknown-field": [[None, "CONTACT_MAIL"]],
     "metadata-invalid-value": [[None, "COLL_METHOD.MODE"]],

@@ -199,6 +199,15 @@ _ENTRIES = (
         "Remove the flag, or add what the metadata is missing.",
     ),
     IssueType(
+        "unit-differs-from-sdg", "Unit differs from the SDG series", "warning",
+        ("#row", "#metadata", "#quality"),
+        "A coalition series linked to an SDG series (LINKED_SERIES), or a row of an SDG series, "
+        "uses another unit than the SDG series (from the global SDG content constraints), so its "
+        "values cannot be compared with the official ones as they are.",
+        "CGD_DIS_CARD linked to SI_COV_DISAB (PT) but declared in NUMBER.",
+        "Use the SDG series' unit, or drop LINKED_SERIES and explain the link in COMPARABILITY.",
+    ),
+    IssueType(
         "reliability-mismatch", "Reliability differs from the sample size", "warning",
         ("#row", "#cell", "#quality"),
         "RELIABILITY was given, but the value derived from SAMPLE_SIZE (50 and 25 by default) "

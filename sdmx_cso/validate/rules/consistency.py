@@ -10,6 +10,7 @@ import pyarrow.compute as pc
 from sdmx_cso.model import DatasetMetadata
 from sdmx_cso.model.columns import true_rows
 from sdmx_cso.model.derive import reliability
+from sdmx_cso.standard import get_codelist
 from sdmx_cso.validate.report import Issue
 from sdmx_cso.validate.rules.context import RuleContext
 
@@ -23,8 +24,51 @@ def check(ctx: RuleContext) -> Iterator[Issue]:
     if ctx.metadata is None:
         return
     yield from _metadata(ctx, ctx.metadata)
+    yield from _linked_units(ctx, ctx.metadata)
     yield from _row_flags(ctx, ctx.metadata)
+    yield from _row_units(ctx)
     yield from _reliability(ctx)
+
+
+def _sdg_units() -> dict[str, str]:
+    """UNIT_MEASURE of each SDG series (from the global SDG content constraints)."""
+    return {
+        code.id: code.annotations["UNIT_MEASURE"]
+        for code in get_codelist("IAEG-SDGs:CL_SERIES")
+        if "UNIT_MEASURE" in code.annotations
+    }
+
+
+def _linked_units(ctx: RuleContext, md: DatasetMetadata) -> Iterator[Issue]:
+    units = _sdg_units()
+    for i, series in enumerate(md.series, 1):
+        official = units.get(series.linked_series or "")
+        if official and official != series.unit:
+            yield ctx.metadata_issue(
+                "unit-differs-from-sdg",
+                f"{series.code} is linked to {series.linked_series}, measured in {official}, "
+                f"but its UNIT is {series.unit}: the values are not comparable as they are",
+                column=f"SERIES[{i}].UNIT",
+            )
+
+
+def _row_units(ctx: RuleContext) -> Iterator[Issue]:
+    if "UNIT_MEASURE" not in ctx.present:
+        return
+    units = _sdg_units()
+    codes = pa.array(list(units), pa.string())
+    official = pc.take(
+        pa.array(list(units.values()), pa.string()),
+        pc.index_in(ctx.table.column("SERIES"), value_set=codes),
+    )
+    given = ctx.table.column("UNIT_MEASURE")
+    for row in true_rows(pc.not_equal(given, official)):
+        yield ctx.issue(
+            "unit-differs-from-sdg",
+            f"UNIT_MEASURE {given[row].as_py()} differs from {official[row].as_py()}, the unit "
+            f"of the SDG series {ctx.table.column('SERIES')[row].as_py()}",
+            row=row, column="UNIT_MEASURE", value=given[row].as_py(),
+        )  # fmt: skip
 
 
 def _metadata(ctx: RuleContext, md: DatasetMetadata) -> Iterator[Issue]:
