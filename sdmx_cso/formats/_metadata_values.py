@@ -14,7 +14,7 @@ text exactly as it is.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -184,3 +184,33 @@ def write_xml(root: etree._Element, out: BinaryIO) -> None:
     except ValueError as exc:  # a lone surrogate (UnicodeEncodeError)
         raise SdmxExportError(f"the metadata cannot be written as XML: {exc}") from exc
     out.write(data)
+
+
+def message_header(
+    root: etree._Element, mes: str, message_id: str, agency: str, prepared: dt.datetime, msd_id: str
+) -> etree._Element:
+    """The header every metadata message starts with; returns its empty ``mes:Structure``.
+
+    Args:
+        root: the message element.
+        mes: the message namespace of the SDMX-ML version.
+        message_id: the message ID.
+        agency: the sender (the coalition's agency).
+        prepared: the preparation time.
+        msd_id: the ID of the metadata structure the message refers to.
+    """
+    header = etree.SubElement(root, f"{{{mes}}}Header")
+    etree.SubElement(header, f"{{{mes}}}ID").text = message_id
+    etree.SubElement(header, f"{{{mes}}}Test").text = "false"
+    etree.SubElement(header, f"{{{mes}}}Prepared").text = prepared.isoformat(timespec="seconds")
+    etree.SubElement(header, f"{{{mes}}}Sender", id=agency)
+    return etree.SubElement(header, f"{{{mes}}}Structure", structureID=msd_id)
+
+
+def write_message(build: Callable[[], etree._Element], out: BinaryIO) -> None:
+    """Build a message and write it; a value XML cannot carry becomes `SdmxExportError`."""
+    try:
+        root = build()
+    except ValueError as exc:  # lxml refuses control characters
+        raise SdmxExportError(f"the metadata cannot be written as XML: {exc}") from exc
+    write_xml(root, out)

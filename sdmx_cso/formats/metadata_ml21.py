@@ -34,13 +34,14 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from sdmx_cso.errors import ReadError, SdmxExportError
+from sdmx_cso.errors import ReadError
 from sdmx_cso.formats._metadata_values import (
     Reported,
+    message_header,
     metadata_from,
     parse_xml,
     reported,
-    write_xml,
+    write_message,
 )
 from sdmx_cso.formats.msd import DATAFLOW_TARGET_OBJECT, DATASET_TARGET_OBJECT, msd_tree
 from sdmx_cso.model.metadata import DatasetMetadata
@@ -95,11 +96,8 @@ def write(
     Raises:
         SdmxExportError: a value holds characters that XML cannot carry.
     """
-    try:
-        root = _message(metadata, structure, prepared or dt.datetime.now(dt.UTC))
-    except ValueError as exc:  # lxml refuses control characters
-        raise SdmxExportError(f"the metadata cannot be written as XML: {exc}") from exc
-    write_xml(root, out)
+    when = prepared or dt.datetime.now(dt.UTC)
+    write_message(lambda: _message(metadata, structure, when), out)
 
 
 def _message(
@@ -107,12 +105,9 @@ def _message(
 ) -> etree._Element:
     msd = structure.standard.msd
     root = etree.Element(_q(MES, "GenericMetadata"), nsmap=_NSMAP)
-    header = etree.SubElement(root, _q(MES, "Header"))
-    etree.SubElement(header, _q(MES, "ID")).text = f"MD_{metadata.dataset_id}"
-    etree.SubElement(header, _q(MES, "Test")).text = "false"
-    etree.SubElement(header, _q(MES, "Prepared")).text = prepared.isoformat(timespec="seconds")
-    etree.SubElement(header, _q(MES, "Sender"), id=structure.agency)
-    head_structure = etree.SubElement(header, _q(MES, "Structure"), structureID=msd.id)
+    head_structure = message_header(
+        root, MES, f"MD_{metadata.dataset_id}", structure.agency, prepared, msd.id
+    )
     ref = etree.SubElement(head_structure, _q(COM, "Structure"))
     etree.SubElement(ref, "URN").text = msd_urn(structure)
 
