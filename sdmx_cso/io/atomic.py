@@ -32,6 +32,7 @@ def atomic_output(path: str | Path) -> Iterator[BinaryIO]:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; outputs follow the umask
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -48,3 +49,10 @@ def atomic_output(path: str | Path) -> Iterator[BinaryIO]:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it, so it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
