@@ -9,6 +9,7 @@ import click
 
 import sdmx_cso
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
+from sdmx_cso.cli._options import metadata_option, submission_argument
 from sdmx_cso.cli._render import render_table
 
 
@@ -17,13 +18,8 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 
 
 @click.command()
-@click.argument("submission", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "-m",
-    "--metadata",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Metadata file (YAML/JSON), when SUBMISSION is a data file.",
-)
+@submission_argument
+@metadata_option
 @click.option(
     "-f",
     "--format",

@@ -1,0 +1,18 @@
+"""Options shared by several commands, defined once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+#: The submission to read: a data file, or a folder or zip package.
+submission_argument = click.argument("submission", type=click.Path(exists=True, path_type=Path))
+
+#: The metadata file, when the submission is a data file.
+metadata_option = click.option(
+    "-m",
+    "--metadata",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Metadata file (YAML/JSON), when SUBMISSION is a data file.",
+)
