@@ -7,10 +7,11 @@ renamed): on any error, nothing is left half-written and a previous file is inta
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sdmx_cso.api import Source, as_submission
-from sdmx_cso.errors import ReadError, SdmxCsoError
+from sdmx_cso.errors import ReadError, SdmxCsoError, UnsupportedFormat
 from sdmx_cso.formats import detect_format, reader_for, writer_for
 from sdmx_cso.io.atomic import atomic_output
 from sdmx_cso.model import CommunityDataset, DatasetMetadata, DerivationConfig
@@ -36,12 +37,17 @@ def structure_of(
     return structure_for(metadata, agency=agency)
 
 
+#: Formats where QUALITY_FLAGS is a coded multi-valued attribute that a schema checks.
+_MULTI_VALUED_ONLY = frozenset({"sdmx-ml-3.0", "sdmx-json-2.0"})
+
+
 def write_data(
     dataset: CommunityDataset,
     path: str | Path,
     *,
     format: str = "sdmx-ml-2.1",
     agency: str | None = None,
+    flags_as_text: bool = False,
 ) -> Path:
     """Write the dataset's observations as an SDMX data message.
 
@@ -51,11 +57,23 @@ def write_data(
         format: ``sdmx-ml-2.1`` (structure-specific), ``sdmx-ml-2.1-generic``,
             ``sdmx-ml-3.0``, ``sdmx-csv-1.0``, ``sdmx-csv-2.0`` or ``sdmx-json-2.0``.
         agency: the coalition's agency (default ``LNOB``).
+        flags_as_text: write QUALITY_FLAGS of ``sdmx-csv-2.0`` as one space-separated value
+            (as SDMX 2.1 does) instead of a multi-valued ``QUALITY_FLAGS[]`` column, for
+            readers without multi-valued components (pysdmx 1.21). SDMX 2.1 and SDMX-CSV 1.0
+            always write it so.
 
     Raises:
-        UnsupportedFormat: an unknown format.
+        UnsupportedFormat: an unknown format, or ``flags_as_text`` for ``sdmx-ml-3.0`` or
+            ``sdmx-json-2.0``, whose schemas require the multi-valued form.
     """
     write = writer_for(format)
+    if flags_as_text and format in _MULTI_VALUED_ONLY:
+        raise UnsupportedFormat(
+            f"flags_as_text applies to sdmx-csv-2.0: {format} declares QUALITY_FLAGS as a "
+            "coded multi-valued attribute, which its schema checks"
+        )
+    if flags_as_text and format == "sdmx-csv-2.0":
+        write = partial(write, multi_valued_flags=False)
     structure = structure_of(dataset, agency=agency)
     with atomic_output(path) as out:
         write(dataset, out, structure=structure)
@@ -102,23 +120,26 @@ def convert(
     agency: str | None = None,
     with_metadata: bool = True,
     config: DerivationConfig | None = None,
+    flags_as_text: bool = False,
 ) -> Conversion:
     """Validate a submission and, if it is valid, write it as SDMX.
 
     Writes the data message to ``output`` and, unless ``with_metadata`` is false, the
     reference metadata beside it (:func:`metadata_path_for`: SDMX-ML 3.0 for
     ``sdmx-ml-3.0`` output, SDMX-ML 2.1 generic metadata otherwise). An invalid submission
-    writes nothing: the returned report says why.
+    writes nothing: the returned report says why. ``flags_as_text``: see :func:`write_data`.
 
     Raises:
         ReadError: a file cannot be read at all.
-        UnsupportedFormat: an unknown format.
+        UnsupportedFormat: an unknown format (or ``flags_as_text`` for one that cannot).
     """
     writer_for(to)  # fail on an unknown format before any work
+    if flags_as_text and to in _MULTI_VALUED_ONLY:
+        raise UnsupportedFormat(f"flags_as_text applies to sdmx-csv-2.0, not {to}")
     report, dataset = check_submission(as_submission(source, metadata), config=config)
     if dataset is None:
         return Conversion(report=report)
-    data_path = write_data(dataset, output, format=to, agency=agency)
+    data_path = write_data(dataset, output, format=to, agency=agency, flags_as_text=flags_as_text)
     meta_path = None
     if with_metadata:
         meta_format = "sdmx-ml-3.0" if to == "sdmx-ml-3.0" else "sdmx-ml-2.1"

@@ -8,7 +8,6 @@ sdmx1 2.28 writes a structure message that the official XSDs reject or that lose
 - :func:`_metadataflows`: sdmx1 drops metadataflows; they are written here;
 - :func:`_spellings`: ``objectType="DataflowDefinition"`` → ``Dataflow``, as the XSD
   spells it;
-- :func:`_dataset_target`: sdmx1 cannot write the MSD's ``DataSetTarget``; it is added;
 - :func:`_facets`: sdmx1 writes only ``textType`` of a text format; the ``pattern``,
   ``minValue`` and ``maxValue`` facets are added;
 - :func:`_occurrences`: an unbounded metadata attribute gets ``maxOccurs="unbounded"``
@@ -22,7 +21,7 @@ from typing import BinaryIO
 import sdmx
 from lxml import etree
 
-from sdmx_cso.formats.msd import DATASET_TARGET_OBJECT, MetadataAttribute
+from sdmx_cso.formats.msd import MetadataAttribute
 from sdmx_cso.formats.structure_ml30 import Parts, Representation
 
 __all__ = ["fix_up", "to_bytes"]
@@ -98,14 +97,6 @@ def _spellings(root: etree._Element) -> None:
             target.set("objectType", "Dataflow")
 
 
-def _dataset_target(root: etree._Element) -> None:
-    target = root.find(f".//{_s('MetadataTarget')}")
-    assert target is not None
-    elem = etree.SubElement(target, _s("DataSetTarget"), id=DATASET_TARGET_OBJECT)
-    rep = etree.SubElement(elem, _s("LocalRepresentation"))
-    etree.SubElement(rep, _s("TextFormat"), textType="DataSetReference")
-
-
 def _set_facets(fmt: etree._Element | None, rep: Representation) -> None:
     if fmt is None:
         return
@@ -156,7 +147,6 @@ def fix_up(xml: bytes, parts: Parts) -> etree._Element:
     _metadataflows(structures, parts)
     _reorder(structures)
     _spellings(root)
-    _dataset_target(root)
     _facets(root, parts)
     report = root.find(f".//{_s('ReportStructure')}")
     assert report is not None

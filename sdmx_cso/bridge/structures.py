@@ -27,7 +27,7 @@ from sdmx.model import common, v21
 
 from sdmx_cso.bridge import _ml21
 from sdmx_cso.codelists import Code, Codelist
-from sdmx_cso.formats.msd import DATAFLOW_TARGET_OBJECT, DATASET_TARGET_OBJECT, MetadataAttribute
+from sdmx_cso.formats.msd import DATAFLOW_TARGET_OBJECT, MetadataAttribute
 from sdmx_cso.formats.structure_ml30 import Parts, Representation, structure_parts
 from sdmx_cso.model.structure import DatasetStructure
 from sdmx_cso.standard import get_codelist
@@ -264,7 +264,7 @@ class _Builder:
         msd = self.maintainable(
             v21.MetadataStructureDefinition, st.agency, spec.id, spec.version, spec.name
         )
-        # the report is about a data set of a dataflow (formats.metadata_ml21)
+        # the report is about a data set of a dataflow, named by DATASET_ID (formats.msd)
         target = v21.MetadataTarget(id=spec.metadata_target)
         target.components.append(
             v21.IdentifiableObjectTarget(
@@ -273,13 +273,6 @@ class _Builder:
                 local_representation=_text_format(common.FacetValueType.identifiableReference),
             )
         )
-        if not self.writable:  # sdmx1 cannot write a DataSetTarget: _ml21 adds it
-            target.components.append(
-                v21.DataSetTarget(
-                    id=DATASET_TARGET_OBJECT,
-                    local_representation=_text_format(common.FacetValueType.dataSetReference),
-                )
-            )
         msd.target[target.id] = target
         report = v21.ReportStructure(id=spec.report_structure, report_for=[target])
         for attr in self.parts.msd:

@@ -32,6 +32,13 @@ from sdmx_cso.cli._render import render_table
 )
 @click.option("--agency", help="The coalition's SDMX agency ID (default LNOB).")
 @click.option("--no-metadata", is_flag=True, help="Do not write the reference metadata.")
+@click.option(
+    "--flags-as-text",
+    is_flag=True,
+    help="sdmx-csv-2.0: write QUALITY_FLAGS as one space-separated value (as SDMX 2.1 does) "
+    "instead of a multi-valued QUALITY_FLAGS[] column, for readers without multi-valued "
+    "components such as pysdmx 1.21.",
+)
 def convert(
     submission: Path,
     metadata: Path | None,
@@ -39,12 +46,18 @@ def convert(
     output: Path,
     agency: str | None,
     no_metadata: bool,
+    flags_as_text: bool,
 ) -> int:
     """Validate SUBMISSION and, if it is valid, write it as SDMX.
 
     An invalid submission is refused with its validation report (exit code 1) and no output
     file is written. Outputs are written atomically.
     """
+    if flags_as_text and to in ("sdmx-ml-3.0", "sdmx-json-2.0"):
+        raise click.UsageError(
+            f"--flags-as-text applies to sdmx-csv-2.0: {to} declares QUALITY_FLAGS as a coded "
+            "multi-valued attribute, which its schema checks"
+        )
     result = sdmx_cso.convert(
         submission,
         to=to,
@@ -52,6 +65,7 @@ def convert(
         metadata=metadata,
         agency=agency,
         with_metadata=not no_metadata,
+        flags_as_text=flags_as_text,
     )
     if not result.report.valid:
         click.echo(render_table(result.report, source=str(submission)), err=True)

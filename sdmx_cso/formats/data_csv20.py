@@ -27,7 +27,9 @@ Layout written (``labels=id``, ``timeFormat=original``, ``key=none``)::
 
 Known reader limitations (tested in ``tests/formats/test_data_tabular.py``): pysdmx 1.21 does
 not implement multi-valued components and does not recognise a ``STRUCTURE[;]`` header at
-all; sdmx1 2.28 reads the file with a DSD but keeps ``SELF_REPORTED;SMALL_SAMPLE`` as one
+all (for it, ``write(..., multi_valued_flags=False)`` writes the compatibility form: a plain
+``STRUCTURE`` header and QUALITY_FLAGS as one space-separated value, which it reads);
+sdmx1 2.28 reads the file with a DSD but keeps ``SELF_REPORTED;SMALL_SAMPLE`` as one
 unsplit value, and splits records on every Unicode line boundary (``str.splitlines``), so
 text holding a line break breaks its parse.
 """
@@ -55,24 +57,36 @@ STRUCTURE_TYPE = "dataflow"
 ACTION = "I"
 
 
-def write(dataset: CommunityDataset, out: BinaryIO, *, structure: DatasetStructure) -> None:
+def write(
+    dataset: CommunityDataset,
+    out: BinaryIO,
+    *,
+    structure: DatasetStructure,
+    multi_valued_flags: bool = True,
+) -> None:
     """Write ``dataset`` to ``out`` as an SDMX-CSV 2.0 data message.
 
     Args:
         dataset: the observations to write.
         out: a binary stream; it is written to, never closed.
         structure: the structures the message refers to (its dataflow is ``STRUCTURE_ID``).
+        multi_valued_flags: ``True`` (the standard's form): QUALITY_FLAGS is the multi-valued
+            ``QUALITY_FLAGS[]`` column under a ``STRUCTURE[;]`` header. ``False``: the
+            compatibility form for readers without multi-valued components (pysdmx 1.21):
+            a plain ``STRUCTURE`` header and QUALITY_FLAGS as one space-separated value, as
+            in SDMX 2.1 and SDMX-CSV 1.0.
     """
+    first = f"STRUCTURE[{SUB_SEPARATOR}]" if multi_valued_flags else "STRUCTURE"
     write_csv(
         dataset,
         out,
         structure=structure,
         lead=(
-            (f"STRUCTURE[{SUB_SEPARATOR}]", STRUCTURE_TYPE),
+            (first, STRUCTURE_TYPE),
             ("STRUCTURE_ID", structure.dataflow_ref),
             ("ACTION", ACTION),
         ),
-        flags_separator=SUB_SEPARATOR,
+        flags_separator=SUB_SEPARATOR if multi_valued_flags else None,
     )
 
 

@@ -9,8 +9,6 @@ The message holds one metadata set of ``AGENCY:CGD_MSD`` with one report (report
         gen:Report id=CGD_REPORT
           gen:Target id=DATASET_TARGET
             gen:ReferenceValue id=DATAFLOW          gen:ObjectReference: the dataflow URN
-            gen:ReferenceValue id=DATA_SET_TARGET   gen:DataSetReference: first data provider
-                                                    and DATASET_ID
           gen:AttributeSet
             gen:ReportedAttribute id=TITLE value="…"
             gen:ReportedAttribute id=COLL_METHOD    (presentational: children only)
@@ -43,7 +41,7 @@ from sdmx_cso.formats._metadata_values import (
     reported,
     write_message,
 )
-from sdmx_cso.formats.msd import DATAFLOW_TARGET_OBJECT, DATASET_TARGET_OBJECT, msd_tree
+from sdmx_cso.formats.msd import DATAFLOW_TARGET_OBJECT, msd_tree
 from sdmx_cso.model.metadata import DatasetMetadata
 from sdmx_cso.model.structure import DatasetStructure
 
@@ -66,14 +64,6 @@ def msd_urn(structure: DatasetStructure) -> str:
     return (
         "urn:sdmx:org.sdmx.infomodel.metadatastructure.MetadataStructure="
         f"{msd.agency}:{msd.id}({msd.version})"
-    )
-
-
-def provider_urn(structure: DatasetStructure, provider_id: str) -> str:
-    """URN of a data provider of the coalition's ``DATA_PROVIDERS`` scheme."""
-    return (
-        "urn:sdmx:org.sdmx.infomodel.base.DataProvider="
-        f"{structure.agency}:DATA_PROVIDERS(1.0).{provider_id}"
     )
 
 
@@ -125,11 +115,6 @@ def _message(
     etree.SubElement(
         etree.SubElement(flow, _q(GEN, "ObjectReference")), "URN"
     ).text = structure.dataflow_urn
-    dataset = etree.SubElement(target, _q(GEN, "ReferenceValue"), id=DATASET_TARGET_OBJECT)
-    set_ref = etree.SubElement(dataset, _q(GEN, "DataSetReference"))
-    provider = etree.SubElement(set_ref, _q(COM, "DataProvider"))
-    etree.SubElement(provider, "URN").text = provider_urn(structure, metadata.data_source[0].id)
-    etree.SubElement(set_ref, _q(COM, "ID")).text = metadata.dataset_id
     _attribute_set(report, reported(metadata, msd_tree(structure.standard)))
     return root
 

@@ -39,11 +39,13 @@ defaults to ``true``. A repeating leaf is a metadata attribute with
 ``maxOccurs="unbounded"`` in both versions, reported once per code (SDMX 3.0.1 allows one
 ``Value`` per reported attribute; sdmx-twg/sdmx-ml#36).
 
-The report is about one dataset. In the SDMX 2.1 MSD, metadata target ``DATASET_TARGET``
-holds two target objects: `DATAFLOW_TARGET_OBJECT` (an ``IdentifiableObjectTarget`` of
-``objectType="Dataflow"``) and `DATASET_TARGET_OBJECT` (the ``DataSetTarget``, whose ID SDMX
-fixes), referenced by data provider and ``DATASET_ID``. SDMX 3.0 targets identifiable objects
-only: a metadata set targets the dataflow's URN.
+The report is about one dataset of a dataflow. In the SDMX 2.1 MSD, metadata target
+``DATASET_TARGET`` holds one target object, `DATAFLOW_TARGET_OBJECT` (an
+``IdentifiableObjectTarget`` of ``objectType="Dataflow"``), as ESMS reports attach to
+dataflows; the dataset itself is named by the metadata set's ``setID`` and the reported
+``DATASET_ID``. (A ``DataSetTarget`` would name it formally, but sdmx1 2.28 cannot read a
+structure message holding one; see docs/standard/implementation.md.) SDMX 3.0 targets
+identifiable objects only: a metadata set targets the dataflow's URN.
 """
 
 from __future__ import annotations
@@ -61,7 +63,6 @@ from sdmx_cso.standard import MetadataFieldSpec, Standard, get_codelist, get_sta
 
 __all__ = [
     "DATAFLOW_TARGET_OBJECT",
-    "DATASET_TARGET_OBJECT",
     "TEXT_KINDS",
     "MetadataAttribute",
     "msd_tree",
@@ -70,9 +71,6 @@ __all__ = [
 
 #: ID of the 2.1 target object for the dataflow (an ``IdentifiableObjectTarget``).
 DATAFLOW_TARGET_OBJECT = "DATAFLOW"
-
-#: ID of the 2.1 target object for the data set (a ``DataSetTarget``: SDMX fixes this ID).
-DATASET_TARGET_OBJECT = "DATA_SET_TARGET"
 
 #: Kinds of value that are human-language text (in the language given by ``LANGUAGE``).
 TEXT_KINDS: frozenset[str] = frozenset({"string", "text"})

@@ -83,6 +83,29 @@ def test_unknown_format_is_a_usage_error(kenya, tmp_path):
         sdmx_cso.convert(kenya, to="sdmx-ml-9", output=tmp_path / "x")
 
 
+def test_flags_as_text_writes_csv20_for_single_valued_readers(example_dir, tmp_path):
+    out = tmp_path / "k.csv"
+    assert (
+        main(
+            ["convert", str(example_dir), "--to", "sdmx-csv-2.0", "--flags-as-text", "-o", str(out)]
+        )
+        == 0
+    )
+    header = out.read_bytes().split(b"\r\n", 1)[0]
+    assert header.startswith(b"STRUCTURE,")
+    assert b"QUALITY_FLAGS," in header + b","
+    assert sdmx_cso.read(out) == sdmx_cso.load(example_dir)
+
+
+@pytest.mark.parametrize("fmt", ["sdmx-ml-3.0", "sdmx-json-2.0"])
+def test_flags_as_text_is_refused_where_the_schema_wants_multiple_values(kenya, tmp_path, fmt):
+    out = tmp_path / "x"
+    assert main(["convert", str(kenya), "--to", fmt, "--flags-as-text", "-o", str(out)]) == 2
+    with pytest.raises(sdmx_cso.UnsupportedFormat, match=r"sdmx-csv-2\.0"):
+        sdmx_cso.convert(kenya, to=fmt, output=out, flags_as_text=True)
+    assert not out.exists()
+
+
 def test_read_command_gives_one_row_per_observation(kenya, tmp_path, capsys):
     out = tmp_path / "k.xml"
     assert main(["convert", str(kenya), "--to", "sdmx-ml-2.1", "-o", str(out)]) == 0

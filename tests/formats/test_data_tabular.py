@@ -388,6 +388,26 @@ def test_pysdmx_reads_csv20_as_written(dataset):
     )
 
 
+def csv20_flags_as_text(dataset: CommunityDataset) -> bytes:
+    out = io.BytesIO()
+    data_csv20.write(
+        dataset, out, structure=structure_for(dataset.metadata), multi_valued_flags=False
+    )
+    return out.getvalue()
+
+
+def test_pysdmx_reads_csv20_with_flags_as_text(dataset):
+    """The compatibility form (``flags_as_text``) is read by pysdmx as written."""
+    data = csv20_flags_as_text(dataset)
+    assert data.startswith(b"STRUCTURE,STRUCTURE_ID,ACTION,")
+    assert b"[]" not in data.split(b"\r\n", 1)[0]
+    from pysdmx.io import read_sdmx
+
+    (ds,) = read_sdmx(data.decode("utf-8")).data
+    assert ds.short_urn == f"Dataflow={structure_for(dataset.metadata).dataflow_ref}"
+    assert pysdmx_frame(data) == as_strings(expected(dataset))
+
+
 def test_pysdmx_reads_csv20_as_a_single_valued_reader(dataset):
     """Everything but the multi-value markers, through pysdmx: drop ``[;]`` and ``[]``."""
     data = write(dataset, "sdmx-csv-2.0")
@@ -516,6 +536,13 @@ def test_csv10_round_trip_is_lossless(generated):
 @given(awkward_datasets())
 def test_csv20_round_trip_is_lossless(generated):
     assert_round_trip(build(*generated), "sdmx-csv-2.0")
+
+
+@given(awkward_datasets())
+def test_csv20_flags_as_text_round_trip_is_lossless(generated):
+    dataset = build(*generated)
+    back = read(csv20_flags_as_text(dataset), "sdmx-csv-2.0", structure_for(dataset.metadata))
+    assert back.equals(expected(dataset))
 
 
 @given(awkward_datasets())

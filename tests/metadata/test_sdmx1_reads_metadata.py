@@ -1,15 +1,13 @@
 """sdmx1 (a third-party reader) reads the SDMX-ML 2.1 generic metadata we write.
 
 sdmx1 2.28 reads generic metadata without the MSD, but not every kind of metadata target:
+a ``gen:ObjectReference`` to a *maintainable* object (our dataflow) fails with
+``AttributeError: 'DataflowDefinition' object has no attribute 'parent'``
+(``sdmx/reader/xml/v21.py``, ``_rv``: it assumes the object is an item of a scheme).
 
-- ``gen:ObjectReference`` to a *maintainable* object (our dataflow) fails with
-  ``AttributeError: 'DataflowDefinition' object has no attribute 'parent'``
-  (``sdmx/reader/xml/v21.py``, ``_rv``: it assumes the object is an item of a scheme);
-- ``gen:DataSetReference`` is not implemented (``NotImplementedError``).
-
-Both are valid SDMX 2.1 and are what the report is about (the dataset of a dataflow), so the
-whole message is an expected failure, and the reported attributes are checked on a copy
-whose target keeps no reference value.
+The reference is valid SDMX 2.1 and is what the report is about (the dataflow whose dataset
+it describes), so the whole message is an expected failure, and the reported attributes are
+checked on a copy whose target keeps no reference value.
 """
 
 from __future__ import annotations
@@ -73,7 +71,7 @@ def test_sdmx1_finds_the_reported_attributes(example_dir: Path) -> None:
 
 @pytest.mark.xfail(
     reason="sdmx1 2.28 cannot read a metadata target that references a dataflow "
-    "(AttributeError on .parent) or a data set (DataSetReference not implemented)",
+    "(AttributeError on .parent)",
     raises=sdmx.exceptions.XMLParseError,
     strict=True,
 )
