@@ -25,6 +25,7 @@ and multi-valued attributes.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -47,6 +48,7 @@ from sdmx_cso.formats._xml import (
     release,
     write_header,
 )
+from sdmx_cso.formats._xml_fragments import series_body
 from sdmx_cso.formats.series import iter_series, layout
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.structure import DatasetStructure
@@ -94,20 +96,31 @@ def multi_valued(dsd: DsdSpec) -> tuple[str, ...]:
 
 
 def write_structure_specific(
-    dataset: CommunityDataset, out: BinaryIO, structure: DatasetStructure, flavour: Flavour
+    dataset: CommunityDataset,
+    out: BinaryIO,
+    structure: DatasetStructure,
+    flavour: Flavour,
+    *,
+    by_element: bool = False,
 ) -> None:
     """Write a structure-specific message (2.1 or 3.0), one series at a time.
 
     In SDMX-ML 3.0 the multi-valued attributes are ``Comp`` elements (see ``data_ml30``);
-    in 2.1 they are one space-separated XML attribute.
+    in 2.1 they are one space-separated XML attribute. The series and observations are
+    built column-wise (`sdmx_cso.formats._xml_fragments`) unless ``by_element`` asks for
+    lxml's element writer (the reference the fast path is tested against, and the writer of
+    multi-valued series attributes, which the standard does not have).
     """
     dsd = structure.standard.dsd
     lay = layout(dsd)
     multi = multi_valued(dsd) if flavour.version != "2.1" else ()
     check_xml_text(dataset.observations)
     dataset_values = dataset_attributes(dataset, lay)
+    text = as_text(dataset)
+    fast = not by_element and not set(multi) & set(lay.series_attributes)
     ss = flavour.data
-    with etree.xmlfile(out, encoding="UTF-8") as xf:
+    head = io.BytesIO()
+    with etree.xmlfile(head if fast else out, encoding="UTF-8") as xf:
         xf.write_declaration()
         with xf.element(flavour.root, nsmap=flavour.nsmap(structure)):
             ref_id = write_header(xf, dataset, structure, flavour)
@@ -116,13 +129,40 @@ def write_structure_specific(
             attrib[f"{{{ss}}}structureRef"] = ref_id
             attrib[f"{{{ss}}}action"] = "Information"
             with xf.element(flavour.tag("DataSet"), {**attrib, **dataset_values}):
-                for series in iter_series(as_text(dataset), dsd, batch_rows=BATCH_ROWS):
-                    values = {**series.key, **series.attributes}
-                    with xf.element("Series", _simple(values, multi)):
-                        _comps_of(xf, values, multi)
-                        for obs in series.observations:
-                            with xf.element("Obs", _simple(obs, multi)):
-                                _comps_of(xf, obs, multi)
+                if fast:  # a placeholder, replaced by the column-wise body below
+                    xf.write(etree.Comment(_BODY))
+                else:
+                    _write_series(xf, text, dsd, multi)
+    if fast:
+        before, after = head.getvalue().split(f"<!--{_BODY}-->".encode(), 1)
+        out.write(before)
+        for block in series_body(
+            text.observations,
+            dimensions=lay.dimensions,
+            series_attributes=lay.series_attributes,
+            observation_columns=(lay.time, lay.measure, *lay.observation_attributes),
+            multi_valued=multi,
+        ):
+            for start in range(0, len(block), _WRITE_SIZE):
+                out.write(block[start : start + _WRITE_SIZE])
+        out.write(after)
+
+
+#: Bytes handed to the output stream at a time.
+_WRITE_SIZE = 64 * 1024
+
+#: Placeholder for the column-wise body in the message written around it.
+_BODY = "sdmx-cso:series"
+
+
+def _write_series(xf: Any, dataset: CommunityDataset, dsd: DsdSpec, multi: tuple[str, ...]) -> None:
+    for series in iter_series(dataset, dsd, batch_rows=BATCH_ROWS):
+        values = {**series.key, **series.attributes}
+        with xf.element("Series", _simple(values, multi)):
+            _comps_of(xf, values, multi)
+            for obs in series.observations:
+                with xf.element("Obs", _simple(obs, multi)):
+                    _comps_of(xf, obs, multi)
 
 
 def _simple(values: Mapping[str, str | None], multi: tuple[str, ...]) -> dict[str, str]:
