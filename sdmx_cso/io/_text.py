@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -14,6 +15,13 @@ _LATIN_SINGLE_BYTE = frozenset(
     {"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_15", "iso8859_9",
      "iso8859_13", "iso8859_16", "mac_roman", "mac_latin2", "cp850", "cp437"}
 )  # fmt: skip
+
+#: Bytes that are control characters in every ASCII-compatible encoding, except tab, LF, CR.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+#: Characters that are no text: C0 controls but tab, LF and CR; U+FFFE and U+FFFF.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NAMES = {0: " (NUL)", 0x1A: " (end of file mark)"}
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -31,8 +39,29 @@ def decode(data: bytes, *, path: str, encoding: str | None = None) -> tuple[str,
     (spreadsheets exported on Windows are often cp1252). ``encoding`` forces one.
 
     Raises:
-        ReadError: the bytes are not text in any encoding tried.
+        ReadError: the bytes are not text in any encoding tried, or the text holds control
+            characters (other than tab, line feed and carriage return): binary content.
     """
+    text, used = _decode(data, path=path, encoding=encoding)
+    if (
+        used in ("utf-8", "utf-8-sig", "cp1252")  # control characters are control bytes
+        and not data.translate(None, _NOT_CONTROL_BYTES)
+        and "\ufffe" not in text
+        and "\uffff" not in text
+    ):
+        return text, used  # the quick check (most files): no control byte at all
+    if match := _CONTROL.search(text):
+        char = ord(match.group())
+        line = text.count("\n", 0, match.start()) + 1
+        raise ReadError(
+            f"control character U+{char:04X}{_NAMES.get(char, '')} (line {line}): binary "
+            "content, not a text file",
+            path=path,
+        )
+    return text, used
+
+
+def _decode(data: bytes, *, path: str, encoding: str | None) -> tuple[str, str]:
     if encoding:
         try:
             return data.decode(encoding), encoding
@@ -76,7 +105,8 @@ def decode_lines(
     numbers (1-based) of the lines that were not UTF-8 when the encodings were mixed.
     """
     text, used = decode(data, path=path, encoding=encoding)
-    if used == "utf-8" or encoding or not _has_utf8_multibyte(data):
+    strict = used == "utf-8" or any(used == name for _, name in _BOMS)  # read as a whole
+    if strict or encoding or not _has_utf8_multibyte(data):
         return text, used, []
     lines = data.split(b"\n")
     out: list[str] = []

@@ -47,8 +47,17 @@ def _mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dic
     seen: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        mark = key_node.start_mark
+        try:
+            hash(key)
+        except TypeError:  # a complex key ("? "): a mapping, list or set is no field ID
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"a key must be a field ID, not a {type(key).__name__} (line {mark.line + 1})",
+                mark,
+            ) from None
         if key in seen:
-            mark = key_node.start_mark
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r} (line {mark.line + 1})", mark
             )
@@ -104,11 +113,23 @@ def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _upper(value: Any) -> Any:
+def _upper(value: Any, path: str) -> Any:
+    """Keys upper-cased at every level; two keys that differ only in case are refused."""
     if isinstance(value, Mapping):
-        return {str(k).strip().upper(): _upper(v) for k, v in value.items()}
+        out: dict[str, Any] = {}
+        typed: dict[str, Any] = {}
+        for key, item in value.items():
+            name = str(key).strip().upper()
+            if name in out:
+                raise ReadError(
+                    f"duplicate key {name!r} (given as {typed[name]!r} and {key!r}; keys "
+                    "ignore case)",
+                    path=path,
+                )
+            out[name], typed[name] = _upper(item, path), key
+        return out
     if isinstance(value, list):
-        return [_upper(v) for v in value]
+        return [_upper(v, path) for v in value]
     return value
 
 
@@ -138,5 +159,8 @@ def read_metadata(data: bytes, *, path: str) -> dict[str, Any]:
         raise ReadError("nested too deeply to be a metadata file", path=path) from None
     if not isinstance(parsed, Mapping):
         raise ReadError("the metadata file must hold a mapping of field IDs", path=path)
-    result: dict[str, Any] = _upper(parsed)
+    try:
+        result: dict[str, Any] = _upper(parsed, path)
+    except RecursionError:
+        raise ReadError("nested too deeply to be a metadata file", path=path) from None
     return result

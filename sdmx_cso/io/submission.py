@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from sdmx_cso.errors import ReadError, UnsupportedFormat
+from sdmx_cso.io._limits import MAX_MEMBER_BYTES, check_member
 from sdmx_cso.io.metadata_file import METADATA_SUFFIXES, read_metadata
 from sdmx_cso.io.tables import TableRead, read_csv, read_xlsx
 from sdmx_cso.model.submission import RawSubmission
@@ -14,9 +15,6 @@ from sdmx_cso.model.submission import RawSubmission
 __all__ = ["DATA_SUFFIXES", "MAX_MEMBER_BYTES", "read_submission"]
 
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
-#: Largest file read from a submission zip (uncompressed); larger members are refused.
-MAX_MEMBER_BYTES = 2 * 1024**3
-_MAX_RATIO = 200  # compression ratio beyond which a member is treated as a zip bomb
 
 
 @dataclass(frozen=True)
@@ -123,6 +121,15 @@ def _from_zip(path: Path) -> tuple[_Source, _Source | None]:
     try:
         with zipfile.ZipFile(path) as archive:
             members = [i for i in archive.infolist() if not i.is_dir()]
+            unsafe = [i.filename for i in members if _unsafe(i.filename)]
+            if unsafe:
+                shown = ", ".join(repr(n) for n in unsafe[:3])
+                raise ReadError(
+                    f"the zip has members with unsafe paths ({shown}): refused. A "
+                    "submission package holds data.csv (or data.xlsx) and metadata.yaml, "
+                    "at the top or in one folder",
+                    path=path,
+                )
             top = [i.filename for i in members if _top_level(i.filename)]
             data = _pick(top, "data", DATA_SUFFIXES, path)
             if data is None:
@@ -137,18 +144,29 @@ def _from_zip(path: Path) -> tuple[_Source, _Source | None]:
         raise ReadError(f"not a readable zip file: {exc}", path=path) from exc
 
 
+def _unsafe(name: str) -> bool:
+    """Whether a member name would escape the folder it would be extracted into.
+
+    As ``../x``, ``/etc/x`` or ``C:/x`` (backslashes counted as slashes). sdmx_cso never
+    extracts a zip, but only a crafted zip has such names.
+    """
+    posix = name.replace("\\", "/")
+    return (
+        posix.startswith("/")
+        or ".." in PurePosixPath(posix).parts
+        or (len(posix) > 1 and posix[1] == ":" and posix[0].isalpha())
+        or "\0" in name
+    )
+
+
 def _top_level(name: str) -> bool:
     parts = PurePosixPath(name).parts
-    unsafe = name.startswith("/") or ".." in parts or "\\" in name
-    return not unsafe and (len(parts) == 1 or (len(parts) == 2 and not parts[0].startswith("__")))
+    return len(parts) == 1 or (len(parts) == 2 and not parts[0].startswith("__"))
 
 
 def _member(archive: zipfile.ZipFile, name: str, path: Path) -> bytes:
     info = archive.getinfo(name)
-    if info.file_size > MAX_MEMBER_BYTES:
-        raise ReadError(f"{name} is larger than {MAX_MEMBER_BYTES} bytes", path=path)
-    if info.compress_size and info.file_size / info.compress_size > _MAX_RATIO:
-        raise ReadError(f"{name} is compressed {_MAX_RATIO}× or more: refused", path=path)
+    check_member(info, path=path)
     with archive.open(info) as handle:
         data = handle.read(MAX_MEMBER_BYTES + 1)
     if len(data) > MAX_MEMBER_BYTES:
