@@ -45,6 +45,7 @@ from sdmx_cso.output import (
     write_data,
     write_metadata,
 )
+from sdmx_cso.progress import Progress, ProgressEvent
 from sdmx_cso.schema import json_schema, write_schemas
 from sdmx_cso.standard import (
     DEFAULT_AGENCY,
@@ -79,6 +80,8 @@ __all__ = [
     "Issue",
     "LocalArea",
     "Observation",
+    "Progress",
+    "ProgressEvent",
     "QualityFlag",
     "RawSubmission",
     "ReadError",

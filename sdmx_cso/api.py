@@ -8,6 +8,7 @@ from pathlib import Path
 from sdmx_cso.io import read_submission
 from sdmx_cso.model import CommunityDataset, DerivationConfig
 from sdmx_cso.model.submission import RawSubmission
+from sdmx_cso.progress import Progress, notify
 from sdmx_cso.validate import Report, to_dataset, validate_submission
 
 __all__ = ["Source", "as_submission", "load", "validate"]
@@ -15,11 +16,20 @@ __all__ = ["Source", "as_submission", "load", "validate"]
 Source = str | Path | RawSubmission
 
 
-def as_submission(source: Source, metadata: str | Path | None = None) -> RawSubmission:
-    """``source`` as a raw submission, reading it if it is a path."""
+def as_submission(
+    source: Source, metadata: str | Path | None = None, *, progress: Progress | None = None
+) -> RawSubmission:
+    """``source`` as a raw submission, reading it if it is a path.
+
+    ``progress`` receives ``read`` before reading and ``validate`` with the rows read.
+    """
     if isinstance(source, RawSubmission):
-        return source
-    return read_submission(source, metadata=metadata)
+        raw = source
+    else:
+        notify(progress, "read", path=source)
+        raw = read_submission(source, metadata=metadata)
+    notify(progress, "validate", raw.table.num_rows, raw.data_file)
+    return raw
 
 
 def validate(
@@ -30,6 +40,7 @@ def validate(
     skip: Collection[str] = (),
     warnings_as_errors: bool = False,
     config: DerivationConfig | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Check a submission against the standard; every problem is in the report.
 
@@ -43,6 +54,8 @@ def validate(
         skip: leave out these issue codes or tags.
         warnings_as_errors: treat warnings as errors.
         config: thresholds of the derivation rules.
+        progress: a callback for `sdmx_cso.ProgressEvent` events (``read``, ``validate``,
+            ``done``).
 
     Raises:
         ReadError: a file cannot be read at all.
@@ -52,13 +65,15 @@ def validate(
         >>> validate(example_path("kenya-disability-survey")).valid
         True
     """
-    return validate_submission(
-        as_submission(source, metadata),
+    report = validate_submission(
+        as_submission(source, metadata, progress=progress),
         pick=pick,
         skip=skip,
         warnings_as_errors=warnings_as_errors,
         config=config,
     )
+    notify(progress, "done")
+    return report
 
 
 def load(

@@ -16,6 +16,7 @@ from sdmx_cso.formats import detect_format, reader_for, writer_for
 from sdmx_cso.io.atomic import atomic_output
 from sdmx_cso.model import CommunityDataset, DatasetMetadata, DerivationConfig
 from sdmx_cso.model.structure import DatasetStructure, structure_for
+from sdmx_cso.progress import Progress, ProgressWriter, notify
 from sdmx_cso.validate import Report, check_submission
 
 __all__ = [
@@ -48,6 +49,7 @@ def write_data(
     format: str = "sdmx-ml-2.1",
     agency: str | None = None,
     flags_as_text: bool = False,
+    progress: Progress | None = None,
 ) -> Path:
     """Write the dataset's observations as an SDMX data message.
 
@@ -61,6 +63,7 @@ def write_data(
             (as SDMX 2.1 does) instead of a multi-valued ``QUALITY_FLAGS[]`` column, for
             readers without multi-valued components (pysdmx 1.21). SDMX 2.1 and SDMX-CSV 1.0
             always write it so.
+        progress: a callback for ``write`` `sdmx_cso.ProgressEvent` events (bytes written).
 
     Raises:
         UnsupportedFormat: an unknown format, or ``flags_as_text`` for ``sdmx-ml-3.0`` or
@@ -76,7 +79,12 @@ def write_data(
         write = partial(write, multi_valued_flags=False)
     structure = structure_of(dataset, agency=agency)
     with atomic_output(path) as out:
-        write(dataset, out, structure=structure)
+        if progress is None:
+            write(dataset, out, structure=structure)
+        else:
+            counted = ProgressWriter(out, progress, path)
+            write(dataset, counted, structure=structure)
+            counted.finish()
     return Path(path)
 
 
@@ -121,6 +129,7 @@ def convert(
     with_metadata: bool = True,
     config: DerivationConfig | None = None,
     flags_as_text: bool = False,
+    progress: Progress | None = None,
 ) -> Conversion:
     """Validate a submission and, if it is valid, write it as SDMX.
 
@@ -128,6 +137,8 @@ def convert(
     reference metadata beside it (:func:`metadata_path_for`: SDMX-ML 3.0 for
     ``sdmx-ml-3.0`` output, SDMX-ML 2.1 generic metadata otherwise). An invalid submission
     writes nothing: the returned report says why. ``flags_as_text``: see :func:`write_data`.
+    ``progress`` receives `sdmx_cso.ProgressEvent` events: ``read``, ``validate``, ``write``
+    (bytes of the data message) and ``done``.
 
     Raises:
         ReadError: a file cannot be read at all.
@@ -136,10 +147,20 @@ def convert(
     writer_for(to)  # fail on an unknown format before any work
     if flags_as_text and to in _MULTI_VALUED_ONLY:
         raise UnsupportedFormat(f"flags_as_text applies to sdmx-csv-2.0, not {to}")
-    report, dataset = check_submission(as_submission(source, metadata), config=config)
+    raw = as_submission(source, metadata, progress=progress)
+    report, dataset = check_submission(raw, config=config)
+    del raw  # the dataset holds what is written; the raw table can go
     if dataset is None:
+        notify(progress, "done")
         return Conversion(report=report)
-    data_path = write_data(dataset, output, format=to, agency=agency, flags_as_text=flags_as_text)
+    data_path = write_data(
+        dataset,
+        output,
+        format=to,
+        agency=agency,
+        flags_as_text=flags_as_text,
+        progress=progress,
+    )
     meta_path = None
     if with_metadata:
         meta_format = "sdmx-ml-3.0" if to == "sdmx-ml-3.0" else "sdmx-ml-2.1"
@@ -150,6 +171,7 @@ def convert(
         except BaseException:
             data_path.unlink(missing_ok=True)
             raise
+    notify(progress, "done")
     return Conversion(report=report, data=data_path, metadata=meta_path)
 
 

@@ -16,3 +16,10 @@ metadata_option = click.option(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Metadata file (YAML/JSON), when SUBMISSION is a data file.",
 )
+
+#: Progress on stderr: on a terminal by default, never in pipes or logs unless forced.
+progress_option = click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a status line on stderr while working (default: only on a terminal).",
+)

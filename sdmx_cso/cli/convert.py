@@ -8,7 +8,8 @@ import click
 
 import sdmx_cso
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
-from sdmx_cso.cli._options import metadata_option, submission_argument
+from sdmx_cso.cli._options import metadata_option, progress_option, submission_argument
+from sdmx_cso.cli._progress import status_line
 from sdmx_cso.cli._render import render_table
 
 
@@ -39,6 +40,7 @@ from sdmx_cso.cli._render import render_table
     "instead of a multi-valued QUALITY_FLAGS[] column, for readers without multi-valued "
     "components such as pysdmx 1.21.",
 )
+@progress_option
 def convert(
     submission: Path,
     metadata: Path | None,
@@ -47,6 +49,7 @@ def convert(
     agency: str | None,
     no_metadata: bool,
     flags_as_text: bool,
+    progress: bool | None,
 ) -> int:
     """Validate SUBMISSION and, if it is valid, write it as SDMX.
 
@@ -58,15 +61,21 @@ def convert(
             f"--flags-as-text applies to sdmx-csv-2.0: {to} declares QUALITY_FLAGS as a coded "
             "multi-valued attribute, which its schema checks"
         )
-    result = sdmx_cso.convert(
-        submission,
-        to=to,
-        output=output,
-        metadata=metadata,
-        agency=agency,
-        with_metadata=not no_metadata,
-        flags_as_text=flags_as_text,
-    )
+    status = status_line(progress)
+    try:
+        result = sdmx_cso.convert(
+            submission,
+            to=to,
+            output=output,
+            metadata=metadata,
+            agency=agency,
+            with_metadata=not no_metadata,
+            flags_as_text=flags_as_text,
+            progress=status,
+        )
+    finally:
+        if status is not None:
+            status.close()
     if not result.report.valid:
         click.echo(render_table(result.report, source=str(submission)), err=True)
         return EXIT_INVALID

@@ -9,7 +9,8 @@ import click
 
 import sdmx_cso
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
-from sdmx_cso.cli._options import metadata_option, submission_argument
+from sdmx_cso.cli._options import metadata_option, progress_option, submission_argument
+from sdmx_cso.cli._progress import status_line
 from sdmx_cso.cli._render import render_table
 
 
@@ -36,6 +37,7 @@ def _codes(values: tuple[str, ...]) -> list[str]:
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file instead of standard output.",
 )  # fmt: skip
+@progress_option
 def validate(
     submission: Path,
     metadata: Path | None,
@@ -44,6 +46,7 @@ def validate(
     skip: tuple[str, ...],
     warnings_as_errors: bool,
     output: Path | None,
+    progress: bool | None,
 ) -> int:
     """Check SUBMISSION (a data file, folder or zip) against the standard.
 
@@ -51,13 +54,19 @@ def validate(
     the header is row 1) and column. Exit code 0 when valid, 1 when the data are invalid,
     3 when a file cannot be read at all.
     """
-    report = sdmx_cso.validate(
-        submission,
-        metadata=metadata,
-        pick=_codes(pick),
-        skip=_codes(skip),
-        warnings_as_errors=warnings_as_errors,
-    )
+    status = status_line(progress)
+    try:
+        report = sdmx_cso.validate(
+            submission,
+            metadata=metadata,
+            pick=_codes(pick),
+            skip=_codes(skip),
+            warnings_as_errors=warnings_as_errors,
+            progress=status,
+        )
+    finally:
+        if status is not None:
+            status.close()
     if fmt == "json":
         text = json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False)
     elif fmt == "html":
