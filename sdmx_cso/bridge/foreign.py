@@ -91,14 +91,22 @@ class ForeignTable(ParsedTable):
         notes: what was lost or dropped on the way, for the user.
     """
 
-    def write(self, out: BinaryIO, *, to: Target = "csv") -> None:
-        """Write the table to a binary stream as CSV (with a header) or a JSON list of rows."""
-        write_table(self.table, out, to=to)
+    def write(self, out: BinaryIO, *, to: Target = "csv", keep_formulas: bool = False) -> int:
+        """Write the table to a binary stream as CSV (with a header) or a JSON list of rows.
 
-    def save(self, path: str | Path, *, to: Target = "csv") -> None:
-        """Write the table to ``path``, atomically (a failure leaves no partial file)."""
+        CSV cells that a spreadsheet would run as formulas get a leading ``'`` unless
+        ``keep_formulas`` is true (:func:`~sdmx_cso.formats.foreign_csv.write_table`); JSON is
+        exact. Returns the number of cells so changed.
+        """
+        return write_table(self.table, out, to=to, keep_formulas=keep_formulas)
+
+    def save(self, path: str | Path, *, to: Target = "csv", keep_formulas: bool = False) -> int:
+        """Write the table to ``path``, atomically (a failure leaves no partial file).
+
+        As :meth:`write`; returns the number of CSV cells that got a leading ``'``.
+        """
         with atomic_output(path) as out:
-            self.write(out, to=to)
+            return self.write(out, to=to, keep_formulas=keep_formulas)
 
 
 def _foreign(parsed: ParsedTable, *extra_notes: str) -> ForeignTable:

@@ -29,7 +29,15 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (atomically) instead of standard output.",
 )  # fmt: skip
-def read(file: Path, structure: Path | None, to: str, output: Path | None) -> int:
+@click.option(
+    "--keep-formulas", is_flag=True,
+    help="CSV: write cells that begin with = + - @, a tab or a carriage return exactly as in "
+    "the message. By default such cells (numbers apart) get a leading ' so that a "
+    "spreadsheet shows them as text instead of running them as formulas.",
+)  # fmt: skip
+def read(
+    file: Path, structure: Path | None, to: str, output: Path | None, keep_formulas: bool
+) -> int:
     """Read the SDMX data message FILE into a table: one row per observation.
 
     FILE may be SDMX-ML 2.0 (generic), 2.1 or 3.0, SDMX-JSON 1.0 or 2.0, or SDMX-CSV 1.0
@@ -40,6 +48,11 @@ def read(file: Path, structure: Path | None, to: str, output: Path | None) -> in
     dataset of the standard (checked against it).
     What was lost on the way (for instance multi-valued attributes joined with a space) is
     reported on standard error.
+
+    The CSV is made safe to open in a spreadsheet: a cell that would run as a formula
+    (beginning with = + - @, a tab or a carriage return, and not a number such as -5) gets a
+    leading ' and the number of such cells is reported on standard error; --keep-formulas
+    writes them as they are. JSON output is always exact.
     """
     target: Literal["csv", "json"] = "json" if to == "json" else "csv"
     try:
@@ -51,14 +64,22 @@ def read(file: Path, structure: Path | None, to: str, output: Path | None) -> in
         result = sdmx_cso.read_foreign(file, structure=structure)
     if output is None:
         sys.stdout.flush()
-        result.write(sys.stdout.buffer, to=target)
+        neutralised = result.write(sys.stdout.buffer, to=target, keep_formulas=keep_formulas)
         sys.stdout.buffer.flush()
     else:
-        result.save(output, to=target)
+        neutralised = result.save(output, to=target, keep_formulas=keep_formulas)
         about = ", ".join(part for part in (result.format, result.structure_id) if part)
         click.echo(f"{output}: {result.num_rows} observations ({about})", err=True)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
+    if neutralised:
+        cells = "1 cell" if neutralised == 1 else f"{neutralised} cells"
+        click.echo(
+            f"note: {cells} beginning with = + - @, a tab or a carriage return got a leading ' "
+            "so that spreadsheets do not run them as formulas (--keep-formulas writes them "
+            "as they are)",
+            err=True,
+        )
     return 0
 
 

@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 import pyarrow as pa
 from lxml import etree
 
+from sdmx_cso.errors import ReadError
 from sdmx_cso.formats._xml import (
     BATCH_ROWS,
     GENERIC_21,
@@ -170,4 +171,7 @@ def _observation(
 
 
 def _read_values(element: Any) -> dict[str, str]:
-    return {v.get("id"): v.get("value") for v in element.iterchildren(_VALUE)}
+    values = {v.get("id"): v.get("value") for v in element.iterchildren(_VALUE)}
+    if None in values:
+        raise ReadError(f"a generic:Value without an id (line {element.sourceline})")
+    return values

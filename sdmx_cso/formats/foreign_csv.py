@@ -42,6 +42,7 @@ from typing import Any, BinaryIO, Literal
 import pyarrow as pa
 
 from sdmx_cso.errors import ReadError
+from sdmx_cso.formats._spreadsheet_safe import neutralise
 
 __all__ = [
     "ParsedTable",
@@ -137,30 +138,52 @@ def localised(texts: Mapping[str, str]) -> str | None:
 # -- writing the neutral table --------------------------------------------------------------
 
 
-def write_table(table: pa.Table, out: BinaryIO, *, to: Target = "csv") -> None:
+def write_table(
+    table: pa.Table, out: BinaryIO, *, to: Target = "csv", keep_formulas: bool = False
+) -> int:
     """Write a table as UTF-8 CSV (with a header row) or as a JSON list of row objects.
 
     Empty values are empty CSV fields and JSON ``null``; values that are not text (a
     :class:`~sdmx_cso.CommunityDataset`'s integers, for instance) are written as text.
+
+    CSV is for people, who open it in a spreadsheet: a cell (or header) that a spreadsheet
+    would run as a formula, because it begins with ``=``, ``+``, ``-``, ``@``, a tab or a
+    carriage return and is not a plain number, gets a leading ``'`` (OWASP's advice against
+    CSV injection), unless ``keep_formulas`` is true. JSON is for programs: always exact.
+
+    Returns:
+        The number of CSV cells that got a leading ``'`` (0 for JSON).
     """
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    changed = 0
     try:
         if to == "csv":
             writer = csv.writer(text, lineterminator=_CRLF)
-            writer.writerow(table.column_names)
-            writer.writerows(["" if v is None else v for v in row] for row in _rows(table))
+            for row in _csv_rows(table):
+                if not keep_formulas:
+                    safe = [neutralise(cell) for cell in row]
+                    changed += sum(1 for a, b in zip(row, safe, strict=True) if a is not b)
+                    row = safe
+                writer.writerow(row)
         elif to == "json":
             names = table.column_names
             text.write("[")
-            for number, row in enumerate(_rows(table)):
+            for number, values in enumerate(_rows(table)):
                 text.write(",\n  " if number else "\n  ")
-                text.write(json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False))
+                text.write(json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False))
             text.write("\n]\n")
         else:
             raise ValueError(f"unknown output format {to!r} (csv or json)")
         text.flush()
     finally:
         text.detach()
+    return changed
+
+
+def _csv_rows(table: pa.Table) -> Iterator[list[str]]:
+    yield list(table.column_names)
+    for row in _rows(table):
+        yield ["" if v is None else v for v in row]
 
 
 def _rows(table: pa.Table) -> Iterator[tuple[str | None, ...]]:

@@ -79,7 +79,13 @@ def _events(path: Path, events: tuple[str, ...]) -> Iterator[Any]:
 
 
 def _local(element: Any) -> str:
-    return str(etree.QName(element).localname)
+    """The local name of an element (with an undeclared prefix kept: ``p:Name``).
+
+    Not ``etree.QName``: it raises ``ValueError`` on the tag lxml gives an element whose
+    prefix is not declared (``p:Name``); the parser reports that error itself.
+    """
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def _xml_error(path: Path, exc: etree.XMLSyntaxError) -> ReadError:
@@ -114,7 +120,8 @@ def sniff_xml(path: Path) -> XmlInfo:
         raise _xml_error(path, exc) from exc
     if root is None:
         raise ReadError("empty XML document", path=path)
-    match = _VERSION.search(etree.QName(root).namespace or "")
+    namespace = root.tag[1:].partition("}")[0] if root.tag.startswith("{") else ""
+    match = _VERSION.search(namespace)
     version = f"{match[1]}.{match[2]}" if match and "sdmx" in root.tag.lower() else None
     return XmlInfo(_local(root), version, _ref(parts))
 
