@@ -23,6 +23,7 @@ Generic data needs no DSD-specific schema: every message validates against the o
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -43,10 +44,11 @@ from sdmx_cso.formats._xml import (
     release,
     write_header,
 )
+from sdmx_cso.formats._xml_fragments import PLACEHOLDER, body, generic_markup, write_around
 from sdmx_cso.formats.series import iter_series, layout
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.structure import DatasetStructure
-from sdmx_cso.standard import get_standard
+from sdmx_cso.standard import DsdSpec, get_standard
 
 __all__ = ["read", "write"]
 
@@ -61,13 +63,22 @@ _OBS_VALUE = f"{{{_GEN}}}ObsValue"
 _VALUE = f"{{{_GEN}}}Value"
 
 
-def write(dataset: CommunityDataset, out: BinaryIO, *, structure: DatasetStructure) -> None:
+def write(
+    dataset: CommunityDataset,
+    out: BinaryIO,
+    *,
+    structure: DatasetStructure,
+    by_element: bool = False,
+) -> None:
     """Write the dataset as an SDMX-ML 2.1 generic data message.
 
     Args:
         dataset: the dataset.
         out: a binary stream; the message is written to it series by series.
         structure: the structures the message refers to (the DSD).
+        by_element: write series and observations with lxml's element writer (the
+            reference the default column-wise writer, `sdmx_cso.formats._xml_fragments`,
+            is tested against).
 
     Raises:
         SdmxExportError: text that XML cannot carry, or rows that disagree on a
@@ -77,24 +88,50 @@ def write(dataset: CommunityDataset, out: BinaryIO, *, structure: DatasetStructu
     lay = layout(dsd)
     check_xml_text(dataset.observations)
     dataset_values = dataset_attributes(dataset, lay)
-    with etree.xmlfile(out, encoding="UTF-8") as xf:
+    text = as_text(dataset)
+    head = io.BytesIO()
+    with etree.xmlfile(out if by_element else head, encoding="UTF-8") as xf:
         xf.write_declaration()
         with xf.element(GENERIC_21.root, nsmap=GENERIC_21.nsmap(structure)):
             ref_id = write_header(xf, dataset, structure, GENERIC_21)
             attrib = {"structureRef": ref_id, "action": "Information"}
             with xf.element(GENERIC_21.tag("DataSet"), attrib):
                 _values(xf, _ATTRIBUTES, dataset_values)
-                for series in iter_series(as_text(dataset), dsd, batch_rows=BATCH_ROWS):
-                    with xf.element(_SERIES):
-                        _values(xf, _SERIES_KEY, series.key)
-                        _values(xf, _ATTRIBUTES, series.attributes)
-                        for obs in series.observations:
-                            with xf.element(_OBS):
-                                _value(xf, _OBS_DIMENSION, None, obs[lay.time])
-                                if obs[lay.measure]:
-                                    _value(xf, _OBS_VALUE, None, obs[lay.measure])
-                                attributes = {a: obs[a] for a in lay.observation_attributes}
-                                _values(xf, _ATTRIBUTES, attributes)
+                if by_element:
+                    _write_series(xf, text, dsd)
+                else:  # a placeholder, replaced by the column-wise body below
+                    xf.write(etree.Comment(PLACEHOLDER))
+    if not by_element:
+        markup = generic_markup(
+            prefix=_PREFIX,
+            dimensions=lay.dimensions,
+            series_attributes=lay.series_attributes,
+            time=lay.time,
+            measure=lay.measure,
+            observation_attributes=lay.observation_attributes,
+        )
+        write_around(
+            out, head.getvalue(), body(text.observations, markup, dimensions=lay.dimensions)
+        )
+
+
+#: The prefix of the generic data namespace in our messages (`Flavour.nsmap`).
+_PREFIX = "generic"
+
+
+def _write_series(xf: Any, dataset: CommunityDataset, dsd: DsdSpec) -> None:
+    lay = layout(dsd)
+    for series in iter_series(dataset, dsd, batch_rows=BATCH_ROWS):
+        with xf.element(_SERIES):
+            _values(xf, _SERIES_KEY, series.key)
+            _values(xf, _ATTRIBUTES, series.attributes)
+            for obs in series.observations:
+                with xf.element(_OBS):
+                    _value(xf, _OBS_DIMENSION, None, obs[lay.time])
+                    if obs[lay.measure]:
+                        _value(xf, _OBS_VALUE, None, obs[lay.measure])
+                    attributes = {a: obs[a] for a in lay.observation_attributes}
+                    _values(xf, _ATTRIBUTES, attributes)
 
 
 def _values(xf: Any, tag: str, values: Mapping[str, str | None]) -> None:

@@ -48,7 +48,12 @@ from sdmx_cso.formats._xml import (
     release,
     write_header,
 )
-from sdmx_cso.formats._xml_fragments import series_body
+from sdmx_cso.formats._xml_fragments import (
+    PLACEHOLDER,
+    body,
+    structure_specific_markup,
+    write_around,
+)
 from sdmx_cso.formats.series import iter_series, layout
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.structure import DatasetStructure
@@ -130,29 +135,17 @@ def write_structure_specific(
             attrib[f"{{{ss}}}action"] = "Information"
             with xf.element(flavour.tag("DataSet"), {**attrib, **dataset_values}):
                 if fast:  # a placeholder, replaced by the column-wise body below
-                    xf.write(etree.Comment(_BODY))
+                    xf.write(etree.Comment(PLACEHOLDER))
                 else:
                     _write_series(xf, text, dsd, multi)
     if fast:
-        before, after = head.getvalue().split(f"<!--{_BODY}-->".encode(), 1)
-        out.write(before)
-        for block in series_body(
-            text.observations,
-            dimensions=lay.dimensions,
-            series_attributes=lay.series_attributes,
+        markup = structure_specific_markup(
+            series_columns=(*lay.dimensions, *lay.series_attributes),
             observation_columns=(lay.time, lay.measure, *lay.observation_attributes),
             multi_valued=multi,
-        ):
-            for start in range(0, len(block), _WRITE_SIZE):
-                out.write(block[start : start + _WRITE_SIZE])
-        out.write(after)
-
-
-#: Bytes handed to the output stream at a time.
-_WRITE_SIZE = 64 * 1024
-
-#: Placeholder for the column-wise body in the message written around it.
-_BODY = "sdmx-cso:series"
+        )
+        blocks = body(text.observations, markup, dimensions=lay.dimensions)
+        write_around(out, head.getvalue(), blocks)
 
 
 def _write_series(xf: Any, dataset: CommunityDataset, dsd: DsdSpec, multi: tuple[str, ...]) -> None:
