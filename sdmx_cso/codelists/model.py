@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -99,6 +100,19 @@ class Codelist(_Frozen):
         """
         extra = tuple(code for code in codes if code.id not in self.ids)
         return self.model_copy(update={"codes": self.codes + extra, **changes})
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy, with ``update`` applied; its lookup indexes are built anew when first used.
+
+        pydantic copies the instance dictionary, where the cached ``ids`` and ``_by_id`` of
+        this code list live: without this, a copy with more codes would answer lookups with
+        this list's index (an extended list "lost" its new codes once the original had been
+        searched).
+        """
+        copy = super().model_copy(update=update, deep=deep)
+        for name in ("ids", "_by_id"):
+            copy.__dict__.pop(name, None)
+        return copy
 
     def suggest(self, value: str, n: int = 3) -> list[str]:
         """The codes closest to ``value``, best first (for "did you mean" messages)."""

@@ -119,3 +119,26 @@ def test_read_command_gives_one_row_per_observation(kenya, tmp_path, capsys):
         assert column in rows[0]
     assert main(["read", str(out), "--to", "json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == len(dataset)
+
+
+def test_own_codes_keep_their_names_after_another_conversion(tmp_path):
+    """Regression: after converting a dataset without local areas, those of the next lost
+    their names.
+
+    The first conversion looked codes up in the standard's CL_AREA, caching its index; the
+    next dataset's CL_AREA extended with its local areas was a copy that kept that index.
+    """
+
+    def names(example: str) -> dict[str, str]:
+        source = sdmx_cso.write_example(example, tmp_path / example)
+        out = sdmx_cso.convert(source, to="sdmx-json-2.0", output=tmp_path / f"{example}.json")
+        assert out.data is not None
+        message = json.loads(out.data.read_text("utf-8"))
+        (area,) = [
+            d for d in message["data"]["structures"][0]["dimensions"]["series"]
+            if d["id"] == "REF_AREA"
+        ]  # fmt: skip
+        return {v["id"]: v["name"] for v in area["values"]}
+
+    assert "Embu" in names("kenya-disability-survey").values()
+    assert names("nepal-karnali-scorecard")["NP-P6-BIRENDRANAGAR-06"] == "Birendranagar ward 6"
