@@ -30,12 +30,12 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from lxml import etree
 
 from sdmx_cso.errors import ReadError, SdmxExportError
+from sdmx_cso.formats._buffers import data_buffers
 from sdmx_cso.formats.series import Layout
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.columns import normalize_table
@@ -225,39 +225,13 @@ _NOT_XML = r"[^\x{9}\x{A}\x{D}\x{20}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFF
 _NOT_XML_PY = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def _data_buffers(column: pa.Array | pa.ChunkedArray) -> Iterator[np.ndarray[Any, Any]]:
-    """The UTF-8 data buffers of a string column, as byte arrays (no copy).
-
-    They may cover values outside a sliced array: checks on them answer "maybe" or "no".
-    """
-    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-    for chunk in chunks:
-        data = chunk.buffers()[2]
-        if data is not None and data.size:
-            yield np.frombuffer(data, dtype=np.uint8)
-
-
-#: Bytes compared at a time by :func:`any_bytes_in` (bounds its temporary arrays).
-_WINDOW = 1 << 20
-
-
-def any_bytes_in(column: pa.Array | pa.ChunkedArray, chars: bytes) -> bool:
-    """Whether a string column may hold one of the ASCII ``chars`` (a fast pre-check)."""
-    return any(
-        (data[start : start + _WINDOW] == char).any()
-        for data in _data_buffers(column)
-        for start in range(0, len(data), _WINDOW)
-        for char in chars
-    )
-
-
 def _maybe_not_xml(column: pa.Array | pa.ChunkedArray) -> bool:
     """False if the column certainly holds only characters XML can carry.
 
     Below 0x20 are the C0 controls (TAB, LF and CR are allowed, the exact check decides);
     0xEF leads U+FFFE and U+FFFF (and other characters from U+F000: the exact check decides).
     """
-    return any(data.min() < 0x20 or data.max() >= 0xEF for data in _data_buffers(column))
+    return any(data.min() < 0x20 or data.max() >= 0xEF for data in data_buffers(column))
 
 
 def check_xml_text(table: pa.Table) -> None:

@@ -27,7 +27,7 @@ from typing import BinaryIO
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sdmx_cso.formats._xml import any_bytes_in
+from sdmx_cso.formats._buffers import any_bytes_in, utf8_of
 
 __all__ = [
     "BATCH_ROWS",
@@ -111,7 +111,7 @@ def body(
             markup.observation(batch, escape),
             "",
         )
-        block = _utf8(rows)
+        block = utf8_of(rows)
         yield block[len(end.encode()) :] if previous is None else block
         previous = tuple(batch.column(name)[len(batch) - 1].as_py() for name in dimensions)
     if previous is not None:
@@ -321,13 +321,3 @@ def _key_changes(
         change = differs if change is None else pc.or_(change, differs)
     assert change is not None
     return change
-
-
-def _utf8(strings: pa.Array) -> memoryview:
-    """The concatenated UTF-8 of a string array without nulls: its data buffer's used span."""
-    _, offset_buffer, data = strings.buffers()
-    offsets = pa.Array.from_buffers(
-        pa.int32(), len(strings) + 1, [None, offset_buffer], offset=strings.offset
-    )
-    first, last = offsets[0].as_py(), offsets[len(strings)].as_py()
-    return memoryview(data)[first:last] if data is not None else memoryview(b"")

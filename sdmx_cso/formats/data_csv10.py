@@ -41,6 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sdmx_cso.errors import ReadError
+from sdmx_cso.formats._buffers import any_bytes_in, utf8_of
 from sdmx_cso.formats.series import BATCH_ROWS
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.columns import INTEGER_COLUMNS, canonical_schema
@@ -57,6 +58,7 @@ _CRLF = "\r\n"
 
 #: Characters that make a field quoted.
 _SPECIAL = re.compile('[",\r\n]')
+_SPECIAL_BYTES = b'",\r\n'
 
 #: Columns of SDMX-CSV 2.0 that identify the message rather than an observation.
 _V2_FRAME = frozenset({"STRUCTURE_ID", "ACTION", "SERIES_KEY", "OBS_KEY"})
@@ -120,12 +122,19 @@ def write_csv(
     ]
     out.write((",".join(_quoted(h) for h in headers) + _CRLF).encode("utf-8"))
     prefix = "".join(_quoted(value) + "," for _, value in lead)
-    for batch in dataset.observations.to_batches(max_chunksize=BATCH_ROWS):
+    table = dataset.observations
+    quote = frozenset(
+        name
+        for name in table.column_names
+        if pa.types.is_string(table.schema.field(name).type)
+        and any_bytes_in(table.column(name), _SPECIAL_BYTES)
+    )
+    for batch in table.to_batches(max_chunksize=BATCH_ROWS):
         if not batch.num_rows:
             continue
-        fields = [_fields(batch, name, flags_separator) for name in columns]
-        lines = pc.binary_join_element_wise(*fields, ",").to_pylist()
-        out.write("".join(f"{prefix}{line}{_CRLF}" for line in lines).encode("utf-8"))
+        fields = [_fields(batch, name, flags_separator, name in quote) for name in columns]
+        records = pc.binary_join_element_wise(*fields, ",")
+        out.write(utf8_of(pc.binary_join_element_wise(prefix, records, _CRLF, "")))
 
 
 def _quoted(text: str) -> str:
@@ -133,11 +142,14 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"' if _SPECIAL.search(text) else text
 
 
-def _fields(batch: pa.RecordBatch, name: str, flags_separator: str | None) -> pa.Array:
+def _fields(
+    batch: pa.RecordBatch, name: str, flags_separator: str | None, may_quote: bool = True
+) -> pa.Array:
     """The fields of one column of a batch, as CSV text (empty for an absent value).
 
     Vectorised: a value holding a comma, a double quote, CR or LF is quoted and its quotes
     doubled, exactly as `csv.QUOTE_MINIMAL` does, without a Python call per field.
+    ``may_quote=False`` says the column holds none of these (checked on its bytes first).
     """
     if name not in batch.schema.names:
         return pa.array([""] * batch.num_rows, pa.string())
@@ -146,6 +158,8 @@ def _fields(batch: pa.RecordBatch, name: str, flags_separator: str | None) -> pa
         return pc.fill_null(pc.cast(col, pa.string()), "")
     if name == FLAGS and flags_separator:
         col = pc.replace_substring(col, " ", flags_separator)
+    if not may_quote:
+        return pc.fill_null(col, "")
     escaped = pc.binary_join_element_wise('"', pc.replace_substring(col, '"', '""'), '"', "")
     special = pc.match_substring_regex(col, _SPECIAL.pattern)
     return pc.fill_null(pc.if_else(special, escaped, col), "")
