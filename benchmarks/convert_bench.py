@@ -82,6 +82,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from _measure import reset_peak, status_kib
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 RESULTS = HERE / "results"
@@ -116,27 +118,10 @@ DSD_ID = "DSD_CGD_BENCH"
 # --------------------------------------------------------------------------------------------
 
 
-def _status_kib(key: str) -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return -1
-
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
-
-
 def timed(function: Callable[[], Any]) -> tuple[Any, dict[str, Any]]:
     """Run ``function`` once (inside a worker): wall and CPU seconds, peak RSS during it."""
     gc.collect()
-    exact = _reset_peak()
+    exact = reset_peak()
     cpu = time.process_time()
     started = time.perf_counter()
     out = function()
@@ -144,7 +129,7 @@ def timed(function: Callable[[], Any]) -> tuple[Any, dict[str, Any]]:
     return out, {
         "step_seconds": seconds,
         "step_cpu_seconds": time.process_time() - cpu,
-        "step_peak_mib": _status_kib("VmHWM") / 1024 if exact else None,
+        "step_peak_mib": status_kib("VmHWM") / 1024 if exact else None,
     }
 
 

@@ -70,6 +70,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from _measure import reset_peak, status_kib
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 RESULTS = HERE / "results"
@@ -89,34 +91,17 @@ LIGHT_STEPS = ("e2e_cli", "read")  # skipped above --light-max-rows (they add li
 # --------------------------------------------------------------------------------------------
 
 
-def _status_kib(key: str) -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return -1
-
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
-
-
 def timed(function: Callable[[], Any]) -> tuple[Any, dict[str, Any]]:
     """Run ``function`` once; its wall and CPU time and the process's peak RSS during it."""
     gc.collect()
-    start_kib = _status_kib("VmRSS")
-    exact = _reset_peak()
+    start_kib = status_kib("VmRSS")
+    exact = reset_peak()
     cpu = time.process_time()
     started = time.perf_counter()
     out = function()
     seconds = time.perf_counter() - started
     cpu_seconds = time.process_time() - cpu
-    peak_kib = _status_kib("VmHWM")
+    peak_kib = status_kib("VmHWM")
     return out, {
         "seconds": seconds,
         "cpu_seconds": cpu_seconds,
