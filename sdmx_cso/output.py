@@ -6,6 +6,7 @@ renamed): on any error, nothing is left half-written and a previous file is inta
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -42,6 +43,23 @@ def structure_of(
 _MULTI_VALUED_ONLY = frozenset({"sdmx-ml-3.0", "sdmx-json-2.0"})
 
 
+def _data_writer(format: str, *, flags_as_text: bool) -> Callable[..., None]:
+    """The writer of a data format, with QUALITY_FLAGS as text if asked (and allowed).
+
+    Raises:
+        UnsupportedFormat: an unknown format, or ``flags_as_text`` where it cannot apply.
+    """
+    write = writer_for(format)
+    if flags_as_text and format in _MULTI_VALUED_ONLY:
+        raise UnsupportedFormat(
+            f"flags_as_text applies to sdmx-csv-2.0: {format} declares QUALITY_FLAGS as a "
+            "coded multi-valued attribute, which its schema checks"
+        )
+    if flags_as_text and format == "sdmx-csv-2.0":
+        return partial(write, multi_valued_flags=False)
+    return write
+
+
 def write_data(
     dataset: CommunityDataset,
     path: str | Path,
@@ -69,14 +87,7 @@ def write_data(
         UnsupportedFormat: an unknown format, or ``flags_as_text`` for ``sdmx-ml-3.0`` or
             ``sdmx-json-2.0``, whose schemas require the multi-valued form.
     """
-    write = writer_for(format)
-    if flags_as_text and format in _MULTI_VALUED_ONLY:
-        raise UnsupportedFormat(
-            f"flags_as_text applies to sdmx-csv-2.0: {format} declares QUALITY_FLAGS as a "
-            "coded multi-valued attribute, which its schema checks"
-        )
-    if flags_as_text and format == "sdmx-csv-2.0":
-        write = partial(write, multi_valued_flags=False)
+    write = _data_writer(format, flags_as_text=flags_as_text)
     structure = structure_of(dataset, agency=agency)
     with atomic_output(path) as out:
         if progress is None:
@@ -144,9 +155,7 @@ def convert(
         ReadError: a file cannot be read at all.
         UnsupportedFormat: an unknown format (or ``flags_as_text`` for one that cannot).
     """
-    writer_for(to)  # fail on an unknown format before any work
-    if flags_as_text and to in _MULTI_VALUED_ONLY:
-        raise UnsupportedFormat(f"flags_as_text applies to sdmx-csv-2.0, not {to}")
+    _data_writer(to, flags_as_text=flags_as_text)  # fail on a bad format before any work
     raw = as_submission(source, metadata, progress=progress)
     report, dataset = check_submission(raw, config=config)
     del raw  # the dataset holds what is written; the raw table can go

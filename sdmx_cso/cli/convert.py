@@ -56,11 +56,6 @@ def convert(
     An invalid submission is refused with its validation report (exit code 1) and no output
     file is written. Outputs are written atomically.
     """
-    if flags_as_text and to in ("sdmx-ml-3.0", "sdmx-json-2.0"):
-        raise click.UsageError(
-            f"--flags-as-text applies to sdmx-csv-2.0: {to} declares QUALITY_FLAGS as a coded "
-            "multi-valued attribute, which its schema checks"
-        )
     status = status_line(progress)
     try:
         result = sdmx_cso.convert(
@@ -73,6 +68,8 @@ def convert(
             flags_as_text=flags_as_text,
             progress=status,
         )
+    except sdmx_cso.UnsupportedFormat as exc:  # --to is a choice: an option that cannot apply
+        raise click.UsageError(str(exc)) from None
     finally:
         if status is not None:
             status.close()
