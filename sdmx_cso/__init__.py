@@ -7,7 +7,7 @@ official SDG series.
 """
 
 from sdmx_cso._version import __version__
-from sdmx_cso.api import load, validate
+from sdmx_cso.api import check_in_batches, load, validate
 from sdmx_cso.bridge import export_structures, export_xsd, to_sdmx1, write_structures
 from sdmx_cso.bridge.foreign import ForeignTable, own_message_format, read_foreign
 from sdmx_cso.codelists import Code, Codelist
@@ -42,6 +42,7 @@ from sdmx_cso.output import (
     metadata_path_for,
     read,
     structure_of,
+    write_batches,
     write_data,
     write_metadata,
 )
@@ -55,7 +56,7 @@ from sdmx_cso.standard import (
     get_standard,
     list_codelists,
 )
-from sdmx_cso.validate import CATALOGUE, InvalidSubmission, Issue, Report, render_html
+from sdmx_cso.validate import CATALOGUE, BatchCheck, InvalidSubmission, Issue, Report, render_html
 
 __all__ = [
     "CATALOGUE",
@@ -64,6 +65,7 @@ __all__ = [
     "METADATA_FORMATS",
     "STANDARD_VERSION",
     "STRUCTURE_FORMATS",
+    "BatchCheck",
     "CoalitionSeries",
     "Code",
     "Codelist",
@@ -93,6 +95,7 @@ __all__ = [
     "Standard",
     "UnsupportedFormat",
     "__version__",
+    "check_in_batches",
     "convert",
     "dsd_xsd",
     "example_path",
@@ -115,6 +118,7 @@ __all__ = [
     "validate",
     "validate_json",
     "validate_message",
+    "write_batches",
     "write_data",
     "write_example",
     "write_metadata",

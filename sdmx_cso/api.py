@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 
+import pyarrow as pa
+
 from sdmx_cso.io import read_submission
+from sdmx_cso.io.csv_batches import BLOCK_BYTES, NotStreamable
+from sdmx_cso.io.submission import submission_batches
 from sdmx_cso.model import CommunityDataset, DerivationConfig
 from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.progress import Progress, notify
 from sdmx_cso.validate import Report, to_dataset, validate_submission
+from sdmx_cso.validate.submission import BatchCheck
 
-__all__ = ["Source", "as_submission", "load", "validate"]
+__all__ = ["Source", "as_submission", "check_in_batches", "load", "validate"]
 
 Source = str | Path | RawSubmission
 
@@ -32,6 +37,38 @@ def as_submission(
     return raw
 
 
+def check_in_batches(
+    source: str | Path,
+    *,
+    metadata: str | Path | None = None,
+    config: DerivationConfig | None = None,
+    build: bool = False,
+    each: Callable[[pa.Table], None] | None = None,
+    progress: Progress | None = None,
+    block_bytes: int = BLOCK_BYTES,
+) -> tuple[BatchCheck, str]:
+    """Check a CSV submission a record batch at a time (the batch pipeline's front half).
+
+    Reads, checks and (with ``build``) derives one block of the file at a time; each
+    block's derived observations go to ``each`` while the submission is still valid.
+    Returns the finished check (its `BatchCheck.report`) and the data file's name.
+
+    Raises:
+        NotStreamable: the submission must be read whole (a zip, a workbook, a file that
+            is not plain UTF-8 CSV…); nothing has been handed to ``each`` that matters.
+        ReadError: a file cannot be read at all.
+    """
+    opened = submission_batches(source, metadata=metadata, block_bytes=block_bytes)
+    notify(progress, "read", path=source)
+    check = BatchCheck(opened.first, config=config, build=build)
+    for raw in opened.batches:
+        derived = check.add(raw)
+        if derived is not None and each is not None:
+            each(derived)
+        notify(progress, "validate", check.rows, opened.data_file)
+    return check, opened.data_file
+
+
 def validate(
     source: Source,
     *,
@@ -45,7 +82,9 @@ def validate(
     """Check a submission against the standard; every problem is in the report.
 
     Never raises for invalid data: an unknown code, a bad number or a missing metadata field
-    is an issue of the report, located by file, row and column.
+    is an issue of the report, located by file, row and column. A CSV file is read and
+    checked a block at a time (`check_in_batches`), in memory that does not grow with its
+    rows; a zip, a workbook or a file that is not plain UTF-8 CSV is read whole.
 
     Args:
         source: a submission path (data file, folder or zip), or a `RawSubmission`.
@@ -65,13 +104,21 @@ def validate(
         >>> validate(example_path("kenya-disability-survey")).valid
         True
     """
-    report = validate_submission(
-        as_submission(source, metadata, progress=progress),
-        pick=pick,
-        skip=skip,
-        warnings_as_errors=warnings_as_errors,
-        config=config,
-    )
+    report: Report | None = None
+    if not isinstance(source, RawSubmission):
+        try:
+            check, data_file = check_in_batches(
+                source, metadata=metadata, config=config, progress=progress
+            )
+            report = check.report(data_file, pick=pick, skip=skip,
+                                  warnings_as_errors=warnings_as_errors)  # fmt: skip
+        except NotStreamable:
+            report = None  # read whole below
+    if report is None:
+        raw = as_submission(source, metadata, progress=progress)
+        report = validate_submission(
+            raw, pick=pick, skip=skip, warnings_as_errors=warnings_as_errors, config=config
+        )
     notify(progress, "done")
     return report
 

@@ -6,18 +6,26 @@ renamed): on any error, nothing is left half-written and a previous file is inta
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from sdmx_cso.api import Source, as_submission
+import pyarrow as pa
+
+from sdmx_cso.api import Source, as_submission, check_in_batches
 from sdmx_cso.errors import ReadError, SdmxCsoError, UnsupportedFormat
 from sdmx_cso.formats import detect_format, reader_for, writer_for
+from sdmx_cso.formats.series import Batches, DatasetValues, layout
 from sdmx_cso.io.atomic import atomic_output
+from sdmx_cso.io.csv_batches import BLOCK_BYTES, NotStreamable
+from sdmx_cso.io.spill import MEMORY_ROWS, SortedSpill
 from sdmx_cso.model import CommunityDataset, DatasetMetadata, DerivationConfig
+from sdmx_cso.model.columns import canonical_schema
 from sdmx_cso.model.structure import DatasetStructure, structure_for
+from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.progress import Progress, ProgressWriter, notify
+from sdmx_cso.standard import get_standard
 from sdmx_cso.validate import Report, check_submission
 
 __all__ = [
@@ -26,6 +34,7 @@ __all__ = [
     "metadata_path_for",
     "read",
     "structure_of",
+    "write_batches",
     "write_data",
     "write_metadata",
 ]
@@ -87,7 +96,26 @@ def write_data(
         UnsupportedFormat: an unknown format, or ``flags_as_text`` for ``sdmx-ml-3.0`` or
             ``sdmx-json-2.0``, whose schemas require the multi-valued form.
     """
+    return _write_data(
+        dataset, path, format=format, agency=agency, flags_as_text=flags_as_text,
+        progress=progress,
+    )  # fmt: skip
+
+
+def _write_data(
+    dataset: CommunityDataset,
+    path: str | Path,
+    *,
+    format: str,
+    agency: str | None,
+    flags_as_text: bool,
+    progress: Progress | None,
+    batches: Batches | None = None,
+) -> Path:
+    """`write_data`, with the observations from ``batches`` when given (the pipeline's)."""
     write = _data_writer(format, flags_as_text=flags_as_text)
+    if batches is not None:
+        write = partial(write, batches=batches)
     structure = structure_of(dataset, agency=agency)
     with atomic_output(path) as out:
         if progress is None:
@@ -141,6 +169,8 @@ def convert(
     config: DerivationConfig | None = None,
     flags_as_text: bool = False,
     progress: Progress | None = None,
+    memory_rows: int = MEMORY_ROWS,
+    block_bytes: int = BLOCK_BYTES,
 ) -> Conversion:
     """Validate a submission and, if it is valid, write it as SDMX.
 
@@ -151,25 +181,127 @@ def convert(
     ``progress`` receives `sdmx_cso.ProgressEvent` events: ``read``, ``validate``, ``write``
     (bytes of the data message) and ``done``.
 
+    A CSV submission goes through the batch pipeline: read, checked and derived a block of
+    ``block_bytes`` at a time, put in key order by an external sort that holds
+    ``memory_rows`` observations at a time (`sdmx_cso.io.spill.SortedSpill`), and written
+    as it comes; memory stays bounded however many observations there are (SDMX-JSON,
+    which indexes every value up front, gathers them). A zip, a workbook, or a CSV file
+    that is not plain UTF-8 is read whole; the output is the same either way.
+
     Raises:
         ReadError: a file cannot be read at all.
         UnsupportedFormat: an unknown format (or ``flags_as_text`` for one that cannot).
     """
     _data_writer(to, flags_as_text=flags_as_text)  # fail on a bad format before any work
+    if not isinstance(source, RawSubmission):
+        try:
+            with _Sorting(memory_rows) as sorting:
+                check, data_file = check_in_batches(
+                    source, metadata=metadata, config=config, build=True, each=sorting.add,
+                    progress=progress, block_bytes=block_bytes,
+                )  # fmt: skip
+                report = check.report(data_file)
+                if not report.valid or check.metadata is None:
+                    notify(progress, "done")
+                    return Conversion(report=report)
+                dataset = sorting.dataset(check.metadata)
+                del check  # its key index is no longer needed while writing
+                data_path = _write_data(
+                    dataset, output, format=to, agency=agency, flags_as_text=flags_as_text,
+                    progress=progress, batches=sorting.batches(),
+                )  # fmt: skip
+        except NotStreamable:
+            pass  # read whole below
+        else:
+            return _finish(dataset, report, data_path, output, to, agency, with_metadata, progress)
     raw = as_submission(source, metadata, progress=progress)
-    report, dataset = check_submission(raw, config=config)
+    report, whole = check_submission(raw, config=config)
     del raw  # the dataset holds what is written; the raw table can go
-    if dataset is None:
+    if whole is None:
         notify(progress, "done")
         return Conversion(report=report)
-    data_path = write_data(
-        dataset,
-        output,
-        format=to,
-        agency=agency,
-        flags_as_text=flags_as_text,
-        progress=progress,
+    data_path = _write_data(
+        whole, output, format=to, agency=agency, flags_as_text=flags_as_text, progress=progress
     )
+    return _finish(whole, report, data_path, output, to, agency, with_metadata, progress)
+
+
+def write_batches(
+    metadata: DatasetMetadata,
+    tables: Iterable[pa.Table],
+    path: str | Path,
+    *,
+    format: str = "sdmx-ml-2.1",
+    agency: str | None = None,
+    flags_as_text: bool = False,
+    progress: Progress | None = None,
+    memory_rows: int = MEMORY_ROWS,
+) -> Path:
+    """Write observations that come a batch at a time, in any order, as an SDMX data message.
+
+    The writing half of the batch pipeline, for observations checked and derived elsewhere
+    (by `BatchCheck`, in Dask tasks for instance): they are put in key order by an external
+    sort holding ``memory_rows`` at a time, then written. The bytes are those `write_data`
+    writes for the dataset of all the batches together.
+
+    Args:
+        metadata: the dataset metadata (`BatchCheck.metadata`).
+        tables: the derived observations (what `BatchCheck.add` returns), any order.
+        path: the file to write (replaced atomically).
+        format: the data format (see `write_data`).
+        agency: the coalition's agency (default ``LNOB``).
+        flags_as_text: QUALITY_FLAGS of ``sdmx-csv-2.0`` as one value (see `write_data`).
+        progress: a callback for ``write`` `sdmx_cso.ProgressEvent` events.
+        memory_rows: observations sorted in memory at a time.
+    """
+    _data_writer(format, flags_as_text=flags_as_text)
+    with _Sorting(memory_rows) as sorting:
+        for table in tables:
+            sorting.add(table)
+        return _write_data(
+            sorting.dataset(metadata), path, format=format, agency=agency,
+            flags_as_text=flags_as_text, progress=progress, batches=sorting.batches(),
+        )  # fmt: skip
+
+
+class _Sorting:
+    """Derived observations on their way to a writer: sorted, and dataset values gathered."""
+
+    def __init__(self, memory_rows: int) -> None:
+        self._spill = SortedSpill(memory_rows=memory_rows)
+        self._values = DatasetValues(layout(get_standard().dsd).dataset_attributes)
+
+    def __enter__(self) -> _Sorting:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._spill.close()
+
+    def add(self, table: pa.Table) -> None:
+        self._values.add(table)
+        self._spill.add(table)
+
+    def dataset(self, metadata: DatasetMetadata) -> CommunityDataset:
+        """The dataset the writers see: the metadata, the observations' schema."""
+        return CommunityDataset.model_construct(
+            metadata=metadata, observations=canonical_schema().empty_table()
+        )
+
+    def batches(self) -> Batches:
+        return Batches(tables=self._spill.tables(), dataset_values=self._values.values())
+
+
+def _finish(
+    dataset: CommunityDataset,
+    report: Report,
+    data_path: Path,
+    output: str | Path,
+    to: str,
+    agency: str | None,
+    with_metadata: bool,
+    progress: Progress | None,
+) -> Conversion:
+    """Write the reference metadata beside the data message (or remove the data on failure)."""
     meta_path = None
     if with_metadata:
         meta_format = "sdmx-ml-3.0" if to == "sdmx-ml-3.0" else "sdmx-ml-2.1"

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from io import BytesIO
@@ -36,7 +36,7 @@ from lxml import etree
 
 from sdmx_cso.errors import ReadError, SdmxExportError
 from sdmx_cso.formats._buffers import data_buffers
-from sdmx_cso.formats.series import Layout
+from sdmx_cso.formats.series import Batches, DatasetValues, Layout
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.columns import normalize_table
 from sdmx_cso.model.structure import DatasetStructure
@@ -52,12 +52,17 @@ __all__ = [
     "as_text",
     "check_xml_text",
     "dataset_attributes",
+    "dataset_values_of",
     "iter_events",
     "leaf",
     "local_attributes",
+    "prepared",
     "present",
     "release",
     "structure_ref_id",
+    "table_as_text",
+    "text_batches",
+    "whole_dataset",
     "write_header",
 ]
 
@@ -190,12 +195,16 @@ def as_text(dataset: CommunityDataset) -> CommunityDataset:
     Writers then take values as they are and drop empty ones by truth value, which is
     much faster per observation than converting each value.
     """
-    table = dataset.observations
+    return dataset.model_copy(update={"observations": table_as_text(dataset.observations)})
+
+
+def table_as_text(table: pa.Table) -> pa.Table:
+    """``table`` with every column as text (see `as_text`)."""
     for index, field in enumerate(table.schema):
         if not pa.types.is_string(field.type):
             text = pc.cast(table.column(index), pa.string())
             table = table.set_column(index, field.name, text)
-    return dataset.model_copy(update={"observations": table})
+    return table
 
 
 def dataset_attributes(dataset: CommunityDataset, lay: Layout) -> dict[str, str]:
@@ -204,20 +213,18 @@ def dataset_attributes(dataset: CommunityDataset, lay: Layout) -> dict[str, str]
     Raises:
         SdmxExportError: rows disagree on a dataset-level attribute.
     """
-    values: dict[str, str] = {}
-    table = dataset.observations
-    for name in lay.dataset_attributes:
-        if name not in table.column_names:
-            continue
-        distinct = [v for v in pc.unique(table.column(name)).to_pylist() if v not in (None, "")]
-        if len(distinct) > 1:
-            shown = ", ".join(repr(v) for v in distinct[:3])
-            raise SdmxExportError(
-                f"{name} is attached to the whole dataset, but rows give different values: {shown}"
-            )
-        if distinct:
-            values[name] = str(distinct[0])
-    return values
+    return dataset_values_of(dataset.observations, lay.dataset_attributes)
+
+
+def dataset_values_of(table: pa.Table, names: tuple[str, ...]) -> dict[str, str]:
+    """The value of each dataset-level attribute in ``names`` that ``table`` gives.
+
+    Raises:
+        SdmxExportError: rows disagree on a dataset-level attribute.
+    """
+    values = DatasetValues(names)
+    values.add(table)
+    return values.values()
 
 
 #: Characters outside the XML 1.0 ``Char`` production (RE2 syntax).
@@ -234,13 +241,15 @@ def _maybe_not_xml(column: pa.Array | pa.ChunkedArray) -> bool:
     return any(data.min() < 0x20 or data.max() >= 0xEF for data in data_buffers(column))
 
 
-def check_xml_text(table: pa.Table) -> None:
+def check_xml_text(table: pa.Table, *, first_row: int = 1) -> None:
     """Refuse text that XML 1.0 cannot carry at all (control characters, U+FFFE, U+FFFF).
 
-    Checked before anything is written, so that no partial message is produced.
+    Checked before anything is written, so that no partial message is produced (the
+    streaming writers check each batch before writing it, into an atomic output).
 
     Raises:
-        SdmxExportError: a cell holds such a character (row numbers are 1-based table rows).
+        SdmxExportError: a cell holds such a character (row numbers are 1-based rows of
+            the dataset in key order; ``first_row`` is the number of the table's first row).
     """
     for name in table.column_names:
         col = table.column(name)
@@ -254,9 +263,47 @@ def check_xml_text(table: pa.Table) -> None:
             match = _NOT_XML_PY.search(col[row].as_py())
             char = match.group() if match else "?"
             raise SdmxExportError(
-                f"row {row + 1}, {name}: the character U+{ord(char):04X} cannot be written "
+                f"row {row + first_row}, {name}: the character U+{ord(char):04X} cannot be written "
                 "in XML 1.0"
             )
+
+
+def prepared(
+    dataset: CommunityDataset, batches: Batches | None, lay: Layout
+) -> tuple[Batches, bool]:
+    """The observations a writer writes, and whether their text was already checked.
+
+    The whole table of ``dataset`` is checked at once, before anything is written; the
+    batches of the pipeline are checked one by one as they are written (`text_batches`).
+    """
+    if batches is not None:
+        return batches, False
+    check_xml_text(dataset.observations)
+    values = dataset_values_of(dataset.observations, lay.dataset_attributes)
+    return Batches.of(dataset.observations, values), True
+
+
+def whole_dataset(
+    dataset: CommunityDataset, batches: Batches, *, checked: bool
+) -> CommunityDataset:
+    """``dataset`` holding every observation of ``batches`` (for lxml's element writer)."""
+    whole = batches.gathered()
+    if not checked:
+        check_xml_text(whole)
+    return dataset.model_copy(update={"observations": whole})
+
+
+def text_batches(tables: Iterable[pa.Table], *, checked: bool) -> Iterator[pa.Table]:
+    """Each table as text, checked for characters XML cannot carry.
+
+    ``checked``: they already were. Rows are numbered across the tables.
+    """
+    first_row = 1
+    for table in tables:
+        if not checked:
+            check_xml_text(table, first_row=first_row)
+        first_row += table.num_rows
+        yield table_as_text(table)
 
 
 # ---------------------------------------------------------------------------------- reading

@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 #: Rows whose markup is built at a time (bounded memory: up to about 1 KB of markup per row).
-BATCH_ROWS = 16_384
+BATCH_ROWS = 8192
 
 #: lxml's escaping of attribute values, in order (``&`` first).
 _ESCAPES = (
@@ -81,39 +81,43 @@ class Markup:
 
 
 def body(
-    table: pa.Table,
+    tables: pa.Table | Iterable[pa.Table],
     markup: Markup,
     *,
     dimensions: Sequence[str],
     batch_rows: int | None = None,
 ) -> Iterator[bytes | memoryview]:
-    """The UTF-8 markup of every series and observation of ``table``, a batch at a time.
+    """The UTF-8 markup of every series and observation, a batch at a time.
 
     Args:
-        table: observations in key order, every column text.
+        tables: observations in key order, every column text: one table, or consecutive
+            tables (a series may continue from one table into the next).
         markup: the message's markup (`structure_specific_markup`, `generic_markup`).
         dimensions: the series key, in DSD order.
         batch_rows: rows per block (default `BATCH_ROWS`).
     """
-    escape = frozenset(
-        name
-        for name in markup.columns
-        if name in table.column_names and any_bytes_in(table.column(name), _NEEDS_ESCAPE)
-    )
     end = markup.series_end
     previous: tuple[str, ...] | None = None
-    for batch in table.to_batches(max_chunksize=batch_rows or BATCH_ROWS):
-        if not len(batch):
-            continue
-        starts = pc.binary_join_element_wise(end, markup.series_start(batch, escape), "")
-        rows = pc.binary_join_element_wise(
-            pc.if_else(_key_changes(batch, dimensions, previous), starts, ""),
-            markup.observation(batch, escape),
-            "",
+    for table in [tables] if isinstance(tables, pa.Table) else tables:
+        # which columns need escaping is decided per table: escaping text without any of
+        # these characters changes nothing, so the markup is the same however it is cut
+        escape = frozenset(
+            name
+            for name in markup.columns
+            if name in table.column_names and any_bytes_in(table.column(name), _NEEDS_ESCAPE)
         )
-        block = utf8_of(rows)
-        yield block[len(end.encode()) :] if previous is None else block
-        previous = tuple(batch.column(name)[len(batch) - 1].as_py() for name in dimensions)
+        for batch in table.to_batches(max_chunksize=batch_rows or BATCH_ROWS):
+            if not len(batch):
+                continue
+            starts = pc.binary_join_element_wise(end, markup.series_start(batch, escape), "")
+            rows = pc.binary_join_element_wise(
+                pc.if_else(_key_changes(batch, dimensions, previous), starts, ""),
+                markup.observation(batch, escape),
+                "",
+            )
+            block = utf8_of(rows)
+            yield block[len(end.encode()) :] if previous is None else block
+            previous = tuple(batch.column(name)[len(batch) - 1].as_py() for name in dimensions)
     if previous is not None:
         yield end.encode()
 

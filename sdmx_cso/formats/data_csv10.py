@@ -42,7 +42,7 @@ import pyarrow.compute as pc
 
 from sdmx_cso.errors import ReadError
 from sdmx_cso.formats._buffers import any_bytes_in, utf8_of
-from sdmx_cso.formats.series import BATCH_ROWS
+from sdmx_cso.formats.series import BATCH_ROWS, Batches
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.columns import INTEGER_COLUMNS, canonical_schema
 from sdmx_cso.model.structure import DatasetStructure
@@ -64,13 +64,21 @@ _SPECIAL_BYTES = b'",\r\n'
 _V2_FRAME = frozenset({"STRUCTURE_ID", "ACTION", "SERIES_KEY", "OBS_KEY"})
 
 
-def write(dataset: CommunityDataset, out: BinaryIO, *, structure: DatasetStructure) -> None:
+def write(
+    dataset: CommunityDataset,
+    out: BinaryIO,
+    *,
+    structure: DatasetStructure,
+    batches: Batches | None = None,
+) -> None:
     """Write ``dataset`` to ``out`` as an SDMX-CSV 1.0 data message.
 
     Args:
         dataset: the observations to write.
         out: a binary stream; it is written to, never closed.
         structure: the structures the message refers to (its dataflow fills ``DATAFLOW``).
+        batches: the observations a batch at a time, instead of ``dataset.observations``
+            (see `sdmx_cso.formats.series.Batches`).
     """
     write_csv(
         dataset,
@@ -78,6 +86,7 @@ def write(dataset: CommunityDataset, out: BinaryIO, *, structure: DatasetStructu
         structure=structure,
         lead=(("DATAFLOW", structure.dataflow_ref),),
         flags_separator=None,
+        batches=batches,
     )
 
 
@@ -105,6 +114,7 @@ def write_csv(
     structure: DatasetStructure,
     lead: Sequence[tuple[str, str]],
     flags_separator: str | None,
+    batches: Batches | None = None,
 ) -> None:
     """Write the observations as SDMX-CSV: ``lead`` columns, then the DSD's components.
 
@@ -115,6 +125,7 @@ def write_csv(
         lead: ``(header, value)`` of the leading columns, the same on every row.
         flags_separator: ``None`` to write QUALITY_FLAGS as one space-separated string;
             otherwise the sub-field separator of a multi-valued ``QUALITY_FLAGS[]`` column.
+        batches: the observations a batch at a time, instead of ``dataset.observations``.
     """
     columns = structure.standard.dsd.columns  # dimensions, TIME_PERIOD, OBS_VALUE, attributes
     headers = [h for h, _ in lead] + [
@@ -122,19 +133,21 @@ def write_csv(
     ]
     out.write((",".join(_quoted(h) for h in headers) + _CRLF).encode("utf-8"))
     prefix = "".join(_quoted(value) + "," for _, value in lead)
-    table = dataset.observations
-    quote = frozenset(
-        name
-        for name in table.column_names
-        if pa.types.is_string(table.schema.field(name).type)
-        and any_bytes_in(table.column(name), _SPECIAL_BYTES)
-    )
-    for batch in table.to_batches(max_chunksize=BATCH_ROWS):
-        if not batch.num_rows:
-            continue
-        fields = [_fields(batch, name, flags_separator, name in quote) for name in columns]
-        records = pc.binary_join_element_wise(*fields, ",")
-        out.write(utf8_of(pc.binary_join_element_wise(prefix, records, _CRLF, "")))
+    tables = (dataset.observations,) if batches is None else batches.tables
+    for table in tables:
+        # quoting is decided per field; the check per column only skips the work
+        quote = frozenset(
+            name
+            for name in table.column_names
+            if pa.types.is_string(table.schema.field(name).type)
+            and any_bytes_in(table.column(name), _SPECIAL_BYTES)
+        )
+        for batch in table.to_batches(max_chunksize=BATCH_ROWS):
+            if not batch.num_rows:
+                continue
+            fields = [_fields(batch, name, flags_separator, name in quote) for name in columns]
+            records = pc.binary_join_element_wise(*fields, ",")
+            out.write(utf8_of(pc.binary_join_element_wise(prefix, records, _CRLF, "")))
 
 
 def _quoted(text: str) -> str:

@@ -42,6 +42,7 @@ from typing import BinaryIO
 import pyarrow as pa
 
 from sdmx_cso.formats.data_csv10 import read_csv, write_csv
+from sdmx_cso.formats.series import Batches
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.structure import DatasetStructure
 
@@ -63,6 +64,7 @@ def write(
     *,
     structure: DatasetStructure,
     multi_valued_flags: bool = True,
+    batches: Batches | None = None,
 ) -> None:
     """Write ``dataset`` to ``out`` as an SDMX-CSV 2.0 data message.
 
@@ -75,6 +77,8 @@ def write(
             compatibility form for readers without multi-valued components (pysdmx 1.21):
             a plain ``STRUCTURE`` header and QUALITY_FLAGS as one space-separated value, as
             in SDMX 2.1 and SDMX-CSV 1.0.
+        batches: the observations a batch at a time, instead of ``dataset.observations``
+            (see `sdmx_cso.formats.series.Batches`).
     """
     first = f"STRUCTURE[{SUB_SEPARATOR}]" if multi_valued_flags else "STRUCTURE"
     write_csv(
@@ -87,6 +91,7 @@ def write(
             ("ACTION", ACTION),
         ),
         flags_separator=SUB_SEPARATOR if multi_valued_flags else None,
+        batches=batches,
     )
 
 

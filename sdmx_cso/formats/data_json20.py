@@ -55,7 +55,7 @@ import pyarrow.compute as pc
 
 from sdmx_cso.errors import ReadError, SdmxExportError
 from sdmx_cso.formats.data_csv10 import to_canonical
-from sdmx_cso.formats.series import BATCH_ROWS, iter_rows
+from sdmx_cso.formats.series import BATCH_ROWS, Batches, iter_rows
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.structure import DatasetStructure
 from sdmx_cso.standard import AttributeSpec, DsdSpec, get_standard
@@ -86,18 +86,29 @@ class _Component:
     """Column (of a batch) → one JSON token per row (``null`` when absent)."""
 
 
-def write(dataset: CommunityDataset, out: BinaryIO, *, structure: DatasetStructure) -> None:
+def write(
+    dataset: CommunityDataset,
+    out: BinaryIO,
+    *,
+    structure: DatasetStructure,
+    batches: Batches | None = None,
+) -> None:
     """Write ``dataset`` to ``out`` as an SDMX-JSON 2.0 data message.
+
+    SDMX-JSON indexes every dimension's values before the first observation, so this
+    writer holds all observations at once: ``batches`` (the pipeline's) are gathered.
 
     Args:
         dataset: the observations to write.
         out: a binary stream; it is written to, never closed.
         structure: the structures the message refers to (links, code lists, names).
+        batches: the observations a batch at a time, instead of ``dataset.observations``.
 
     Raises:
         SdmxExportError: two observations have the same series key and TIME_PERIOD.
     """
-    dsd, table = structure.standard.dsd, dataset.observations
+    dsd = structure.standard.dsd
+    table = dataset.observations if batches is None else batches.gathered()
     _check_unique(table, [*dsd.dimension_ids, dsd.time_dimension.id])
     dims = [_dimension(table, d.id, d.name, d.position - 1, structure) for d in dsd.dimensions]
     time = _dimension(table, dsd.time_dimension.id, dsd.time_dimension.name, len(dims), None)

@@ -37,15 +37,16 @@ from sdmx_cso.formats._xml import (
     GENERIC_21,
     Columns,
     as_text,
-    check_xml_text,
-    dataset_attributes,
     iter_events,
+    prepared,
     present,
     release,
+    text_batches,
+    whole_dataset,
     write_header,
 )
 from sdmx_cso.formats._xml_fragments import PLACEHOLDER, body, generic_markup, write_around
-from sdmx_cso.formats.series import iter_series, layout
+from sdmx_cso.formats.series import Batches, iter_series, layout
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.structure import DatasetStructure
 from sdmx_cso.standard import DsdSpec, get_standard
@@ -69,6 +70,7 @@ def write(
     *,
     structure: DatasetStructure,
     by_element: bool = False,
+    batches: Batches | None = None,
 ) -> None:
     """Write the dataset as an SDMX-ML 2.1 generic data message.
 
@@ -79,6 +81,8 @@ def write(
         by_element: write series and observations with lxml's element writer (the
             reference the default column-wise writer, `sdmx_cso.formats._xml_fragments`,
             is tested against).
+        batches: the observations a batch at a time, instead of ``dataset.observations``
+            (see `sdmx_cso.formats.series.Batches`).
 
     Raises:
         SdmxExportError: text that XML cannot carry, or rows that disagree on a
@@ -86,9 +90,10 @@ def write(
     """
     dsd = structure.standard.dsd
     lay = layout(dsd)
-    check_xml_text(dataset.observations)
-    dataset_values = dataset_attributes(dataset, lay)
-    text = as_text(dataset)
+    batches, checked = prepared(dataset, batches, lay)
+    if by_element:
+        dataset = whole_dataset(dataset, batches, checked=checked)
+    dataset_values = batches.dataset_values
     head = io.BytesIO()
     with etree.xmlfile(out if by_element else head, encoding="UTF-8") as xf:
         xf.write_declaration()
@@ -98,7 +103,7 @@ def write(
             with xf.element(GENERIC_21.tag("DataSet"), attrib):
                 _values(xf, _ATTRIBUTES, dataset_values)
                 if by_element:
-                    _write_series(xf, text, dsd)
+                    _write_series(xf, as_text(dataset), dsd)
                 else:  # a placeholder, replaced by the column-wise body below
                     xf.write(etree.Comment(PLACEHOLDER))
     if not by_element:
@@ -110,9 +115,8 @@ def write(
             measure=lay.measure,
             observation_attributes=lay.observation_attributes,
         )
-        write_around(
-            out, head.getvalue(), body(text.observations, markup, dimensions=lay.dimensions)
-        )
+        tables = text_batches(batches.tables, checked=checked)
+        write_around(out, head.getvalue(), body(tables, markup, dimensions=lay.dimensions))
 
 
 #: The prefix of the generic data namespace in our messages (`Flavour.nsmap`).

@@ -40,12 +40,13 @@ from sdmx_cso.formats._xml import (
     Columns,
     Flavour,
     as_text,
-    check_xml_text,
-    dataset_attributes,
     iter_events,
     leaf,
     local_attributes,
+    prepared,
     release,
+    text_batches,
+    whole_dataset,
     write_header,
 )
 from sdmx_cso.formats._xml_fragments import (
@@ -54,7 +55,7 @@ from sdmx_cso.formats._xml_fragments import (
     structure_specific_markup,
     write_around,
 )
-from sdmx_cso.formats.series import iter_series, layout
+from sdmx_cso.formats.series import Batches, iter_series, layout
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.structure import DatasetStructure
 from sdmx_cso.standard import DsdSpec, get_standard
@@ -62,19 +63,27 @@ from sdmx_cso.standard import DsdSpec, get_standard
 __all__ = ["read", "read_structure_specific", "write", "write_structure_specific"]
 
 
-def write(dataset: CommunityDataset, out: BinaryIO, *, structure: DatasetStructure) -> None:
+def write(
+    dataset: CommunityDataset,
+    out: BinaryIO,
+    *,
+    structure: DatasetStructure,
+    batches: Batches | None = None,
+) -> None:
     """Write the dataset as an SDMX-ML 2.1 structure-specific data message.
 
     Args:
         dataset: the dataset.
         out: a binary stream; the message is written to it series by series.
         structure: the structures the message refers to (DSD and its namespace).
+        batches: the observations a batch at a time, instead of ``dataset.observations``
+            (the batch pipeline's sorted partitions; each is checked as it is written).
 
     Raises:
         SdmxExportError: text that XML cannot carry, or rows that disagree on a
             dataset-level attribute.
     """
-    write_structure_specific(dataset, out, structure, SS_21)
+    write_structure_specific(dataset, out, structure, SS_21, batches=batches)
 
 
 def read(source: bytes | Path, *, structure: DatasetStructure | None = None) -> pa.Table:
@@ -107,6 +116,7 @@ def write_structure_specific(
     flavour: Flavour,
     *,
     by_element: bool = False,
+    batches: Batches | None = None,
 ) -> None:
     """Write a structure-specific message (2.1 or 3.0), one series at a time.
 
@@ -114,15 +124,17 @@ def write_structure_specific(
     in 2.1 they are one space-separated XML attribute. The series and observations are
     built column-wise (`sdmx_cso.formats._xml_fragments`) unless ``by_element`` asks for
     lxml's element writer (the reference the fast path is tested against, and the writer of
-    multi-valued series attributes, which the standard does not have).
+    multi-valued series attributes, which the standard does not have). ``batches``: see
+    `write`.
     """
     dsd = structure.standard.dsd
     lay = layout(dsd)
     multi = multi_valued(dsd) if flavour.version != "2.1" else ()
-    check_xml_text(dataset.observations)
-    dataset_values = dataset_attributes(dataset, lay)
-    text = as_text(dataset)
     fast = not by_element and not set(multi) & set(lay.series_attributes)
+    batches, checked = prepared(dataset, batches, lay)
+    if not fast:
+        dataset = whole_dataset(dataset, batches, checked=checked)
+    dataset_values = batches.dataset_values
     ss = flavour.data
     head = io.BytesIO()
     with etree.xmlfile(head if fast else out, encoding="UTF-8") as xf:
@@ -137,14 +149,15 @@ def write_structure_specific(
                 if fast:  # a placeholder, replaced by the column-wise body below
                     xf.write(etree.Comment(PLACEHOLDER))
                 else:
-                    _write_series(xf, text, dsd, multi)
+                    _write_series(xf, as_text(dataset), dsd, multi)
     if fast:
         markup = structure_specific_markup(
             series_columns=(*lay.dimensions, *lay.series_attributes),
             observation_columns=(lay.time, lay.measure, *lay.observation_attributes),
             multi_valued=multi,
         )
-        blocks = body(text.observations, markup, dimensions=lay.dimensions)
+        tables = text_batches(batches.tables, checked=checked)
+        blocks = body(tables, markup, dimensions=lay.dimensions)
         write_around(out, head.getvalue(), blocks)
 
 

@@ -32,25 +32,34 @@ import pyarrow as pa
 
 from sdmx_cso.formats._xml import SS_30
 from sdmx_cso.formats.data_ml21_ss import read_structure_specific, write_structure_specific
+from sdmx_cso.formats.series import Batches
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.structure import DatasetStructure
 
 __all__ = ["read", "write"]
 
 
-def write(dataset: CommunityDataset, out: BinaryIO, *, structure: DatasetStructure) -> None:
+def write(
+    dataset: CommunityDataset,
+    out: BinaryIO,
+    *,
+    structure: DatasetStructure,
+    batches: Batches | None = None,
+) -> None:
     """Write the dataset as an SDMX-ML 3.0 structure-specific data message.
 
     Args:
         dataset: the dataset.
         out: a binary stream; the message is written to it series by series.
         structure: the structures the message refers to (dataflow and its namespace).
+        batches: the observations a batch at a time, instead of ``dataset.observations``
+            (see `sdmx_cso.formats.series.Batches`).
 
     Raises:
         SdmxExportError: text that XML cannot carry, or rows that disagree on a
             dataset-level attribute.
     """
-    write_structure_specific(dataset, out, structure, SS_30)
+    write_structure_specific(dataset, out, structure, SS_30, batches=batches)
 
 
 def read(source: bytes | Path, *, structure: DatasetStructure | None = None) -> pa.Table:

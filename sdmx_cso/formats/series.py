@@ -6,17 +6,18 @@ guarantees they agree within a series); dataset-level attributes from the first 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from sdmx_cso.errors import SdmxExportError
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.standard import DsdSpec
 
-__all__ = ["Layout", "Series", "iter_rows", "iter_series", "layout"]
+__all__ = ["Batches", "DatasetValues", "Layout", "Series", "iter_rows", "iter_series", "layout"]
 
 #: Rows turned into Python objects at a time (8–16k keeps the peak low; see the
 #: column-engine benchmark).
@@ -45,6 +46,69 @@ def layout(dsd: DsdSpec) -> Layout:
         series_attributes=tuple(a.id for a in dsd.attributes_at("series")),
         observation_attributes=tuple(a.id for a in dsd.attributes_at("observation")),
     )
+
+
+@dataclass(frozen=True)
+class Batches:
+    """A dataset's observations in key order, a table at a time, for the streaming writers.
+
+    What a writer must know before the first observation comes with them: the values of the
+    dataset-level attributes (written on the data set element). The batch pipeline
+    (`sdmx_cso.io.spill`) hands its sorted partitions over so, without ever holding the
+    whole dataset; `Batches.of` wraps a whole table.
+
+    Attributes:
+        tables: the observations, canonical schema, in key order; consecutive tables may
+            continue the same series. Iterated once.
+        dataset_values: dataset-level attribute → its value (absent when no row gives one).
+        whole: the whole table, when there is one (writers that need every row at once,
+            SDMX-JSON, use it rather than gathering the tables).
+    """
+
+    tables: Iterable[pa.Table]
+    dataset_values: dict[str, str] = field(default_factory=dict)
+    whole: pa.Table | None = None
+
+    @classmethod
+    def of(cls, table: pa.Table, dataset_values: dict[str, str]) -> Batches:
+        """The observations of one whole table."""
+        return cls(tables=(table,), dataset_values=dataset_values, whole=table)
+
+    def gathered(self) -> pa.Table:
+        """All the observations as one table (for writers that cannot stream)."""
+        if self.whole is not None:
+            return self.whole
+        return pa.concat_tables(list(self.tables))
+
+
+class DatasetValues:
+    """The values of the dataset-level attributes, gathered over batches of observations.
+
+    Raises:
+        SdmxExportError: from `add`, when rows disagree on a dataset-level attribute.
+    """
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self._seen: dict[str, list[str]] = {name: [] for name in names}
+
+    def add(self, table: pa.Table) -> None:
+        """Take in the values of one table."""
+        for name, seen in self._seen.items():
+            if name not in table.column_names:
+                continue
+            for value in pc.unique(table.column(name)).to_pylist():
+                if value not in (None, "") and str(value) not in seen:
+                    seen.append(str(value))
+            if len(seen) > 1:
+                shown = ", ".join(repr(v) for v in seen[:3])
+                raise SdmxExportError(
+                    f"{name} is attached to the whole dataset, but rows give different "
+                    f"values: {shown}"
+                )
+
+    def values(self) -> dict[str, str]:
+        """Each dataset-level attribute that some row gives, with its value."""
+        return {name: seen[0] for name, seen in self._seen.items() if seen}
 
 
 @dataclass(frozen=True)

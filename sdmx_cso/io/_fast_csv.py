@@ -15,7 +15,7 @@ import pyarrow.csv as pacsv
 
 from sdmx_cso.model.submission import ReadProblem
 
-__all__ = ["read_clean_csv"]
+__all__ = ["clean_columns", "parse_text_csv", "read_clean_csv"]
 
 
 def read_clean_csv(
@@ -30,6 +30,28 @@ def read_clean_csv(
         path: the file, for warnings.
         free_text: columns where surrounding spaces are not worth a warning.
     """
+    parsed = parse_text_csv(io.BytesIO(utf8), names=names, delimiter=delimiter, skip_rows=1)
+    if parsed is None:
+        return None
+    table, unclean = parsed
+    if unclean:
+        return None  # ragged or blank rows: the exact reader numbers them
+    cleaned = clean_columns(table, names=names, path=path, free_text=free_text, first_row=2)
+    if cleaned is None:
+        return None
+    columns, problems = cleaned
+    return pa.Table.from_arrays(columns, names=names), problems
+
+
+def parse_text_csv(
+    source: object, *, names: list[str], delimiter: str, skip_rows: int = 0
+) -> tuple[pa.Table, list[object]] | None:
+    """Arrow's parse of CSV as text columns, cells as they are, and the rows it skipped.
+
+    Line breaks may be inside quoted values; blank lines and rows of another width are
+    skipped and returned (the exact reader numbers them). ``None`` when Arrow cannot parse
+    it (invalid UTF-8, an unterminated quote…).
+    """
     unclean: list[object] = []
 
     def skip(row: object) -> str:
@@ -38,9 +60,9 @@ def read_clean_csv(
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(utf8),
+            source,
             read_options=pacsv.ReadOptions(
-                column_names=names, skip_rows=1, block_size=1 << 22, use_threads=True
+                column_names=names, skip_rows=skip_rows, block_size=1 << 22, use_threads=True
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
@@ -56,8 +78,17 @@ def read_clean_csv(
         )
     except pa.ArrowInvalid:
         return None
-    if unclean:
-        return None  # ragged or blank rows: the exact reader numbers them
+    return table, unclean
+
+
+def clean_columns(
+    table: pa.Table, *, names: list[str], path: str, free_text: frozenset[str], first_row: int
+) -> tuple[list[pa.ChunkedArray], list[ReadProblem]] | None:
+    """Trim every cell and make empty ones null; ``None`` if a row is blank.
+
+    Surrounding spaces removed from a code column are a warning (``stray-whitespace``) at
+    the cell's spreadsheet row (``first_row`` is the row of the table's first row).
+    """
     problems: list[ReadProblem] = []
     columns = []
     for name in names:
@@ -71,7 +102,7 @@ def read_clean_csv(
                     ReadProblem(
                         "stray-whitespace",
                         f"spaces around {value!r} were removed",
-                        row=row + 2,
+                        row=row + first_row,
                         column=name,
                         value=value,
                         file=path,
@@ -82,7 +113,7 @@ def read_clean_csv(
     if table.num_rows and _any_blank_row(columns):
         return None
     problems.sort(key=lambda p: p.row or 0)
-    return pa.Table.from_arrays(columns, names=names), problems
+    return columns, problems
 
 
 def _any_blank_row(columns: list[pa.ChunkedArray]) -> bool:

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import pyarrow as pa
+
 from sdmx_cso.errors import ReadError, UnsupportedFormat
 from sdmx_cso.io._limits import MAX_MEMBER_BYTES, check_member
+from sdmx_cso.io.csv_batches import BLOCK_BYTES, NotStreamable, csv_header, csv_tables
 from sdmx_cso.io.metadata_file import METADATA_SUFFIXES, read_metadata
 from sdmx_cso.io.tables import TableRead, read_csv, read_xlsx
-from sdmx_cso.model.submission import RawSubmission
+from sdmx_cso.model.submission import RawSubmission, ReadProblem
 
-__all__ = ["DATA_SUFFIXES", "MAX_MEMBER_BYTES", "read_submission"]
+__all__ = [
+    "DATA_SUFFIXES",
+    "MAX_MEMBER_BYTES",
+    "SubmissionBatches",
+    "read_submission",
+    "submission_batches",
+]
 
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 
@@ -75,6 +85,102 @@ def read_submission(
         row_numbers=table.row_numbers,
         problems=tuple(table.problems),
     )
+
+
+@dataclass(frozen=True)
+class SubmissionBatches:
+    """A CSV submission read a record batch at a time (see `submission_batches`).
+
+    Attributes:
+        data_file: the data file.
+        first: an empty batch carrying the header, metadata and files (for checks that
+            need them before any row).
+        batches: the rows, each batch a `RawSubmission` placed in the file by its
+            ``first_row``. Iterating may raise `NotStreamable` (read the whole file
+            instead) or `ReadError`.
+    """
+
+    data_file: str
+    first: RawSubmission
+    batches: Iterator[RawSubmission]
+
+
+def submission_batches(
+    path: str | Path,
+    *,
+    metadata: str | Path | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    block_bytes: int = BLOCK_BYTES,
+) -> SubmissionBatches:
+    """Open a submission whose data is a CSV file on disk, to read it a batch at a time.
+
+    Takes the same submissions as `read_submission`, but only a data file that is CSV
+    (alone, or in a folder); a zip or an XLSX workbook is read whole.
+
+    Raises:
+        NotStreamable: the submission must be read whole (`read_submission`).
+        ReadError: a file is missing or cannot be read at all.
+    """
+    data_path, meta_src = _csv_parts(Path(path), metadata)
+    try:
+        header = csv_header(data_path, encoding=encoding, delimiter=delimiter)
+    except OSError as exc:
+        raise ReadError(f"cannot read: {exc.strerror or exc}", path=data_path) from exc
+    parsed = read_metadata(meta_src.data, path=meta_src.name)
+    data_file = str(data_path)
+
+    def raw(table: pa.Table, first_row: int, problems: tuple[ReadProblem, ...]) -> RawSubmission:
+        return RawSubmission(
+            table=table,
+            metadata=parsed,
+            data_file=data_file,
+            metadata_file=meta_src.name,
+            columns=header.columns,
+            first_row=first_row,
+            problems=problems,
+        )
+
+    empty = pa.table({name: pa.array([], pa.string()) for name in header.names})
+
+    def batches() -> Iterator[RawSubmission]:
+        given = False
+        for table, first_row, problems in csv_tables(data_path, header, block_bytes=block_bytes):
+            given = True
+            yield raw(table, first_row, tuple(problems))
+        if not given:
+            yield raw(empty, 2, ())
+
+    return SubmissionBatches(data_file=data_file, first=raw(empty, 2, ()), batches=batches())
+
+
+def _csv_parts(path: Path, metadata: str | Path | None) -> tuple[Path, _Source]:
+    """The CSV data file of a submission (file or folder), and its metadata."""
+    if not path.exists():
+        raise ReadError("no such file or folder", path=path)
+    meta_src: _Source | None
+    if path.is_dir():
+        names = [p.name for p in path.iterdir() if p.is_file()]
+        data = _pick(names, "data", DATA_SUFFIXES, path)
+        if data is None:
+            raise ReadError("the folder holds no data.csv or data.xlsx", path=path)
+        data_path = path / data
+        meta = _pick(names, "metadata", METADATA_SUFFIXES, path)
+        meta_src = None if meta is None else _Source(str(path / meta), _read(path / meta))
+    else:
+        data_path, meta_src = path, None
+    if data_path.suffix.lower() not in (".csv", ".tsv", ".txt"):
+        raise NotStreamable("not a CSV file on disk")
+    if metadata is not None:
+        meta_src = _Source(str(metadata), _read(Path(metadata)))
+    elif meta_src is None and not path.is_dir():
+        meta_src = _sibling_metadata(path)
+    if meta_src is None:
+        raise ReadError(
+            "no metadata file: give one with --metadata, or put metadata.yaml beside the data",
+            path=path,
+        )
+    return data_path, meta_src
 
 
 def _read(path: Path) -> bytes:

@@ -4,6 +4,7 @@ from sdmx_cso.validate.html import render_html
 from sdmx_cso.validate.issues import CATALOGUE, IssueType
 from sdmx_cso.validate.report import Issue, Report, Stats
 from sdmx_cso.validate.submission import (
+    BatchCheck,
     InvalidSubmission,
     check_submission,
     to_dataset,
@@ -12,6 +13,7 @@ from sdmx_cso.validate.submission import (
 
 __all__ = [
     "CATALOGUE",
+    "BatchCheck",
     "InvalidSubmission",
     "Issue",
     "IssueType",

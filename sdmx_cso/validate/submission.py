@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
+from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -16,10 +18,12 @@ from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.standard import get_standard
 from sdmx_cso.validate._metadata import check_metadata, lenient_extensions
 from sdmx_cso.validate.report import Issue, Report
-from sdmx_cso.validate.rules import RuleContext, run_rules
+from sdmx_cso.validate.rules import RULES, RuleContext, keys
+from sdmx_cso.validate.rules.keys import KeyIndex
 
 __all__ = [
     "MANDATORY_COLUMNS",
+    "BatchCheck",
     "InvalidSubmission",
     "check_submission",
     "to_dataset",
@@ -55,15 +59,9 @@ def validate_submission(
         warnings_as_errors: count warnings as errors (the report is then invalid).
         config: thresholds of the derivation rules.
     """
-    issues, _ = _check(raw, config, build=False)
-    selected = [i for i in issues if _selected(i, pick, skip)]
-    observations = raw.table.num_rows
-    return Report.from_issues(
-        selected,
-        rows=raw.table.num_rows,
-        observations=observations,
-        warnings_as_errors=warnings_as_errors,
-    )
+    check = BatchCheck(raw, config=config, build=False)
+    check.add(raw)
+    return check.report(raw.data_file, pick=pick, skip=skip, warnings_as_errors=warnings_as_errors)
 
 
 def check_submission(
@@ -94,51 +92,189 @@ def _selected(issue: Issue, pick: Collection[str], skip: Collection[str]) -> boo
     return not keys & set(skip)
 
 
-def _check(
-    raw: RawSubmission, config: DerivationConfig | None, *, build: bool = True
-) -> tuple[list[Issue], CommunityDataset | None]:
-    issues = [
-        Issue.make(
-            p.code,
-            p.message,
-            file=p.file or raw.data_file,
-            row=p.row,
-            column=raw.columns.get(p.column, p.column) if p.column else None,
-            value=p.value,
+class BatchCheck:
+    """The validation of one submission, a record batch at a time, in bounded memory.
+
+    Each call of `add` checks one batch: its cells, the rules that look at one row at a
+    time, and the keys (through `sdmx_cso.validate.rules.keys.KeyIndex`, which keeps hashes,
+    not rows). While no error has been found, it also returns the batch's observations
+    with every derivable attribute filled in (`derive_table`), for the writers; `issues`
+    gives the whole report's issues at the end, in the same order whatever the batches.
+    A whole table is checked as one batch (`validate_submission`).
+
+    Args:
+        first: the first batch (its table may be empty); its header, metadata and files
+            stand for the whole submission.
+        config: thresholds of the derivation rules.
+        build: derive the observations of valid batches (``False``: only check).
+    """
+
+    def __init__(
+        self, first: RawSubmission, *, config: DerivationConfig | None = None, build: bool = True
+    ) -> None:
+        self._config = config
+        self._build = build
+        self._header = list(_header(first))
+        self.metadata, self._meta_issues = check_metadata(first.metadata, first.metadata_file)
+        self._extensions = (
+            self.metadata.extensions if self.metadata else lenient_extensions(first.metadata)
         )
-        for p in raw.problems
-    ]
-    issues += _header(raw)
-    metadata, meta_issues = check_metadata(raw.metadata, raw.metadata_file)
-    issues += meta_issues
-    extensions = metadata.extensions if metadata else lenient_extensions(raw.metadata)
-    known = [n for n in raw.table.column_names if n in get_standard().dsd.columns]
-    table = raw.table.select(known)
-    cell_issues = list(_cells(raw, table, extensions))
-    issues += cell_issues
-    failed = {i.row for i in cell_issues if i.row is not None}
-    issues += run_rules(
-        RuleContext(
+        self._read: list[Issue] = []
+        self._cells: list[Issue] = []
+        self._rules: list[list[Issue]] = [[] for _ in _ROW_RULES]
+        self._keys = KeyIndex()
+        self._mandatory: list[Issue] = []
+        self._batches = 0
+        self.rows = 0
+        self._failed = _has_error(self._header) or _has_error(self._meta_issues)
+
+    @property
+    def failed(self) -> bool:
+        """Whether an error has been found so far (derived batches are then not returned)."""
+        return self._failed
+
+    def add(self, raw: RawSubmission) -> pa.Table | None:
+        """Check one batch; return its derived observations while the submission is valid.
+
+        ``raw`` is the batch as read (its ``first_row`` or ``row_numbers`` place it in the
+        file); its problems are the reader's for these rows.
+        """
+        read = [
+            Issue.make(
+                p.code,
+                p.message,
+                file=p.file or raw.data_file,
+                row=p.row,
+                column=raw.columns.get(p.column, p.column) if p.column else None,
+                value=p.value,
+            )
+            for p in raw.problems
+        ]
+        known = [n for n in raw.table.column_names if n in get_standard().dsd.columns]
+        table = raw.table.select(known)
+        cells = list(_cells(raw, table, self._extensions))
+        failed = {i.row for i in cells if i.row is not None}
+        ctx = RuleContext(
             table=normalize_table(table, typed=False),
-            metadata=metadata,
+            metadata=self.metadata,
             row_number=raw.row_number,
             data_file=raw.data_file,
             metadata_file=raw.metadata_file,
             columns={name: raw.columns.get(name, name) for name in table.column_names},
             invalid_rows=_indices_of(raw, failed, table.num_rows),
+            rows=_row_array(raw),
         )
+        rules = []
+        for found, rule in zip(self._rules, _ROW_RULES, strict=True):
+            issues = sorted(rule(ctx), key=_by_row)
+            if self._batches:  # issues of the metadata (no row) are reported once
+                issues = [i for i in issues if i.row is not None]
+            found.extend(issues)
+            rules += issues
+        self._keys.add(ctx, ctx.spreadsheet_rows())
+        self._read += read
+        self._cells += cells
+        self._batches += 1
+        self.rows += raw.table.num_rows
+        self._failed = self._failed or any(map(_has_error, (read, cells, rules)))
+        if self.metadata is not None and not self._failed:
+            # only reported when nothing else is wrong: not worth checking otherwise
+            mandatory = list(_mandatory(raw, table, self.metadata))
+            self._mandatory += mandatory
+            self._failed = _has_error(mandatory)
+        if not self._build or self._failed or self.metadata is None or not table.num_rows:
+            return None
+        return derive_table(normalize_table(table), self.metadata, self._config)
+
+    def issues(self, data_file: str) -> list[Issue]:
+        """Every issue of the submission, once all batches are added."""
+        issues = [*self._read, *self._header, *self._meta_issues, *self._cells]
+        issues += self._keys.issues()
+        for found in self._rules:
+            issues += found
+        if self.rows == 0:
+            issues.append(
+                Issue.make("no-observations", "the data file has no observations", file=data_file)
+            )
+        if not _has_error(issues) and self.metadata is not None:
+            issues += self._mandatory  # only reported once nothing else is wrong
+        return issues
+
+    def merge(self, other: BatchCheck) -> None:
+        """Take in the check of the rows that follow, made elsewhere (a Dask task, say).
+
+        ``other`` checked the next part of the same submission (same header and metadata)
+        as if it were a file of its own, its first row numbered 2; its rows are renumbered
+        to follow this check's. Merging the checks of consecutive parts in order gives the
+        check of the whole: duplicate keys and series attributes are compared across parts.
+        """
+        offset = self.rows
+
+        def shifted(issues: list[Issue]) -> list[Issue]:
+            return [
+                i if i.row is None else i.model_copy(update={"row": i.row + offset}) for i in issues
+            ]
+
+        self._read += shifted(other._read)
+        self._cells += shifted(other._cells)
+        for mine, theirs in zip(self._rules, other._rules, strict=True):
+            mine += shifted([i for i in theirs if i.row is not None])
+        self._keys.merge(other._keys, offset)
+        self._mandatory += shifted(other._mandatory)
+        self._batches += other._batches
+        self.rows += other.rows
+        self._failed = self._failed or other._failed
+
+    def report(
+        self,
+        data_file: str,
+        *,
+        pick: Collection[str] = (),
+        skip: Collection[str] = (),
+        warnings_as_errors: bool = False,
+    ) -> Report:
+        """The report, once all batches are added (``pick``, ``skip``: issue codes or tags)."""
+        selected = [i for i in self.issues(data_file) if _selected(i, pick, skip)]
+        return Report.from_issues(
+            selected,
+            rows=self.rows,
+            observations=self.rows,
+            warnings_as_errors=warnings_as_errors,
+        )
+
+
+#: The rules checked a batch at a time (keys are checked across batches by `KeyIndex`).
+_ROW_RULES = tuple(rule for rule in RULES if rule is not keys.check)
+
+
+def _by_row(issue: Issue) -> tuple[bool, int]:
+    return (issue.row is not None, issue.row or 0)
+
+
+def _has_error(issues: list[Issue]) -> bool:
+    return any(i.severity == "error" for i in issues)
+
+
+def _row_array(raw: RawSubmission) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """The spreadsheet row number of each row of ``raw``'s table."""
+    if raw.row_numbers is not None:
+        return np.array(raw.row_numbers, dtype=np.int64)
+    return np.arange(raw.first_row, raw.first_row + raw.table.num_rows, dtype=np.int64)
+
+
+def _check(
+    raw: RawSubmission, config: DerivationConfig | None, *, build: bool = True
+) -> tuple[list[Issue], CommunityDataset | None]:
+    check = BatchCheck(raw, config=config, build=build)
+    derived = check.add(raw)
+    issues = check.issues(raw.data_file)
+    if _has_error(issues) or check.metadata is None or not build:
+        return issues, None
+    if derived is None:  # no observations (an error) or nothing to derive
+        return issues, None
+    dataset = CommunityDataset.model_construct(
+        metadata=check.metadata, observations=sort_observations(derived)
     )
-    if raw.table.num_rows == 0:
-        issues.append(
-            Issue.make("no-observations", "the data file has no observations", file=raw.data_file)
-        )
-    if any(i.severity == "error" for i in issues) or metadata is None:
-        return issues, None
-    issues += _mandatory(raw, table, metadata)
-    if not build or any(i.severity == "error" for i in issues):
-        return issues, None
-    derived = derive_table(sort_observations(normalize_table(table)), metadata, config)
-    dataset = CommunityDataset.model_construct(metadata=metadata, observations=derived)
     return issues, dataset
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -29,6 +31,8 @@ class RuleContext:
         columns: concept ID → header as typed.
         invalid_rows: rows (table indices) with a cell that failed its own check; rules that
             compare rows leave them out, so that one mistake is reported once.
+        rows: the spreadsheet row number of every table row, when the caller has them as an
+            array (else `row_number` gives them one by one).
     """
 
     table: pa.Table
@@ -38,6 +42,7 @@ class RuleContext:
     metadata_file: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
     invalid_rows: frozenset[int] = frozenset()
+    rows: np.ndarray[Any, np.dtype[np.int64]] | None = None
     _numbers: dict[str, pa.Array] = field(default_factory=dict, repr=False)
 
     def number(self, name: str) -> pa.Array:
@@ -50,6 +55,13 @@ class RuleContext:
             safe = pc.if_else(ok, col, None)
             self._numbers[name] = pc.cast(safe, pa.float64()).combine_chunks()
         return self._numbers[name]
+
+    def spreadsheet_rows(self) -> np.ndarray[Any, np.dtype[np.int64]]:
+        """The spreadsheet row number of every table row, as an array."""
+        if self.rows is None:
+            n = self.table.num_rows
+            self.rows = np.fromiter((self.row_number(i) for i in range(n)), np.int64, n)
+        return self.rows
 
     @cached_property
     def present(self) -> frozenset[str]:
