@@ -41,7 +41,7 @@ __all__ = ["MEMORY_ROWS", "SortedSpill"]
 #: Observations held in memory before the sort spills to disk.
 MEMORY_ROWS = 30_000
 #: Rows per record batch of a run (read back one at a time).
-_RUN_BATCH = 1024
+_RUN_BATCH = 256
 #: One key in this many is kept as a sample for the splitters.
 _SAMPLE_EVERY = 128
 _KEY = "__sdmx_cso_key"
