@@ -53,7 +53,15 @@ def main(argv: list[str] | None = None) -> int:
     _memory_pool()
     if argv is None:  # the installed command, in a process of its own
         _skip_pandas(sys.argv[1:])
-    return run(cli, argv)
+    code = run(cli, argv)
+    if argv is None:
+        # Every output is written and closed; leave without the interpreter's teardown,
+        # where Arrow's and numpy's native threads have been seen to abort the process
+        # (SIGABRT) after a refused 50 MB line, turning exit code 3 into -6.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 #: Commands that never use pandas (sdmx1, which does, is only used to write structures and
