@@ -109,9 +109,8 @@ def body(
         for batch in table.to_batches(max_chunksize=batch_rows or BATCH_ROWS):
             if not len(batch):
                 continue
-            starts = pc.binary_join_element_wise(end, markup.series_start(batch, escape), "")
             rows = pc.binary_join_element_wise(
-                pc.if_else(_key_changes(batch, dimensions, previous), starts, ""),
+                _series_starts(batch, markup, escape, _key_changes(batch, dimensions, previous)),
                 markup.observation(batch, escape),
                 "",
             )
@@ -305,6 +304,27 @@ def _comp(batch: pa.RecordBatch, name: str) -> pa.Array:
         "</Value></Comp>",
         "",
     )
+
+
+def _series_starts(
+    batch: pa.RecordBatch, markup: Markup, escape: frozenset[str], changes: pa.Array
+) -> pa.Array:
+    """What goes before each row's observation: ``</Series><Series …>`` or empty text.
+
+    The end of the series before and the start of the next where the key changes.
+
+    The markup is built for the rows that start a series only (a series holds several
+    observations), then put in place.
+    """
+    starting = pc.indices_nonzero(changes)
+    if len(starting) == len(batch):
+        starts = markup.series_start(batch, escape)
+    else:
+        starts = markup.series_start(batch.take(starting), escape)
+    starts = pc.binary_join_element_wise(markup.series_end, starts, "")
+    if len(starting) == len(batch):
+        return starts
+    return pc.replace_with_mask(pa.repeat(pa.scalar("", pa.string()), len(batch)), changes, starts)
 
 
 def _key_changes(

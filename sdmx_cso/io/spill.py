@@ -8,15 +8,19 @@ in key order:
 * while the observations fit in ``memory_rows``, they stay in memory and are sorted once,
   exactly as a whole table is (small and medium submissions never touch the disk);
 * beyond that, each ``memory_rows`` are sorted and written to a *run*, an Arrow IPC file
-  (LZ4-compressed) in a temporary folder, and a sample of their keys is kept. At the end,
+  in a temporary folder, and a sample of their keys is kept. At the end,
   splitters drawn from the samples cut the key space into parts of about ``memory_rows``
   observations; for each part in turn, the rows below its splitter are read from the
   front of every run (runs are sorted, so these are a prefix), sorted, and handed on.
 
 Memory holds one part (and its sort) plus one record batch per run; the disk holds the
 runs, about the size of the observations in Arrow, removed when the spill is closed.
-Keys are compared as one string per row, the key columns joined with U+001F, which sorts
-below every character a code or a period can hold, so the order is the column-wise order.
+Runs and parts are sorted on one string per row, the key columns joined with U+001F, which
+sorts below every character a code or a period can hold, so the order is the column-wise
+order of `sort_observations` (a missing value stands as U+10FFFF, last, as nulls sort).
+Runs are plain Arrow IPC: compressing them (LZ4) made the sort three times slower for a
+quarter of the disk (measured on 30,000 observations: 0.27 s against 0.08 s, 6 MB against
+23 MB).
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ _RUN_BATCH = 256
 _SAMPLE_EVERY = 128
 _KEY = "__sdmx_cso_key"
 _SEP = "\x1f"
+#: Stands for a missing key value: sorts after every text, as nulls do in a sort.
+_LAST = "\U0010ffff"
 
 
 class SortedSpill:
@@ -117,10 +123,12 @@ class SortedSpill:
             for splitter in [*splitters, None]:
                 parts = [part for cursor in cursors for part in cursor.below(splitter)]
                 if parts:
-                    part = pa.concat_tables(parts)
+                    held = [pa.concat_tables(parts)]
                     del parts
-                    yield sort_observations(part.drop_columns([_KEY]))
-                    del part
+                    order = pc.sort_indices(held[0].column(_KEY))
+                    held[0] = held[0].drop_columns([_KEY])
+                    yield _take(held, order)
+                    del order
                     trim()
         finally:
             for cursor in cursors:
@@ -135,16 +143,20 @@ class SortedSpill:
         self._runs = []
 
     def _spill(self) -> None:
-        run = sort_observations(pa.concat_tables(self._buffer))
+        table = pa.concat_tables(self._buffer)
         self._buffer, self._buffered = [], 0
-        keys = _keys(run)
+        keys = _keys(table)
+        order = pc.sort_indices(keys)
+        held = [table]
+        del table
+        run, keys = _take(held, order), keys.take(order)
+        del order
         self._samples += keys.take(pa.array(range(0, len(keys), _SAMPLE_EVERY))).to_pylist()
         if self._folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="sdmx-cso-sort-", dir=self._directory))
         path = self._folder / f"run-{len(self._runs):05d}.arrow"
         run = run.append_column(_KEY, keys)
-        options = ipc.IpcWriteOptions(compression="lz4" if pa.Codec.is_available("lz4") else None)
-        with ipc.new_file(str(path), run.schema, options=options) as writer:
+        with ipc.new_file(str(path), run.schema) as writer:
             writer.write_table(run, max_chunksize=_RUN_BATCH)
         self._runs.append(path)
         del run, keys
@@ -164,9 +176,23 @@ def _keys(table: pa.Table) -> pa.ChunkedArray:
     """Each row's key as one string that sorts as the key columns do."""
     dsd = get_standard().dsd
     columns = [
-        pc.fill_null(table.column(n), "") for n in (*dsd.dimension_ids, dsd.time_dimension.id)
+        pc.fill_null(table.column(n), _LAST) for n in (*dsd.dimension_ids, dsd.time_dimension.id)
     ]
     return pc.binary_join_element_wise(*columns, _SEP)
+
+
+def _take(held: list[pa.Table], order: pa.Array) -> pa.Table:
+    """``held[0].take(order)``, letting go of each column once it is taken.
+
+    The rows are so held about once rather than twice: ``held`` must hold the only
+    reference to the table, and is emptied.
+    """
+    table = held.pop()
+    schema, columns = table.schema, []
+    for name in schema.names:
+        columns.append(table.column(name).take(order))
+        table = table.drop_columns([name])
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 class _Run:
@@ -187,8 +213,9 @@ class _Run:
                 self._batch = self._reader.get_batch(self._next)
                 self._next += 1
             batch = self._batch
-            if splitter is None:
-                count = len(batch)
+            if splitter is None or batch.column(_KEY)[-1].as_py() < splitter:
+                count = len(batch)  # the whole batch is below (Python and Arrow both
+                # compare strings by code point)
             else:
                 count = pc.sum(pc.less(batch.column(_KEY), splitter)).as_py() or 0
             if count:

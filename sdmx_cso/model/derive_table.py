@@ -59,10 +59,25 @@ _SEP = "\x1f"
 _NULL = "\x00"
 
 
+#: What `_derive_combinations` gives for one combination: RELIABILITY, QUALITY_FLAGS,
+#: OBS_STATUS, CONF_STATUS, COMMENT_OBS.
+Derived = tuple[str | None, str | None, str | None, str | None, str | None]
+_DERIVED = ("RELIABILITY", "QUALITY_FLAGS", "OBS_STATUS", "CONF_STATUS", "COMMENT_OBS")
+
+
 def derive_table(
-    table: pa.Table, metadata: DatasetMetadata, config: DerivationConfig | None = None
+    table: pa.Table,
+    metadata: DatasetMetadata,
+    config: DerivationConfig | None = None,
+    *,
+    cache: dict[str, Derived] | None = None,
 ) -> pa.Table:
-    """``table`` (canonical schema) with every derivable attribute filled in."""
+    """``table`` (canonical schema) with every derivable attribute filled in.
+
+    ``cache`` keeps the derived attributes of each distinct combination of the deciding
+    columns between calls with the same ``metadata`` and ``config`` (the batches of one
+    submission share most of their combinations).
+    """
     config = config or DerivationConfig()
     if table.num_rows == 0:
         return table
@@ -75,8 +90,14 @@ def derive_table(
     parts = [pc.fill_null(cols[name], _NULL) for name in _DECIDING]
     parts += [size_class, pc.if_else(missing, "1", "0")]
     combo = pc.binary_join_element_wise(*parts, _SEP).combine_chunks().dictionary_encode()
-    derived = _derive_combinations(combo.dictionary.to_pylist(), metadata, config)
-    for name, values in derived.items():
+    combos = combo.dictionary.to_pylist()
+    cache = {} if cache is None else cache
+    missing_combos = [c for c in combos if c not in cache]
+    if missing_combos:
+        cache.update(_derive_combinations(missing_combos, metadata, config))
+    rows = [cache[c] for c in combos]
+    for i, name in enumerate(_DERIVED):
+        values = [r[i] for r in rows]
         mapped = pc.take(pa.array(values, pa.string()), combo.indices)
         if name == "COMMENT_OBS":
             cols[name] = _merge_comments(cols[name], mapped)
@@ -100,19 +121,13 @@ def _size_class(sizes: Any, config: DerivationConfig) -> Any:
 
 def _derive_combinations(
     combos: list[str], metadata: DatasetMetadata, config: DerivationConfig
-) -> dict[str, list[str | None]]:
-    """The derived attributes for each distinct combination of the deciding columns."""
+) -> dict[str, Derived]:
+    """The derived attributes of each distinct combination of the deciding columns."""
     series = metadata.series_by_code()
     differs_official = bool(metadata.comparability)
     # a representative sample size for each size class, so the pure functions decide
     sizes = {"_": None, "R": config.reliable_min, "C": config.caution_min, "U": 0}
-    out: dict[str, list[str | None]] = {
-        "RELIABILITY": [],
-        "QUALITY_FLAGS": [],
-        "OBS_STATUS": [],
-        "CONF_STATUS": [],
-        "COMMENT_OBS": [],
-    }
+    out: dict[str, Derived] = {}
     for combo in combos:
         fields = [None if v == _NULL else v for v in combo.split(_SEP)]
         sm, rep, rm, gid, vs, pop, code, unit, given, rel, status, conf, size_cls, miss = fields
@@ -140,15 +155,13 @@ def _derive_combinations(
             f.value for f in flags_from_sample(size, group_consensus=consensus, config=config)
         }
         ordered = sorted(flags, key=lambda f: (_FLAG_ORDER.get(f, 99), f))
-        out["RELIABILITY"].append(
-            rel or reliability(size, group_consensus=consensus, config=config)
+        out[combo] = (
+            rel or reliability(size, group_consensus=consensus, config=config),
+            " ".join(ordered) or None,
+            status or obs_status(ordered, value_missing=miss == "1", config=config),
+            conf or conf_status(ordered),
+            comment_for_flags(ordered),
         )
-        out["QUALITY_FLAGS"].append(" ".join(ordered) or None)
-        out["OBS_STATUS"].append(
-            status or obs_status(ordered, value_missing=miss == "1", config=config)
-        )
-        out["CONF_STATUS"].append(conf or conf_status(ordered))
-        out["COMMENT_OBS"].append(comment_for_flags(ordered))
     return out
 
 

@@ -13,7 +13,7 @@ from sdmx_cso.codelists import closest_codes
 from sdmx_cso.errors import SdmxCsoError
 from sdmx_cso.model import CommunityDataset, DatasetMetadata, DerivationConfig
 from sdmx_cso.model.columns import check_cells, normalize_table, sort_observations, true_rows
-from sdmx_cso.model.derive_table import derive_table
+from sdmx_cso.model.derive_table import Derived, derive_table
 from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.standard import get_standard
 from sdmx_cso.validate._metadata import check_metadata, lenient_extensions
@@ -125,6 +125,7 @@ class BatchCheck:
         self._keys = KeyIndex()
         self._mandatory: list[Issue] = []
         self._batches = 0
+        self._derived: dict[str, Derived] = {}
         self.rows = 0
         self._failed = _has_error(self._header) or _has_error(self._meta_issues)
 
@@ -184,7 +185,9 @@ class BatchCheck:
             self._failed = _has_error(mandatory)
         if not self._build or self._failed or self.metadata is None or not table.num_rows:
             return None
-        return derive_table(normalize_table(table), self.metadata, self._config)
+        return derive_table(
+            normalize_table(table), self.metadata, self._config, cache=self._derived
+        )
 
     def issues(self, data_file: str) -> list[Issue]:
         """Every issue of the submission, once all batches are added."""
