@@ -24,6 +24,7 @@ from lxml import etree
 from pydantic import ValidationError
 
 from sdmx_cso.errors import ReadError, SdmxExportError
+from sdmx_cso.formats._doctype import has_doctype
 from sdmx_cso.formats.msd import MetadataAttribute
 from sdmx_cso.model.metadata import DatasetMetadata
 
@@ -162,6 +163,9 @@ def parse_xml(source: bytes | Path, root_tag: str) -> etree._Element:
         )
         root = etree.fromstring(data, parser)
     except (OSError, etree.XMLSyntaxError) as exc:
+        if isinstance(exc, etree.XMLSyntaxError) and has_doctype(source):
+            refused = "SDMX messages have no DOCTYPE; refusing to read one"
+            raise ReadError(refused, path=path) from exc
         raise ReadError(f"not a readable XML message: {exc}", path=path) from exc
     info: Any = root.getroottree().docinfo  # lxml-stubs lack DocInfo.doctype
     if info.internalDTD is not None or info.doctype:

@@ -36,6 +36,7 @@ from lxml import etree
 
 from sdmx_cso.errors import ReadError, SdmxExportError
 from sdmx_cso.formats._buffers import data_buffers
+from sdmx_cso.formats._doctype import has_doctype
 from sdmx_cso.formats.series import Batches, DatasetValues, Layout
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.columns import normalize_table
@@ -347,6 +348,8 @@ def iter_events(
                     first = False
                 yield event, element
         except etree.XMLSyntaxError as exc:
+            if has_doctype(path):
+                raise ReadError("a DOCTYPE is not allowed in an SDMX message", path=path) from exc
             raise ReadError(f"not well-formed XML: {exc}", path=path) from exc
         if first:
             raise ReadError(f"not an SDMX-ML {flavour.version} data message", path=path)

@@ -35,6 +35,7 @@ from typing import Any
 from lxml import etree
 
 from sdmx_cso.errors import ReadError
+from sdmx_cso.formats._doctype import has_doctype
 from sdmx_cso.formats.foreign_csv import ParsedTable, TableBuilder, localised
 
 __all__ = [
@@ -89,6 +90,8 @@ def _local(element: Any) -> str:
 
 
 def _xml_error(path: Path, exc: etree.XMLSyntaxError) -> ReadError:
+    if has_doctype(path):
+        return ReadError("has a DOCTYPE, which no SDMX message has", path=path)
     return ReadError(f"not well-formed XML: {exc}", path=path)
 
 
