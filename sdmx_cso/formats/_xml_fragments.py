@@ -318,12 +318,12 @@ def _series_starts(
     """
     starting = pc.indices_nonzero(changes)
     if len(starting) == len(batch):
-        starts = markup.series_start(batch, escape)
-    else:
-        starts = markup.series_start(batch.take(starting), escape)
-    starts = pc.binary_join_element_wise(markup.series_end, starts, "")
-    if len(starting) == len(batch):
-        return starts
+        return pc.binary_join_element_wise(
+            markup.series_end, markup.series_start(batch, escape), ""
+        )
+    starts = pc.binary_join_element_wise(
+        markup.series_end, markup.series_start(batch.take(starting), escape), ""
+    )
     return pc.replace_with_mask(pa.repeat(pa.scalar("", pa.string()), len(batch)), changes, starts)
 
 

@@ -123,12 +123,13 @@ class SortedSpill:
             for splitter in [*splitters, None]:
                 parts = [part for cursor in cursors for part in cursor.below(splitter)]
                 if parts:
-                    held = [pa.concat_tables(parts)]
+                    part = pa.concat_tables(parts)
                     del parts
-                    order = pc.sort_indices(held[0].column(_KEY))
-                    held[0] = held[0].drop_columns([_KEY])
-                    yield _take(held, order)
+                    order = pc.sort_indices(part.column(_KEY))
+                    part = part.drop_columns([_KEY]).take(order)
                     del order
+                    yield part
+                    del part
                     trim()
         finally:
             for cursor in cursors:
@@ -147,10 +148,8 @@ class SortedSpill:
         self._buffer, self._buffered = [], 0
         keys = _keys(table)
         order = pc.sort_indices(keys)
-        held = [table]
-        del table
-        run, keys = _take(held, order), keys.take(order)
-        del order
+        run, keys = table.take(order), keys.take(order)
+        del table, order
         self._samples += keys.take(pa.array(range(0, len(keys), _SAMPLE_EVERY))).to_pylist()
         if self._folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="sdmx-cso-sort-", dir=self._directory))
@@ -179,20 +178,6 @@ def _keys(table: pa.Table) -> pa.ChunkedArray:
         pc.fill_null(table.column(n), _LAST) for n in (*dsd.dimension_ids, dsd.time_dimension.id)
     ]
     return pc.binary_join_element_wise(*columns, _SEP)
-
-
-def _take(held: list[pa.Table], order: pa.Array) -> pa.Table:
-    """``held[0].take(order)``, letting go of each column once it is taken.
-
-    The rows are so held about once rather than twice: ``held`` must hold the only
-    reference to the table, and is emptied.
-    """
-    table = held.pop()
-    schema, columns = table.schema, []
-    for name in schema.names:
-        columns.append(table.column(name).take(order))
-        table = table.drop_columns([name])
-    return pa.Table.from_arrays(columns, schema=schema)
 
 
 class _Run:
