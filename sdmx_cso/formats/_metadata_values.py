@@ -24,7 +24,7 @@ from lxml import etree
 from pydantic import ValidationError
 
 from sdmx_cso.errors import ReadError, SdmxExportError
-from sdmx_cso.formats._doctype import has_doctype
+from sdmx_cso.formats._doctype import refuse_doctype, syntax_error
 from sdmx_cso.formats.msd import MetadataAttribute
 from sdmx_cso.model.metadata import DatasetMetadata
 
@@ -162,14 +162,11 @@ def parse_xml(source: bytes | Path, root_tag: str) -> etree._Element:
             resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
         )
         root = etree.fromstring(data, parser)
-    except (OSError, etree.XMLSyntaxError) as exc:
-        if isinstance(exc, etree.XMLSyntaxError) and has_doctype(source):
-            refused = "SDMX messages have no DOCTYPE; refusing to read one"
-            raise ReadError(refused, path=path) from exc
+    except OSError as exc:
         raise ReadError(f"not a readable XML message: {exc}", path=path) from exc
-    info: Any = root.getroottree().docinfo  # lxml-stubs lack DocInfo.doctype
-    if info.internalDTD is not None or info.doctype:
-        raise ReadError("SDMX messages have no DOCTYPE; refusing to read one", path=path)
+    except etree.XMLSyntaxError as exc:
+        raise syntax_error(exc, source, path=path, prefix="not a readable XML message") from exc
+    refuse_doctype(root, path)
     if root.tag != root_tag:
         raise ReadError(
             f"expected a {etree.QName(root_tag).localname} message, got {root.tag}", path=path

@@ -36,7 +36,7 @@ from lxml import etree
 
 from sdmx_cso.errors import ReadError, SdmxExportError
 from sdmx_cso.formats._buffers import data_buffers
-from sdmx_cso.formats._doctype import has_doctype
+from sdmx_cso.formats._doctype import refuse_doctype, syntax_error
 from sdmx_cso.formats.series import Batches, DatasetValues, Layout
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.columns import normalize_table
@@ -348,17 +348,13 @@ def iter_events(
                     first = False
                 yield event, element
         except etree.XMLSyntaxError as exc:
-            if has_doctype(path):
-                raise ReadError("a DOCTYPE is not allowed in an SDMX message", path=path) from exc
-            raise ReadError(f"not well-formed XML: {exc}", path=path) from exc
+            raise syntax_error(exc, path, path=path) from exc
         if first:
             raise ReadError(f"not an SDMX-ML {flavour.version} data message", path=path)
 
 
 def _check_root(root: Any, flavour: Flavour, path: Path | None) -> None:
-    info = root.getroottree().docinfo
-    if info.internalDTD is not None or info.doctype:
-        raise ReadError("a DOCTYPE is not allowed in an SDMX message", path=path)
+    refuse_doctype(root, path)
     if root.tag != flavour.root or root.getparent() is not None:
         kind = "structure-specific" if flavour.structure_specific else "generic"
         raise ReadError(

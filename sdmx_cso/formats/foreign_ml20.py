@@ -35,7 +35,7 @@ from typing import Any
 from lxml import etree
 
 from sdmx_cso.errors import ReadError
-from sdmx_cso.formats._doctype import has_doctype
+from sdmx_cso.formats._doctype import refuse_doctype, syntax_error
 from sdmx_cso.formats.foreign_csv import ParsedTable, TableBuilder, localised
 
 __all__ = [
@@ -89,12 +89,6 @@ def _local(element: Any) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def _xml_error(path: Path, exc: etree.XMLSyntaxError) -> ReadError:
-    if has_doctype(path):
-        return ReadError("has a DOCTYPE, which no SDMX message has", path=path)
-    return ReadError(f"not well-formed XML: {exc}", path=path)
-
-
 def sniff_xml(path: Path) -> XmlInfo:
     """Read the root and header of an XML file.
 
@@ -108,8 +102,7 @@ def sniff_xml(path: Path) -> XmlInfo:
             for event, element in events:
                 if root is None:
                     root = element
-                    if element.getroottree().docinfo.doctype:
-                        raise ReadError("has a DOCTYPE, which no SDMX message has", path=path)
+                    refuse_doctype(element, path)
                     continue
                 parent = element.getparent()
                 if event == "start":
@@ -120,7 +113,7 @@ def sniff_xml(path: Path) -> XmlInfo:
                     break
                 _header_part(element, parts)
     except etree.XMLSyntaxError as exc:
-        raise _xml_error(path, exc) from exc
+        raise syntax_error(exc, path, path=path) from exc
     if root is None:
         raise ReadError("empty XML document", path=path)
     namespace = root.tag[1:].partition("}")[0] if root.tag.startswith("{") else ""
@@ -180,7 +173,7 @@ def structure_summary(path: Path, version: str | None) -> str:
                     element.clear()
                 depth -= 1
     except etree.XMLSyntaxError as exc:
-        raise _xml_error(path, exc) from exc
+        raise syntax_error(exc, path, path=path) from exc
     parts = []
     for kind, ids in found.items():
         if kind in _NAMED:
@@ -229,7 +222,7 @@ def read_generic_20(path: Path, info: XmlInfo) -> ParsedTable:
                 elif local == "DataSet":
                     dataset = {}
     except etree.XMLSyntaxError as exc:
-        raise _xml_error(path, exc) from exc
+        raise syntax_error(exc, path, path=path) from exc
     return ParsedTable(builder.table(), info.root, info.structure_ref, "sdmx-ml-2.0-generic")
 
 
@@ -305,7 +298,7 @@ def complex_values(path: Path) -> list[list[dict[str, str]]]:
                 elif local == "Series":
                     _release(element)
     except etree.XMLSyntaxError as exc:
-        raise _xml_error(path, exc) from exc
+        raise syntax_error(exc, path, path=path) from exc
     return datasets
 
 
@@ -334,7 +327,7 @@ def without_complex(path: Path) -> bytes:
     try:
         tree = etree.parse(str(path), parser)
     except etree.XMLSyntaxError as exc:
-        raise _xml_error(path, exc) from exc
+        raise syntax_error(exc, path, path=path) from exc
     comps = [e for e in tree.iter() if isinstance(e.tag, str) and _local(e) == "Comp"]
     for comp in comps:
         parent = comp.getparent()
