@@ -664,6 +664,10 @@ class Bench:
         writes = [("ours", "convert", fmt) for fmt in FORMATS]
         writes += [(tool, op, "") for (tool, op) in PEER_OPS if op != "read"]
         reads = [("ours", "read", ""), *((tool, op, "") for (tool, op) in PEER_OPS if op == "read")]
+        if self.args.only:
+            wanted = set(self.args.only)
+            writes = [step for step in writes if _step_name(*step) in wanted]
+            reads = [step for step in reads if _step_name(*step) in wanted]
         runs: dict[str, list[dict[str, Any]]] = defaultdict(list)
         skipped: dict[str, str] = {}
         notes: dict[str, Any] = {}
@@ -693,7 +697,7 @@ class Bench:
     ) -> None:
         """One run of one (tool, operation, format), added to ``runs`` (or to ``skipped``)."""
         tool, op, fmt = step
-        name = f"{tool}/{op}" + (f"/{fmt}" if op == "convert" else "")
+        name = _step_name(tool, op, fmt)
         if name in skipped or (op == "read" and f"{tool}/write" in skipped):
             return
         out = self.measure(case, tool, op, fmt)
@@ -1004,6 +1008,20 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+def _step_name(tool: str, op: str, fmt: str) -> str:
+    """``ours/convert/sdmx-ml-2.1``, ``sdmxthon/write``…: as the progress lines name it."""
+    return f"{tool}/{op}" + (f"/{fmt}" if op == "convert" else "")
+
+
+def _summary(result: dict[str, Any]) -> str:
+    """Medians of the steps measured, one line each (for ``--only``, which renders no tables)."""
+    lines = []
+    for size in result["sizes"]:
+        for name, step in size["steps"].items():
+            lines.append(f"{size['rows']:>10,} {name:<36} {json.dumps(step, default=str)}")
+    return "\n".join(lines)
+
+
 def _sizes(text: str) -> list[int]:
     return [int(part) for part in text.replace(" ", ",").split(",") if part]
 
@@ -1030,6 +1048,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the outputs")
     parser.add_argument("--no-write", action="store_true", help="print, do not write results")
     parser.add_argument(
+        "--only",
+        type=lambda text: text.split(","),
+        help="measure only these steps (comma-separated, e.g. ours/convert/sdmx-ml-2.1,"
+        "floor/write); prints medians, writes no results",
+    )
+    parser.add_argument(
         "--render", action="store_true", help="only rewrite convert.md from convert.json"
     )
     # internal: the subprocesses
@@ -1051,8 +1075,11 @@ def main(argv: list[str] | None = None) -> None:
     else:
         started = time.perf_counter()
         result = run(args)
-        print(render(result))
-        if not args.no_write:
+        if args.only:
+            print(_summary(result))
+        else:
+            print(render(result))
+        if not args.no_write and not args.only:
             write_results(result)
         print(f"# total {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
