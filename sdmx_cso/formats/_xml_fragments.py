@@ -39,8 +39,9 @@ __all__ = [
     "write_around",
 ]
 
-#: Rows whose markup is built at a time (bounded memory: up to about 1 KB of markup per row).
-BATCH_ROWS = 8192
+#: Rows whose markup is built at a time (bounded memory: up to about 1 KB of markup per row;
+#: the string kernels' intermediate columns are as many again, so 4,096 rather than 8,192).
+BATCH_ROWS = 4096
 
 #: lxml's escaping of attribute values, in order (``&`` first).
 _ESCAPES = (

@@ -14,7 +14,11 @@ def concept_id(name: str) -> str:
 
 
 class CsoModel(BaseModel):
-    """Base of every model: frozen, strict about unknown keys, camelCase on the wire."""
+    """Base of every model: frozen, strict about unknown keys, camelCase on the wire.
+
+    Validators are built on a model's first use (``defer_build``), not when it is imported:
+    a command that never validates an `Observation` does not pay for building it.
+    """
 
     model_config = ConfigDict(
         frozen=True,
@@ -24,6 +28,7 @@ class CsoModel(BaseModel):
         validate_by_alias=True,
         serialize_by_alias=True,
         use_attribute_docstrings=True,
+        defer_build=True,
     )
 
 
