@@ -58,11 +58,16 @@ def parse_text_csv(
         unclean.append(row)
         return "skip"
 
+    # Without threads: when Arrow's threaded reader fails (a 50 MB row straddles its blocks),
+    # its tasks still in flight can abort the interpreter's teardown ("terminate called
+    # without an active exception", apache/arrow#43604): 6 of 226 refusals of a 50 MB cell
+    # aborted with threads, none of 180 without (scripts/repro_teardown_abort.py). The
+    # streamed blocks (2 MiB) are one Arrow block each, so threads did not make them faster.
     try:
         table = pacsv.read_csv(
             source,
             read_options=pacsv.ReadOptions(
-                column_names=names, skip_rows=skip_rows, block_size=1 << 22, use_threads=True
+                column_names=names, skip_rows=skip_rows, block_size=1 << 22, use_threads=False
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
