@@ -348,7 +348,7 @@ def iter_events(
                     first = False
                 yield event, element
         except etree.XMLSyntaxError as exc:
-            raise syntax_error(exc, path, path=path) from exc
+            raise syntax_error(exc, source, path=path) from exc
         if first:
             raise ReadError(f"not an SDMX-ML {flavour.version} data message", path=path)
 
