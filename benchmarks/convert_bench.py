@@ -82,7 +82,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from _measure import reset_peak, status_kib
+from _measure import reset_peak, snapshot_package, status_kib
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -609,8 +609,7 @@ class Bench:
         self.loads: list[float] = []
         # sdmx_cso is imported from a copy taken at the start: one version for the whole run
         code = workdir / "code"
-        shutil.copytree(REPO / "sdmx_cso", code / "sdmx_cso",
-                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+        snapshot_package(REPO, code)
         path = os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH")]))
         self.ours_env = {**os.environ, "PYTHONPATH": path}
 

@@ -70,7 +70,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from _measure import reset_peak, status_kib
+from _measure import reset_peak, snapshot_package, status_kib
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -525,8 +525,7 @@ class Bench:
         # sdmx_cso is imported from a copy taken at the start: one version for the whole run,
         # even when the working tree changes meanwhile
         self.code = workdir / "code"
-        shutil.copytree(REPO / "sdmx_cso", self.code / "sdmx_cso",
-                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+        snapshot_package(REPO, self.code)
         path = os.pathsep.join(filter(None, [str(self.code), os.environ.get("PYTHONPATH")]))
         self.envs = {"sdmx_cso": {**os.environ, "PYTHONPATH": path}}
 
