@@ -25,7 +25,12 @@ TEXT = (
     st.one_of(
         SCRIPTS,
         st.text(
-            st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1, max_size=40
+            # no surrogates, controls or U+FFFE/U+FFFF: not text (reported by validation)
+            st.characters(
+                codec="utf-8", exclude_categories=["Cs", "Cc"], exclude_characters="\ufffe\uffff"
+            ),
+            min_size=1,
+            max_size=40,
         ),
     )
     .map(str.strip)

@@ -78,7 +78,7 @@ def csv_header(
     except UnicodeDecodeError:
         raise NotStreamable("not UTF-8") from None
     line = text[:end].rstrip("\r")
-    if '"' in line or _CONTROL[np.frombuffer(sample[:end], dtype=np.uint8)].any():
+    if '"' in line or "\r" in line or _CONTROL[np.frombuffer(sample[:end], dtype=np.uint8)].any():
         raise NotStreamable("a quoted or odd header")
     delimiter = delimiter or ("\t" if path.suffix.lower() == ".tsv" else _sniff(text))
     if len(delimiter) != 1:
@@ -191,6 +191,11 @@ def _cut(data: bytes, delimiter: bytes) -> int:
 
 def _parse(block: bytes, header: CsvHeader) -> pa.Table:
     """One block of whole records as text columns (cells as they are)."""
+    if not block.isascii():
+        try:  # Arrow would fail on it too, but in a ragged row only after printing an error
+            block.decode("utf-8")  # (its handler of such rows decodes them unchecked)
+        except UnicodeDecodeError:
+            raise NotStreamable("not UTF-8") from None
     parsed = parse_text_csv(pa.py_buffer(block), names=header.names, delimiter=header.delimiter)
     if parsed is None:
         raise NotStreamable("Arrow cannot parse a block")

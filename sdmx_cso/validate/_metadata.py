@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -15,15 +16,39 @@ __all__ = ["check_metadata", "lenient_extensions"]
 
 _FIELDS = frozenset(f.alias or n for n, f in DatasetMetadata.model_fields.items())
 
+#: Characters that are no text, as in data cells: C0 controls but tab, LF and CR; U+FFFE and
+#: U+FFFF. SDMX-ML cannot carry them, so metadata holding one could not be converted.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
 
 def check_metadata(
     metadata: Mapping[str, Any], file: str | None
 ) -> tuple[DatasetMetadata | None, list[Issue]]:
     """Validate the metadata mapping; return the model (if valid) and the issues."""
+    not_text = list(_not_text(metadata, (), file))
     try:
-        return DatasetMetadata.model_validate(dict(metadata)), []
+        model = DatasetMetadata.model_validate(dict(metadata))
     except ValidationError as exc:
-        return None, list(_translate(exc, file))
+        return None, not_text + list(_translate(exc, file))
+    return (None, not_text) if not_text else (model, [])
+
+
+def _not_text(value: Any, loc: tuple[int | str, ...], file: str | None) -> Iterator[Issue]:
+    """An issue for each string value holding a character that is no text."""
+    if isinstance(value, str):
+        if found := _NOT_TEXT.search(value):
+            yield Issue.make(
+                "metadata-invalid-value",
+                f"{_path(loc)} holds a character that is no text (U+{ord(found[0]):04X})",
+                file=file,
+                column=_path(loc) or None,
+            )
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _not_text(item, (*loc, str(key)), file)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _not_text(item, (*loc, index), file)
 
 
 def _path(loc: tuple[int | str, ...]) -> str:

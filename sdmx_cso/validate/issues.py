@@ -249,7 +249,9 @@ _ENTRIES = (
     ),
     IssueType(
         "metadata-invalid-value", "Invalid metadata value", "error", ("#metadata",),
-        "A metadata field has a value of the wrong kind or outside its code list.",
+        "A metadata field has a value of the wrong kind or outside its code list, or text "
+        "holding a character that is no text (a control character other than tab, LF and CR; "
+        "U+FFFE, U+FFFF), which SDMX-ML cannot carry.",
         "`CONTACT_EMAIL: not-an-address`, or `SAMPLING_METHOD: RANDOM`.",
         "Correct the value as the message says.",
     ),

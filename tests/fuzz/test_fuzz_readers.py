@@ -298,3 +298,29 @@ def test_metadata_yaml_with_a_complex_key_is_a_read_error(key, scratch):
         meta.write(key)
     with pytest.raises(SdmxCsoError, match="a key must be a field ID"):
         sdmx_cso.validate(package)
+
+
+def test_ragged_row_with_invalid_utf8_is_read_without_arrow_printing_an_error(scratch):
+    """Arrow decodes a ragged row for its handler unchecked: invalid UTF-8 there made it print
+    "Exception ignored … UnicodeDecodeError" (an unraisable exception, an error under pytest's
+    warning filter) before the whole-file reader took over."""
+    package = scratch / "package"
+    shutil.copytree(VALID, package)
+    data = (package / "data.csv").read_bytes()
+    # the last line, without a line break: beyond the sample whose UTF-8 the header check reads
+    (package / "data.csv").write_bytes(data.rstrip(b"\n") + b"\n\xd6x,1,2")
+    report = sdmx_cso.validate(package)
+    assert not report.valid
+    assert report.issues[0].file is not None
+    assert report.issues[0].file.endswith("data.csv")
+
+
+def test_a_carriage_return_inside_the_header_is_a_read_error(scratch):
+    """A CR before the header's line feed made the streaming reader's header parse raise
+    csv.Error (a traceback); the whole-file reader, which takes CR as a line break, says
+    what is wrong."""
+    package = scratch / "package"
+    shutil.copytree(VALID, package)
+    (package / "data.csv").write_bytes(b"\r" + (package / "data.csv").read_bytes()[1:])
+    with pytest.raises(SdmxCsoError, match="row 1: the header row is empty"):
+        sdmx_cso.validate(package)
