@@ -73,12 +73,14 @@ class Markup:
         observation: a batch (and the columns to escape) → each row's observation markup.
         series_end: the text that ends a series.
         columns: the columns the markup uses (checked once for characters to escape).
+        series_columns: the columns ``series_start`` reads.
     """
 
     series_start: Builder
     observation: Builder
     series_end: str
     columns: tuple[str, ...]
+    series_columns: tuple[str, ...]
 
 
 def body(
@@ -169,7 +171,13 @@ def structure_specific_markup(
             len(batch),
         )
 
-    return Markup(series_start, observation, "</Series>", (*series_columns, *observation_columns))
+    return Markup(
+        series_start,
+        observation,
+        "</Series>",
+        (*series_columns, *observation_columns),
+        tuple(series_columns),
+    )
 
 
 def generic_markup(
@@ -227,6 +235,7 @@ def generic_markup(
         observation,
         f"</{tag('Series')}>",
         (*dimensions, *series_attributes, time, measure, *observation_attributes),
+        (*dimensions, *series_attributes),
     )
 
 
@@ -322,8 +331,10 @@ def _series_starts(
         return pc.binary_join_element_wise(
             markup.series_end, markup.series_start(batch, escape), ""
         )
+    names = set(batch.schema.names)
+    series = batch.select([name for name in markup.series_columns if name in names])
     starts = pc.binary_join_element_wise(
-        markup.series_end, markup.series_start(batch.take(starting), escape), ""
+        markup.series_end, markup.series_start(series.take(starting), escape), ""
     )
     return pc.replace_with_mask(pa.repeat(pa.scalar("", pa.string()), len(batch)), changes, starts)
 
