@@ -9,13 +9,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AnyUrl, EmailStr, Field, model_validator
+from pydantic import AnyUrl, Field, model_validator
 
 from sdmx_cso.model._base import ConceptModel
 from sdmx_cso.model.codes import InCodelist, check_code
 from sdmx_cso.model.extensions import CoalitionSeries, DataProvider, LocalArea, ServicePoint
 from sdmx_cso.model.licences import SpdxLicence
-from sdmx_cso.types import LanguageTag, SdmxId
+from sdmx_cso.types import EmailAddress, LanguageTag, SdmxId
 
 __all__ = [
     "CollectionMethod",
@@ -159,7 +159,7 @@ class DatasetMetadata(ConceptModel):
     """Data steward organisation."""
     contact_name: str | None = None
     """Contact person."""
-    contact_email: EmailStr
+    contact_email: EmailAddress
     """Contact e-mail."""
     data_source: tuple[DataProvider, ...] = Field(min_length=1)
     """Coalition members that collected the data (the first is the default DATA_PRODUCER)."""
