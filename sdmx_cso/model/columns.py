@@ -285,20 +285,34 @@ def _integer(col: pa.ChunkedArray, column: str) -> Iterator[CellProblem]:
 
 
 def _date(col: pa.ChunkedArray, column: str) -> Iterator[CellProblem]:
+    """Dates that are not ``YYYY-MM-DD`` or not in the calendar, each distinct value checked once.
+
+    A column of dates repeats a few values (a submission's DATA_LAST_UPDATE on every row):
+    checking them row by row in Python took 0.24 s per 100,000 rows.
+    """
     col = _present(_text(col))
-    shaped = pc.match_substring_regex(col, _DATE_PATTERN)
-    for row in true_rows(pc.is_valid(col)):
+    distinct = pc.unique(col).drop_null()
+    shaped = pc.match_substring_regex(distinct, _DATE_PATTERN).to_pylist()
+    bad_values = [
+        v for v, ok in zip(distinct.to_pylist(), shaped, strict=True) if not _is_date(v, ok)
+    ]
+    if not bad_values:
+        return
+    for row in true_rows(pc.is_in(col, value_set=pa.array(bad_values, pa.string()))):
         value = col[row].as_py()
-        ok = shaped[row].as_py()
-        if ok:
-            try:
-                dt.date.fromisoformat(value)
-            except ValueError:
-                ok = False
-        if not ok:
-            yield CellProblem(
-                "invalid-date", row, column, value, f"{value!r} is not a date (YYYY-MM-DD)"
-            )
+        yield CellProblem(
+            "invalid-date", row, column, value, f"{value!r} is not a date (YYYY-MM-DD)"
+        )
+
+
+def _is_date(value: str, shaped: bool) -> bool:
+    if not shaped:
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _flags(col: pa.ChunkedArray, column: str, ref: str) -> Iterator[CellProblem]:
