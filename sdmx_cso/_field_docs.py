@@ -9,9 +9,9 @@ statement right after an annotated name in the class body, cleaned as ``inspect.
 does. An explicit ``Field(description=...)`` wins. Without source (a frozen application),
 fields have no description, as with pydantic.
 
-Models call `describe_fields` from ``__pydantic_init_subclass__``; they must defer their
-build (``defer_build=True``) so that the descriptions are in place before the schema that
-carries them into JSON Schema is built.
+Models derive from `DescribedModel`, which calls `describe_fields` for each subclass and
+defers building validators (``defer_build=True``), so that the descriptions are in place
+before the schema that carries them into JSON Schema is built.
 """
 
 from __future__ import annotations
@@ -23,7 +23,24 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
-__all__ = ["describe_fields"]
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["DescribedModel", "describe_fields"]
+
+
+class DescribedModel(BaseModel):
+    """Base of the package's models: field descriptions from the docstrings under the fields.
+
+    Validators are built on a model's first use (``defer_build``), after the descriptions
+    are in place; that also keeps start-up short for the models a command never uses.
+    """
+
+    model_config = ConfigDict(defer_build=True)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        describe_fields(cls)
 
 
 def describe_fields(cls: Any) -> None:

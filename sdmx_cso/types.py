@@ -13,6 +13,7 @@ from pydantic import AfterValidator, StringConstraints, WithJsonSchema
 
 __all__ = [
     "ID_PATTERN",
+    "NOT_TEXT",
     "AgencyId",
     "EmailAddress",
     "LanguageTag",
@@ -20,6 +21,10 @@ __all__ = [
     "SemVer",
     "Version",
 ]
+
+#: Characters that are no text: C0 controls but tab, LF and CR; U+FFFE and U+FFFF. A file
+#: holding one is binary content; XML (so SDMX-ML) cannot carry one.
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 #: ``common:IDType``: letters, digits, underscore, at sign, dollar and hyphen.
 ID_PATTERN = r"^[A-Za-z0-9_@$\-]+$"

@@ -7,21 +7,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from sdmx_cso._field_docs import describe_fields
+from sdmx_cso._field_docs import DescribedModel
 from sdmx_cso.types import AgencyId, SdmxId, Version
 
 __all__ = ["Code", "Codelist", "closest_codes"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, validate_by_name=True)
-
-    @classmethod
-    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        super().__pydantic_init_subclass__(**kwargs)
-        describe_fields(cls)  # the docstrings under the fields
+class _Frozen(DescribedModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_by_name=True)
 
 
 class Code(_Frozen):

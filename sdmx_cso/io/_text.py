@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import codecs
-import re
 
 from charset_normalizer import from_bytes
 
 from sdmx_cso.errors import ReadError
+from sdmx_cso.types import NOT_TEXT
 
 __all__ = ["decode", "decode_lines"]
 
@@ -19,8 +19,6 @@ _LATIN_SINGLE_BYTE = frozenset(
 #: Bytes that are control characters in every ASCII-compatible encoding, except tab, LF, CR.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
-#: Characters that are no text: C0 controls but tab, LF and CR; U+FFFE and U+FFFF.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NAMES = {0: " (NUL)", 0x1A: " (end of file mark)"}
 
 _BOMS = (
@@ -50,7 +48,7 @@ def decode(data: bytes, *, path: str, encoding: str | None = None) -> tuple[str,
         and "\uffff" not in text
     ):
         return text, used  # the quick check (most files): no control byte at all
-    if match := _CONTROL.search(text):
+    if match := NOT_TEXT.search(text):
         char = ord(match.group())
         line = text.count("\n", 0, match.start()) + 1
         raise ReadError(

@@ -36,6 +36,7 @@ from sdmx_cso.io._limits import MAX_CELL_CHARS, MAX_COLUMNS, check_member
 from sdmx_cso.io._text import decode_lines
 from sdmx_cso.model.submission import ReadProblem
 from sdmx_cso.standard import get_standard
+from sdmx_cso.types import NOT_TEXT
 
 __all__ = ["DELIMITERS", "TableRead", "read_csv", "read_xlsx"]
 
@@ -302,7 +303,6 @@ _XLSX_ERRORS = (
 )  # fmt: skip
 #: A formula element in worksheet XML (``<f>``, ``<f t="shared" …/>``, ``<x:f>``).
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def read_xlsx(data: bytes, *, path: str, sheet: str | None = None) -> TableRead:
@@ -491,7 +491,7 @@ def _xlsx_text(value: Any, *, path: str, row: int, index: int) -> str | None:
         return None
     if len(text) > MAX_CELL_CHARS:
         raise _too_long(len(text), path=path, row=row, column=_column_letter(index))
-    if match := _CONTROL.search(text):
+    if match := NOT_TEXT.search(text):
         raise ReadError(
             f"cell {_column_letter(index)}{row} holds the control character "
             f"U+{ord(match.group()):04X}: binary content, not text",

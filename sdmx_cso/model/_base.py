@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 from pydantic.alias_generators import to_camel
 
-from sdmx_cso._field_docs import describe_fields
+from sdmx_cso._field_docs import DescribedModel
 
 __all__ = ["ConceptModel", "CsoModel", "concept_id"]
 
@@ -17,12 +15,12 @@ def concept_id(name: str) -> str:
     return name.upper()
 
 
-class CsoModel(BaseModel):
+class CsoModel(DescribedModel):
     """Base of every model: frozen, strict about unknown keys, camelCase on the wire.
 
     Validators are built on a model's first use (``defer_build``), not when it is imported:
     a command that never validates an `Observation` does not pay for building it. Field
-    descriptions are the docstrings under the fields (`sdmx_cso._field_docs`).
+    descriptions are the docstrings under the fields (`DescribedModel`).
     """
 
     model_config = ConfigDict(
@@ -32,13 +30,7 @@ class CsoModel(BaseModel):
         validate_by_name=True,
         validate_by_alias=True,
         serialize_by_alias=True,
-        defer_build=True,
     )
-
-    @classmethod
-    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        super().__pydantic_init_subclass__(**kwargs)
-        describe_fields(cls)
 
 
 class ConceptModel(CsoModel):

@@ -7,11 +7,11 @@ They are loaded from the packaged ``standard.yaml`` by `sdmx_cso.get_standard`.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from sdmx_cso._field_docs import describe_fields
+from sdmx_cso._field_docs import DescribedModel
 from sdmx_cso.types import AgencyId, SdmxId, SemVer, Version
 
 __all__ = [
@@ -37,13 +37,8 @@ ValueType = Literal["code", "string", "integer", "decimal", "date", "flags"]
 """Representation of an attribute value."""
 
 
-class _Spec(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-    @classmethod
-    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        super().__pydantic_init_subclass__(**kwargs)
-        describe_fields(cls)  # the docstrings under the fields
+class _Spec(DescribedModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class ConceptSchemeSpec(_Spec):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -10,15 +9,12 @@ from pydantic import ValidationError
 
 from sdmx_cso.codelists import closest_codes
 from sdmx_cso.model import DatasetMetadata
+from sdmx_cso.types import NOT_TEXT
 from sdmx_cso.validate.report import Issue
 
 __all__ = ["check_metadata", "lenient_extensions"]
 
 _FIELDS = frozenset(f.alias or n for n, f in DatasetMetadata.model_fields.items())
-
-#: Characters that are no text, as in data cells: C0 controls but tab, LF and CR; U+FFFE and
-#: U+FFFF. SDMX-ML cannot carry them, so metadata holding one could not be converted.
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def check_metadata(
@@ -36,7 +32,7 @@ def check_metadata(
 def _not_text(value: Any, loc: tuple[int | str, ...], file: str | None) -> Iterator[Issue]:
     """An issue for each string value holding a character that is no text."""
     if isinstance(value, str):
-        if found := _NOT_TEXT.search(value):
+        if found := NOT_TEXT.search(value):
             yield Issue.make(
                 "metadata-invalid-value",
                 f"{_path(loc)} holds a character that is no text (U+{ord(found[0]):04X})",
