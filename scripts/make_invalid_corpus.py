@@ -206,6 +206,14 @@ def case_metadata_invalid_value(t: Table, m: dict[str, Any]) -> None:
     m["COLL_METHOD"] = {"MODE": "ZOOM"}
 
 
+def case_outside_dataflow_constraint(t: Table, m: dict[str, Any]) -> None:
+    # the Kenyan example's dataset, registered in the packaged register for eight counties
+    m["DATASET_ID"] = "TDA_PWD_SOCIAL_SERVICES_2022_2023"
+    for row, area in ((2, "KE-30"), (3, "KE-01"), (4, "KE-28"), (5, "KE-28")):
+        set_cell(t, row, "SERIES", "SI_COV_DISAB")
+        set_cell(t, row, "REF_AREA", area)
+
+
 EXPECTED: dict[str, list[list[Any]]] = {
     "unknown-column": [[1, "SEXE"]],
     "duplicate-column": [[1, "SEX"]],
@@ -238,6 +246,7 @@ EXPECTED: dict[str, list[list[Any]]] = {
     "metadata-missing-field": [[None, "LICENCE"]],
     "metadata-unknown-field": [[None, "CONTACT_MAIL"]],
     "metadata-invalid-value": [[None, "COLL_METHOD.MODE"]],
+    "outside-dataflow-constraint": [[3, "REF_AREA"]],
 }
 
 

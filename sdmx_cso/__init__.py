@@ -7,7 +7,7 @@ official SDG series.
 """
 
 from sdmx_cso._version import __version__
-from sdmx_cso.api import check_in_batches, load, validate
+from sdmx_cso.api import check_in_batches, load, register_dataset, validate
 from sdmx_cso.bridge import export_structures, export_xsd, to_sdmx1, write_structures
 from sdmx_cso.bridge.foreign import ForeignTable, own_message_format, read_foreign
 from sdmx_cso.codelists import Code, Codelist
@@ -15,6 +15,7 @@ from sdmx_cso.errors import (
     CodelistNotFound,
     ExampleNotFound,
     ReadError,
+    RegistrationError,
     SchemaInvalid,
     SdmxCsoError,
     SdmxExportError,
@@ -24,6 +25,7 @@ from sdmx_cso.examples import Example, example_path, list_examples, write_exampl
 from sdmx_cso.formats import DATA_FORMATS, METADATA_FORMATS, STRUCTURE_FORMATS
 from sdmx_cso.formats.xsd import dsd_xsd, validate_json, validate_message
 from sdmx_cso.io import read_submission
+from sdmx_cso.io.register_file import read_register, write_register
 from sdmx_cso.model import (
     CoalitionSeries,
     CommunityDataset,
@@ -35,6 +37,7 @@ from sdmx_cso.model import (
     QualityFlag,
     ServicePoint,
 )
+from sdmx_cso.model.register import Register
 from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.output import (
     Conversion,
@@ -87,6 +90,8 @@ __all__ = [
     "QualityFlag",
     "RawSubmission",
     "ReadError",
+    "Register",
+    "RegistrationError",
     "Report",
     "SchemaInvalid",
     "SdmxCsoError",
@@ -111,7 +116,9 @@ __all__ = [
     "own_message_format",
     "read",
     "read_foreign",
+    "read_register",
     "read_submission",
+    "register_dataset",
     "render_html",
     "structure_of",
     "to_sdmx1",
@@ -122,6 +129,7 @@ __all__ = [
     "write_data",
     "write_example",
     "write_metadata",
+    "write_register",
     "write_schemas",
     "write_structures",
 ]

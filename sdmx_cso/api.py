@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Collection
 from pathlib import Path
 
@@ -11,8 +12,10 @@ from sdmx_cso.io import read_submission
 from sdmx_cso.io.csv_batches import BLOCK_BYTES, NotStreamable
 from sdmx_cso.io.submission import submission_batches
 from sdmx_cso.model import CommunityDataset, DerivationConfig
+from sdmx_cso.model.register import CONSTRAINED_DIMENSIONS, Register, default_register
 from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.progress import Progress, notify
+from sdmx_cso.standard import DEFAULT_AGENCY
 from sdmx_cso.validate import Report, to_dataset, validate_submission
 from sdmx_cso.validate.submission import BatchCheck
 
@@ -46,6 +49,7 @@ def check_in_batches(
     each: Callable[[pa.Table], None] | None = None,
     progress: Progress | None = None,
     block_bytes: int = BLOCK_BYTES,
+    register: Register | None = None,
 ) -> tuple[BatchCheck, str]:
     """Check a CSV submission a record batch at a time (the batch pipeline's front half).
 
@@ -60,7 +64,7 @@ def check_in_batches(
     """
     opened = submission_batches(source, metadata=metadata, block_bytes=block_bytes)
     notify(progress, "read", path=source)
-    check = BatchCheck(opened.first, config=config, build=build)
+    check = BatchCheck(opened.first, config=config, build=build, register=register)
     for raw in opened.batches:
         derived = check.add(raw)
         if derived is not None and each is not None:
@@ -78,6 +82,7 @@ def validate(
     warnings_as_errors: bool = False,
     config: DerivationConfig | None = None,
     progress: Progress | None = None,
+    register: Register | None = None,
 ) -> Report:
     """Check a submission against the standard; every problem is in the report.
 
@@ -95,6 +100,8 @@ def validate(
         config: thresholds of the derivation rules.
         progress: a callback for `sdmx_cso.ProgressEvent` events (``read``, ``validate``,
             ``done``).
+        register: the coalition's register, which holds the dataflow and codes a registered
+            dataset may use (default: the one packaged with the standard).
 
     Raises:
         ReadError: a file cannot be read at all.
@@ -108,7 +115,7 @@ def validate(
     if not isinstance(source, RawSubmission):
         try:
             check, data_file = check_in_batches(
-                source, metadata=metadata, config=config, progress=progress
+                source, metadata=metadata, config=config, progress=progress, register=register
             )
             report = check.report(data_file, pick=pick, skip=skip,
                                   warnings_as_errors=warnings_as_errors)  # fmt: skip
@@ -117,10 +124,59 @@ def validate(
     if report is None:
         raw = as_submission(source, metadata, progress=progress)
         report = validate_submission(
-            raw, pick=pick, skip=skip, warnings_as_errors=warnings_as_errors, config=config
+            raw,
+            pick=pick,
+            skip=skip,
+            warnings_as_errors=warnings_as_errors,
+            config=config,
+            register=register,
         )
     notify(progress, "done")
     return report
+
+
+def register_dataset(
+    source: Source | CommunityDataset,
+    *,
+    metadata: str | Path | None = None,
+    register: Register | None = None,
+    agency: str | None = None,
+    date: dt.date | None = None,
+) -> Register:
+    """The coalition's register with a dataset registered in a new release.
+
+    The release adds what the dataset declares and the register lacks (coalition series,
+    local areas, service points, data providers) and registers the dataset's dataflow with the
+    SERIES, REF_AREA and SERVICE_POINT codes its observations use: that is its allowed content
+    constraint. Registering a revision that uses more codes is how its new codes are
+    accepted. A dataset already registered as it is leaves the register unchanged.
+
+    Args:
+        source: a submission (path or `RawSubmission`), or a dataset already loaded.
+        metadata: the metadata file, when ``source`` is a data file.
+        register: the register to add to (default: the one packaged for ``agency``).
+        agency: the coalition's agency, when no register is given.
+        date: the release date.
+
+    Raises:
+        InvalidSubmission: the submission has errors (codes outside its old registration
+            are not among them: registering admits them).
+        RegistrationError: a declaration contradicts a registered code of the same ID.
+
+    Examples:
+        >>> from sdmx_cso import example_path, register_dataset, read_register
+        >>> register_dataset(example_path("kenya-disability-survey")) == read_register()
+        True
+    """
+    reg = register if register is not None else default_register(agency or DEFAULT_AGENCY)
+    if isinstance(source, CommunityDataset):
+        dataset = source
+    else:
+        raw = as_submission(source, metadata)
+        dataset = to_dataset(raw, register=reg, skip=("outside-dataflow-constraint",))
+    table = dataset.observations
+    used = {dim: table.column(dim).unique().to_pylist() for dim in CONSTRAINED_DIMENSIONS}
+    return reg.register(dataset.metadata, used, date=date)
 
 
 def load(
@@ -128,11 +184,18 @@ def load(
     *,
     metadata: str | Path | None = None,
     config: DerivationConfig | None = None,
+    register: Register | None = None,
 ) -> CommunityDataset:
     """Read and check a submission, and return its dataset with derived attributes.
+
+    Args:
+        source: a submission path (data file, folder or zip), or a `RawSubmission`.
+        metadata: the metadata file, when ``source`` is a data file.
+        config: thresholds of the derivation rules.
+        register: the coalition's register (default: the one packaged with the standard).
 
     Raises:
         ReadError: a file cannot be read at all.
         InvalidSubmission: the submission has errors; its ``report`` lists them all.
     """
-    return to_dataset(as_submission(source, metadata), config=config)
+    return to_dataset(as_submission(source, metadata), config=config, register=register)

@@ -9,6 +9,7 @@ The tree::
     SdmxCsoError
     ├── ReadError               a file could not be read at all (keeps ``__cause__``)
     ├── UnsupportedFormat       a file or output format that sdmx_cso does not handle
+    ├── RegistrationError       a registration would change what the register holds
     ├── CodelistNotFound        no code list with that ID is packaged
     ├── ExampleNotFound         no bundled example with that name
     ├── SdmxExportError         a dataset cannot be expressed in the requested SDMX form
@@ -23,6 +24,7 @@ __all__ = [
     "CodelistNotFound",
     "ExampleNotFound",
     "ReadError",
+    "RegistrationError",
     "SchemaInvalid",
     "SdmxCsoError",
     "SdmxExportError",
@@ -64,6 +66,10 @@ class ReadError(SdmxCsoError):
             if part
         )
         super().__init__(f"{where}: {message}" if where else message)
+
+
+class RegistrationError(SdmxCsoError, ValueError):
+    """A registration would change what the coalition's register already holds."""
 
 
 class UnsupportedFormat(SdmxCsoError):

@@ -22,6 +22,7 @@ from sdmx_cso.io.csv_batches import BLOCK_BYTES, NotStreamable
 from sdmx_cso.io.spill import MEMORY_ROWS, SortedSpill
 from sdmx_cso.model import CommunityDataset, DatasetMetadata, DerivationConfig
 from sdmx_cso.model.columns import canonical_schema
+from sdmx_cso.model.register import Register
 from sdmx_cso.model.structure import DatasetStructure, structure_for
 from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.progress import Progress, ProgressWriter, notify
@@ -41,11 +42,20 @@ __all__ = [
 
 
 def structure_of(
-    dataset: CommunityDataset | DatasetMetadata | None = None, *, agency: str | None = None
+    dataset: CommunityDataset | DatasetMetadata | None = None,
+    *,
+    agency: str | None = None,
+    register: Register | None = None,
 ) -> DatasetStructure:
-    """The SDMX structures a dataset's messages refer to (the standard's, or its own)."""
+    """The SDMX structures a dataset's messages refer to: the one DSD and its dataflow.
+
+    Args:
+        dataset: a dataset or its metadata; ``None`` for the standard's own structures.
+        agency: the coalition's agency (default ``LNOB``, or the register's).
+        register: the coalition's register (default: the one packaged for the agency).
+    """
     metadata = dataset.metadata if isinstance(dataset, CommunityDataset) else dataset
-    return structure_for(metadata, agency=agency)
+    return structure_for(metadata, agency=agency, register=register)
 
 
 #: Formats where QUALITY_FLAGS is a coded multi-valued attribute that a schema checks.
@@ -77,6 +87,7 @@ def write_data(
     agency: str | None = None,
     flags_as_text: bool = False,
     progress: Progress | None = None,
+    register: Register | None = None,
 ) -> Path:
     """Write the dataset's observations as an SDMX data message.
 
@@ -91,6 +102,7 @@ def write_data(
             readers without multi-valued components (pysdmx 1.21). SDMX 2.1 and SDMX-CSV 1.0
             always write it so.
         progress: a callback for ``write`` `sdmx_cso.ProgressEvent` events (bytes written).
+        register: the coalition's register (default: the one packaged for the agency).
 
     Raises:
         UnsupportedFormat: an unknown format, or ``flags_as_text`` for ``sdmx-ml-3.0`` or
@@ -98,7 +110,7 @@ def write_data(
     """
     return _write_data(
         dataset, path, format=format, agency=agency, flags_as_text=flags_as_text,
-        progress=progress,
+        progress=progress, register=register,
     )  # fmt: skip
 
 
@@ -111,12 +123,13 @@ def _write_data(
     flags_as_text: bool,
     progress: Progress | None,
     batches: Batches | None = None,
+    register: Register | None = None,
 ) -> Path:
     """`write_data`, with the observations from ``batches`` when given (the pipeline's)."""
     write = _data_writer(format, flags_as_text=flags_as_text)
     if batches is not None:
         write = partial(write, batches=batches)
-    structure = structure_of(dataset, agency=agency)
+    structure = structure_of(dataset, agency=agency, register=register)
     with atomic_output(path) as out:
         if progress is None:
             write(dataset, out, structure=structure)
@@ -139,11 +152,15 @@ def write_metadata(
     *,
     format: str = "sdmx-ml-2.1",
     agency: str | None = None,
+    register: Register | None = None,
 ) -> Path:
-    """Write the dataset metadata as SDMX reference metadata (2.1 generic or 3.0)."""
+    """Write the dataset metadata as SDMX reference metadata (2.1 generic or 3.0).
+
+    The report targets the dataset's dataflow (of ``register``, default the packaged one).
+    """
     metadata = dataset.metadata if isinstance(dataset, CommunityDataset) else dataset
     write = writer_for(format, kind="metadata")
-    structure = structure_of(metadata, agency=agency)
+    structure = structure_of(metadata, agency=agency, register=register)
     with atomic_output(path) as out:
         write(metadata, out, structure=structure)
     return Path(path)
@@ -171,6 +188,7 @@ def convert(
     progress: Progress | None = None,
     memory_rows: int = MEMORY_ROWS,
     block_bytes: int = BLOCK_BYTES,
+    register: Register | None = None,
 ) -> Conversion:
     """Validate a submission and, if it is valid, write it as SDMX.
 
@@ -188,6 +206,10 @@ def convert(
     which indexes every value up front, gathers them). A zip, a workbook, or a CSV file
     that is not plain UTF-8 is read whole; the output is the same either way.
 
+    ``register`` is the coalition's register (default: the one packaged for the agency): the
+    messages refer to the dataset's dataflow in it, and a registered dataset's rows must stay
+    within its registered codes.
+
     Raises:
         ReadError: a file cannot be read at all.
         UnsupportedFormat: an unknown format (or ``flags_as_text`` for one that cannot).
@@ -198,7 +220,7 @@ def convert(
             with _Sorting(memory_rows) as sorting:
                 check, data_file = check_in_batches(
                     source, metadata=metadata, config=config, build=True, each=sorting.add,
-                    progress=progress, block_bytes=block_bytes,
+                    progress=progress, block_bytes=block_bytes, register=register,
                 )  # fmt: skip
                 report = check.report(data_file)
                 if not report.valid or check.metadata is None:
@@ -208,22 +230,28 @@ def convert(
                 del check  # its key index is no longer needed while writing
                 data_path = _write_data(
                     dataset, output, format=to, agency=agency, flags_as_text=flags_as_text,
-                    progress=progress, batches=sorting.batches(),
+                    progress=progress, batches=sorting.batches(), register=register,
                 )  # fmt: skip
         except NotStreamable:
             pass  # read whole below
         else:
-            return _finish(dataset, report, data_path, output, to, agency, with_metadata, progress)
+            return _finish(
+                dataset, report, data_path, output, to, (agency, register), with_metadata,
+                progress,
+            )  # fmt: skip
     raw = as_submission(source, metadata, progress=progress)
-    report, whole = check_submission(raw, config=config)
+    report, whole = check_submission(raw, config=config, register=register)
     del raw  # the dataset holds what is written; the raw table can go
     if whole is None:
         notify(progress, "done")
         return Conversion(report=report)
     data_path = _write_data(
-        whole, output, format=to, agency=agency, flags_as_text=flags_as_text, progress=progress
+        whole, output, format=to, agency=agency, flags_as_text=flags_as_text, progress=progress,
+        register=register,
+    )  # fmt: skip
+    return _finish(
+        whole, report, data_path, output, to, (agency, register), with_metadata, progress
     )
-    return _finish(whole, report, data_path, output, to, agency, with_metadata, progress)
 
 
 def write_batches(
@@ -236,6 +264,7 @@ def write_batches(
     flags_as_text: bool = False,
     progress: Progress | None = None,
     memory_rows: int = MEMORY_ROWS,
+    register: Register | None = None,
 ) -> Path:
     """Write observations that come a batch at a time, in any order, as an SDMX data message.
 
@@ -253,6 +282,7 @@ def write_batches(
         flags_as_text: QUALITY_FLAGS of ``sdmx-csv-2.0`` as one value (see `write_data`).
         progress: a callback for ``write`` `sdmx_cso.ProgressEvent` events.
         memory_rows: observations sorted in memory at a time.
+        register: the coalition's register (default: the one packaged for the agency).
     """
     _data_writer(format, flags_as_text=flags_as_text)
     with _Sorting(memory_rows) as sorting:
@@ -261,6 +291,7 @@ def write_batches(
         return _write_data(
             sorting.dataset(metadata), path, format=format, agency=agency,
             flags_as_text=flags_as_text, progress=progress, batches=sorting.batches(),
+            register=register,
         )  # fmt: skip
 
 
@@ -297,7 +328,7 @@ def _finish(
     data_path: Path,
     output: str | Path,
     to: str,
-    agency: str | None,
+    owner: tuple[str | None, Register | None],
     with_metadata: bool,
     progress: Progress | None,
 ) -> Conversion:
@@ -306,9 +337,11 @@ def _finish(
     if with_metadata:
         meta_format = "sdmx-ml-3.0" if to == "sdmx-ml-3.0" else "sdmx-ml-2.1"
         try:
+            agency, register = owner
             meta_path = write_metadata(
-                dataset, metadata_path_for(output), format=meta_format, agency=agency
-            )
+                dataset, metadata_path_for(output), format=meta_format, agency=agency,
+                register=register,
+            )  # fmt: skip
         except BaseException:
             data_path.unlink(missing_ok=True)
             raise

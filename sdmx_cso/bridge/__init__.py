@@ -21,6 +21,7 @@ from sdmx_cso.formats import STRUCTURE_FORMATS, writer_for
 from sdmx_cso.formats.xsd import dsd_xsd
 from sdmx_cso.io.atomic import atomic_output
 from sdmx_cso.model import CommunityDataset, DatasetMetadata
+from sdmx_cso.model.register import Register
 from sdmx_cso.model.structure import DatasetStructure, structure_for
 
 __all__ = ["export_structures", "export_xsd", "to_sdmx1", "write_structures"]
@@ -57,10 +58,12 @@ def _check_format(format: str) -> None:
 
 
 def _structure(
-    dataset: CommunityDataset | DatasetMetadata | None, agency: str | None
+    dataset: CommunityDataset | DatasetMetadata | None,
+    agency: str | None,
+    register: Register | None = None,
 ) -> DatasetStructure:
     metadata = dataset.metadata if isinstance(dataset, CommunityDataset) else dataset
-    return structure_for(metadata, agency=agency)
+    return structure_for(metadata, agency=agency, register=register)
 
 
 def export_structures(
@@ -69,15 +72,18 @@ def export_structures(
     format: str = _ML21,
     dataset: CommunityDataset | DatasetMetadata | None = None,
     agency: str | None = None,
+    register: Register | None = None,
 ) -> Path:
     """Write the SDMX structures of the standard, or of a dataset, to a file (atomically).
 
     Args:
         path: the file to write (replaced only when writing succeeds).
         format: ``sdmx-ml-2.1`` (default), ``sdmx-ml-3.0`` or ``sdmx-json-2.0``.
-        dataset: a dataset or its metadata: its structures, with its own code lists, DSD and
-            dataflow when it extends the standard's code lists; ``None``: the standard's.
+        dataset: a dataset or its metadata: the one DSD, its code lists as the register holds
+            them, the dataset's dataflow and its allowed content constraint; ``None``: the
+            standard's structures (the register's latest release, a dataflow per type).
         agency: the coalition's agency (default ``LNOB``).
+        register: the coalition's register (default: the one packaged for the agency).
 
     Returns:
         The path written.
@@ -92,7 +98,7 @@ def export_structures(
         'structures.json'
     """
     _check_format(format)  # before the target is touched
-    structure = _structure(dataset, agency)
+    structure = _structure(dataset, agency, register)
     with atomic_output(path) as out:
         write_structures(structure, out, format=format)
     return Path(path)
@@ -104,6 +110,7 @@ def export_xsd(
     version: Literal["2.1", "3.0"] = "2.1",
     dataset: CommunityDataset | DatasetMetadata | None = None,
     agency: str | None = None,
+    register: Register | None = None,
 ) -> Path:
     """Write the DSD-specific XML schema of structure-specific data to a file (atomically).
 
@@ -115,6 +122,7 @@ def export_xsd(
         version: SDMX-ML ``2.1`` (default) or ``3.0``.
         dataset: a dataset or its metadata (its own code lists); ``None``: the standard's.
         agency: the coalition's agency (default ``LNOB``).
+        register: the coalition's register (default: the one packaged for the agency).
 
     Returns:
         The path written.
@@ -122,7 +130,7 @@ def export_xsd(
     Raises:
         UnsupportedFormat: an unknown SDMX-ML version.
     """
-    document = dsd_xsd(_structure(dataset, agency), version)
+    document = dsd_xsd(_structure(dataset, agency, register), version)
     with atomic_output(path) as out:
         out.write(document)
     return Path(path)

@@ -378,9 +378,11 @@ def own_message_format(path: str | Path) -> str | None:
     r"""The format of ``path`` if it is a data message of this standard, else ``None``.
 
     A message is ours when its format is one ``sdmx_cso`` writes
-    (:func:`sdmx_cso.formats.detect_format`) and it refers to the standard's DSD or one of
-    its dataflows (``CGD``, ``CGD_<DATASET>``, ``DF_CGD_<TYPE>``…) at the standard's version,
-    whatever the agency.
+    (:func:`sdmx_cso.formats.detect_format`) and it refers to the standard's DSD ``CGD``, one
+    of its dataflows per dataset type (``DF_CGD_<TYPE>``) or a dataset's dataflow
+    (``DF_<DATASET_ID>``), at any version (versions follow the coalition's register), whatever
+    the agency. A foreign message that looks like this is still read as foreign when its
+    reference metadata is missing or not ours.
 
     Examples:
         >>> import pathlib, tempfile
@@ -402,9 +404,8 @@ def own_message_format(path: str | Path) -> str | None:
     if match is None:
         return None
     std = get_standard()
-    stems = (std.dsd.id, *(flow.id for flow in std.dataflows))
-    ours = any(match["id"] == s or match["id"].startswith(f"{s}_") for s in stems)
-    return fmt if ours and match["version"] in (None, std.version) else None
+    ours = match["id"] == std.dsd.id or match["id"].startswith("DF_")
+    return fmt if ours else None
 
 
 def _structure_ref(path: Path, fmt: str) -> str | None:

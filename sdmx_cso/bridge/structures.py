@@ -98,6 +98,10 @@ class _Builder:
             header=Header(id="STRUCTURES", sender=self.agency(parts.structure.agency))
         )
 
+    @property
+    def agency_id(self) -> str:
+        return self.parts.structure.agency
+
     def agency(self, agency_id: str) -> common.Agency:
         if agency_id not in self.agencies:
             self.agencies[agency_id] = common.Agency(id=agency_id, name={"en": agency_id})
@@ -148,6 +152,7 @@ class _Builder:
         for code in cl:
             if code.parent is not None and code.parent in cl:
                 obj[code.parent].append_child(obj[code.id])
+        obj.is_final = self.parts.structure.is_final(cl.version) or cl.agency != self.agency_id
         self.codelists[cl.urn] = obj
         return obj
 
@@ -176,8 +181,9 @@ class _Builder:
     def dsd(self) -> v21.DataStructureDefinition:
         st = self.parts.structure
         dsd: v21.DataStructureDefinition = self.maintainable(
-            v21.DataStructureDefinition, st.agency, st.dsd_id, st.version, st.standard.dsd.name
+            v21.DataStructureDefinition, st.agency, st.dsd_id, st.dsd_version, st.standard.dsd.name
         )
+        dsd.is_final = st.is_final(st.dsd_version)
         dsd.dimensions.id = "DimensionDescriptor"
         dsd.attributes.id = "AttributeDescriptor"
         dsd.measures.id = "MeasureDescriptor"
@@ -219,9 +225,39 @@ class _Builder:
     def dataflows(self, dsd: v21.DataStructureDefinition) -> None:
         st = self.parts.structure
         for flow_id, name in self.parts.dataflows:
-            self.maintainable(
-                v21.DataflowDefinition, st.agency, flow_id, st.version, name, structure=dsd
+            flow = self.maintainable(
+                v21.DataflowDefinition,
+                st.agency,
+                flow_id,
+                st.dataflow_version,
+                name,
+                structure=dsd,
             )
+            flow.is_final = st.is_final(st.dataflow_version)
+            if st.constraint is not None and flow_id == st.dataflow_id:
+                self.constraint(flow, dsd)
+
+    def constraint(self, flow: v21.DataflowDefinition, dsd: v21.DataStructureDefinition) -> None:
+        """The dataflow's allowed content constraint (a ContentConstraint, role Allowed)."""
+        st = self.parts.structure
+        assert st.constraint is not None
+        region = v21.CubeRegion(included=True)
+        for dim_id, codes in st.constraint.allowed.items():
+            dim = dsd.dimensions.get(dim_id)
+            region.member[dim] = v21.MemberSelection(
+                values_for=dim, values=[v21.MemberValue(value=c) for c in codes]
+            )
+        obj = self.maintainable(
+            v21.ContentConstraint,
+            st.agency,
+            st.constraint.id,
+            st.constraint.version,
+            f"Allowed content of {st.dataflow_id}",
+            role=common.ConstraintRole(role=common.ConstraintRoleType.allowable),
+            content={flow},
+            data_content_region=[region],
+        )
+        obj.is_final = st.is_final(st.constraint.version)
 
     def providers(self) -> None:
         if not self.parts.providers:

@@ -18,6 +18,7 @@ from sdmx_cso.cli._app import Context, run
 from sdmx_cso.cli.convert import convert
 from sdmx_cso.cli.examples import examples
 from sdmx_cso.cli.read import read
+from sdmx_cso.cli.register import register
 from sdmx_cso.cli.schema import schema
 from sdmx_cso.cli.structures import structures
 from sdmx_cso.cli.validate import validate
@@ -42,6 +43,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 cli.add_command(convert)
 cli.add_command(examples)
 cli.add_command(read)
+cli.add_command(register)
 cli.add_command(schema)
 cli.add_command(structures)
 cli.add_command(validate)

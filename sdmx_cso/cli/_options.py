@@ -23,3 +23,12 @@ progress_option = click.option(
     default=None,
     help="Show a status line on stderr while working (default: only on a terminal).",
 )
+
+#: The coalition's register of governed codes and dataflows.
+register_option = click.option(
+    "--register",
+    "register_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The coalition's register (YAML/JSON) of governed codes and dataflows "
+    "(default: the one packaged with the standard).",
+)

@@ -8,7 +8,12 @@ import click
 
 import sdmx_cso
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
-from sdmx_cso.cli._options import metadata_option, progress_option, submission_argument
+from sdmx_cso.cli._options import (
+    metadata_option,
+    progress_option,
+    register_option,
+    submission_argument,
+)
 from sdmx_cso.cli._progress import status_line
 from sdmx_cso.cli._render import render_table
 
@@ -40,6 +45,7 @@ from sdmx_cso.cli._render import render_table
     "instead of a multi-valued QUALITY_FLAGS[] column, for readers without multi-valued "
     "components such as pysdmx 1.21.",
 )
+@register_option
 @progress_option
 def convert(
     submission: Path,
@@ -49,6 +55,7 @@ def convert(
     agency: str | None,
     no_metadata: bool,
     flags_as_text: bool,
+    register_file: Path | None,
     progress: bool | None,
 ) -> int:
     """Validate SUBMISSION and, if it is valid, write it as SDMX.
@@ -56,6 +63,7 @@ def convert(
     An invalid submission is refused with its validation report (exit code 1) and no output
     file is written. Outputs are written atomically.
     """
+    register = None if register_file is None else sdmx_cso.read_register(register_file)
     status = status_line(progress)
     try:
         result = sdmx_cso.convert(
@@ -67,6 +75,7 @@ def convert(
             with_metadata=not no_metadata,
             flags_as_text=flags_as_text,
             progress=status,
+            register=register,
         )
     except sdmx_cso.UnsupportedFormat as exc:  # --to is a choice: an option that cannot apply
         raise click.UsageError(str(exc)) from None

@@ -9,6 +9,7 @@ import click
 
 import sdmx_cso
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
+from sdmx_cso.cli._options import register_option
 from sdmx_cso.cli._render import render_table
 
 #: The structure formats (``sdmx_cso.STRUCTURE_FORMATS``; a test keeps them equal).
@@ -16,14 +17,15 @@ FORMATS = ["sdmx-json-2.0", "sdmx-ml-2.1", "sdmx-ml-3.0"]
 
 
 def submission_options(command: Any) -> Any:
-    """The options shared by ``structures`` and ``xsd``: agency, submission, metadata."""
+    """The options shared by ``structures`` and ``xsd``: agency, register, submission, metadata."""
     for option in reversed(
         [
             click.option("--agency", help="The coalition's SDMX agency ID (default LNOB)."),
+            register_option,
             click.option(
                 "-s", "--submission", type=click.Path(exists=True, path_type=Path),
-                help="A submission (data file, folder or zip): write the dataset's structures, "
-                "with its own code lists, DSD and dataflow when it extends the standard.",
+                help="A submission (data file, folder or zip): write the structures its messages "
+                "refer to (the one DSD, the register's code lists, its dataflow and constraint).",
             ),
             click.option(
                 "-m", "--metadata", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -35,7 +37,12 @@ def submission_options(command: Any) -> Any:
     return command
 
 
-def load_dataset(submission: Path | None, metadata: Path | None) -> Any:
+def load_register(path: Path | None) -> Any:
+    """The register of ``--register`` (``None``: the packaged one)."""
+    return None if path is None else sdmx_cso.read_register(path)
+
+
+def load_dataset(submission: Path | None, metadata: Path | None, register: Any = None) -> Any:
     """The dataset of ``--submission`` (``None`` without one).
 
     Raises:
@@ -47,7 +54,7 @@ def load_dataset(submission: Path | None, metadata: Path | None) -> Any:
             raise click.UsageError("--metadata needs --submission (the data it describes)")
         return None
     try:
-        return sdmx_cso.load(submission, metadata=metadata)
+        return sdmx_cso.load(submission, metadata=metadata, register=register)
     except sdmx_cso.InvalidSubmission as exc:
         click.echo(render_table(exc.report, source=str(submission)), err=True)
         raise click.exceptions.Exit(EXIT_INVALID) from None
@@ -71,15 +78,24 @@ def load_dataset(submission: Path | None, metadata: Path | None) -> Any:
 )
 @submission_options
 def structures(
-    to: str, output: Path, agency: str | None, submission: Path | None, metadata: Path | None
+    to: str,
+    output: Path,
+    agency: str | None,
+    register_file: Path | None,
+    submission: Path | None,
+    metadata: Path | None,
 ) -> int:
     """Write the SDMX structures: concept schemes, code lists, DSD, dataflows, MSD.
 
-    Without --submission, the standard's own structures (DSD AGENCY:CGD and its three
-    dataflows). With one, the structures its data and metadata messages refer to. The
-    output is written atomically.
+    Without --submission, the standard's own structures (the one DSD AGENCY:CGD, the
+    register's code lists and a dataflow per dataset type). With one, the structures its
+    data and metadata messages refer to: the same DSD, and its dataflow with its allowed
+    content constraint. The output is written atomically.
     """
-    dataset = load_dataset(submission, metadata)
-    path = sdmx_cso.export_structures(output, format=to, dataset=dataset, agency=agency)
+    register = load_register(register_file)
+    dataset = load_dataset(submission, metadata, register)
+    path = sdmx_cso.export_structures(
+        output, format=to, dataset=dataset, agency=agency, register=register
+    )
     click.echo(str(path))
     return EXIT_OK

@@ -9,7 +9,12 @@ import click
 
 import sdmx_cso
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
-from sdmx_cso.cli._options import metadata_option, progress_option, submission_argument
+from sdmx_cso.cli._options import (
+    metadata_option,
+    progress_option,
+    register_option,
+    submission_argument,
+)
 from sdmx_cso.cli._progress import status_line
 from sdmx_cso.cli._render import render_table
 
@@ -37,6 +42,7 @@ def _codes(values: tuple[str, ...]) -> list[str]:
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file instead of standard output.",
 )  # fmt: skip
+@register_option
 @progress_option
 def validate(
     submission: Path,
@@ -46,6 +52,7 @@ def validate(
     skip: tuple[str, ...],
     warnings_as_errors: bool,
     output: Path | None,
+    register_file: Path | None,
     progress: bool | None,
 ) -> int:
     """Check SUBMISSION (a data file, folder or zip) against the standard.
@@ -54,6 +61,7 @@ def validate(
     the header is row 1) and column. Exit code 0 when valid, 1 when the data are invalid,
     3 when a file cannot be read at all.
     """
+    register = None if register_file is None else sdmx_cso.read_register(register_file)
     status = status_line(progress)
     try:
         report = sdmx_cso.validate(
@@ -63,6 +71,7 @@ def validate(
             skip=_codes(skip),
             warnings_as_errors=warnings_as_errors,
             progress=status,
+            register=register,
         )
     finally:
         if status is not None:

@@ -9,7 +9,7 @@ import click
 
 import sdmx_cso
 from sdmx_cso.cli._app import EXIT_OK
-from sdmx_cso.cli.structures import load_dataset, submission_options
+from sdmx_cso.cli.structures import load_dataset, load_register, submission_options
 
 
 @click.command()
@@ -33,6 +33,7 @@ def xsd(
     version: Literal["2.1", "3.0"],
     output: Path,
     agency: str | None,
+    register_file: Path | None,
     submission: Path | None,
     metadata: Path | None,
 ) -> int:
@@ -42,7 +43,10 @@ def xsd(
     enumerates every code list, so that an XML validator rejects unknown codes. It imports
     SDMXCommon.xsd and SDMXDataStructureSpecific.xsd by file name.
     """
-    dataset = load_dataset(submission, metadata)
-    path = sdmx_cso.export_xsd(output, version=version, dataset=dataset, agency=agency)
+    register = load_register(register_file)
+    dataset = load_dataset(submission, metadata, register)
+    path = sdmx_cso.export_xsd(
+        output, version=version, dataset=dataset, agency=agency, register=register
+    )
     click.echo(str(path))
     return EXIT_OK

@@ -301,7 +301,7 @@ def _from_spec(spec: MetadataFieldSpec, std: Standard) -> MetadataAttribute:
         base,
         max_occurs=None if spec.type == "codes" else 1,
         text_type=_text_type(spec.type),
-        codelist=spec.codelist,
+        codelist=_shared(spec.codelist),
         min_value=low,
         max_value=high,
     )
@@ -333,7 +333,7 @@ def _item_children(item: str, std: Standard) -> tuple[MetadataAttribute, ...]:
                 name=name,
                 min_occurs=1 if info.is_required() else 0,
                 text_type=_text_type(kind),
-                codelist=_item_codelist(fid, info, std) if kind == "code" else None,
+                codelist=_shared(_item_codelist(fid, info, std)) if kind == "code" else None,
                 kind=kind,
                 description=info.description or name,
                 min_value=_bounds(kind)[0],
@@ -349,6 +349,23 @@ def _item_codelist(fid: str, info: FieldInfo, std: Standard) -> str:
         raise RuntimeError(f"coded item field {fid} has no code list")
     codelist = get_codelist(ref, agency=std.agency)
     return f"{codelist.agency}:{codelist.id}"
+
+
+#: The coalition's governed code lists: their versions follow the register's releases.
+GOVERNED = frozenset({"CL_SERIES_CGD", "CL_AREA_CGD", "CL_SERVICE_POINT"})
+
+
+def _shared(codelist: str | None) -> str | None:
+    """The code list of a metadata attribute, or ``None`` for a register-governed one.
+
+    The MSD is one artefact for every release of the coalition's register, so it cannot
+    enumerate lists whose versions follow the register: such fields (areas covered, a local
+    area's parent, a service point's area) are text in the MSD, and the validator checks
+    their codes against the register.
+    """
+    if codelist is not None and codelist.split(":")[-1] in GOVERNED:
+        return None
+    return codelist
 
 
 def _model_codelist(info: FieldInfo) -> str | None:

@@ -23,7 +23,7 @@ from sdmx_cso.formats.structure_ml30 import (
     maintainable_urn,
     structure_parts,
 )
-from sdmx_cso.model.structure import DatasetStructure
+from sdmx_cso.model.structure import Constraint, DatasetStructure
 from sdmx_cso.standard import get_codelist
 
 __all__ = ["SCHEMA", "write"]
@@ -113,8 +113,9 @@ def _component(comp: Component) -> Json:
 
 def _dsd(parts: Parts) -> Json:
     st = parts.structure
+    version = st.label(st.dsd_version, "3.0")
     out = _maintainable(
-        "datastructure.DataStructure", st.agency, st.dsd_id, st.version, st.standard.dsd.name
+        "datastructure.DataStructure", st.agency, st.dsd_id, version, st.standard.dsd.name
     )
     dims = [{**_component(c), "position": c.position} for c in parts.of_kind("dimension")]
     (time,) = parts.of_kind("time")
@@ -171,11 +172,11 @@ def structure_document(structure: DatasetStructure) -> Json:
     """The SDMX-JSON 2.0 structure message of ``structure``, as a JSON-ready dict."""
     parts = structure_parts(structure, "3.0")
     st, msd = structure, structure.standard.msd
-    dsd_urn = maintainable_urn("datastructure.DataStructure", st.agency, st.dsd_id, st.version)
     flows = []
     for flow_id, name in parts.dataflows:
-        flow = _maintainable("datastructure.Dataflow", st.agency, flow_id, st.version, name)
-        flow["structure"] = dsd_urn
+        version = st.label(st.dataflow_version, "3.0")
+        flow = _maintainable("datastructure.Dataflow", st.agency, flow_id, version, name)
+        flow["structure"] = st.dsd_urn_for("3.0")
         flows.append(flow)
     mdf = _maintainable(
         "metadatastructure.Metadataflow",
@@ -205,6 +206,8 @@ def structure_document(structure: DatasetStructure) -> Json:
         "metadataflows": [mdf],
         "metadataStructures": [msd_json],
     }
+    if st.constraint is not None:
+        data["dataConstraints"] = [_data_constraint(st, st.constraint)]
     if parts.providers:
         scheme = _maintainable(
             "base.DataProviderScheme", st.agency, "DATA_PROVIDERS", "1.0", "Data providers"
@@ -221,7 +224,49 @@ def structure_document(structure: DatasetStructure) -> Json:
         "contentLanguages": ["en"],
         "sender": {"id": st.agency},
     }
-    return {"meta": meta, "data": data}
+    return _mark_drafts({"meta": meta, "data": data}, st)
+
+
+def _data_constraint(st: DatasetStructure, constraint: Constraint) -> Json:
+    """The dataflow's allowed content constraint (role ``Allowed``)."""
+    out = _maintainable(
+        "registry.DataConstraint",
+        st.agency,
+        constraint.id,
+        st.label(constraint.version, "3.0"),
+        f"Allowed content of {st.dataflow_id}",
+    )
+    out["role"] = "Allowed"
+    out["constraintAttachment"] = {"dataflows": [st.dataflow_urn_for("3.0")]}
+    keys = [{"id": dim, "values": list(codes)} for dim, codes in constraint.allowed.items()]
+    out["cubeRegions"] = [{"include": True, "keyValues": keys}]
+    return out
+
+
+def _mark_drafts(document: Json, st: DatasetStructure) -> Json:
+    """Give the coalition code lists of a draft release the ``-draft`` version extension."""
+    drafts = {cl.urn: cl for cl in st.own_codelists if not st.is_final(cl.version)}
+    if not drafts:
+        return document
+    labels = {
+        urn: urn.replace(f"({cl.version})", f"({st.label(cl.version, '3.0')})")
+        for urn, cl in drafts.items()
+    }
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, str):
+            return labels.get(value, value)
+        if isinstance(value, list):
+            return [fix(v) for v in value]
+        if isinstance(value, dict):
+            out = {k: fix(v) for k, v in value.items()}
+            if out.get("urn") in labels.values() and "version" in out:
+                out["version"] = st.label(out["version"], "3.0")
+            return out
+        return value
+
+    fixed: Json = fix(document)
+    return fixed
 
 
 def write(structure: DatasetStructure, out: BinaryIO) -> None:

@@ -25,7 +25,7 @@ from lxml import etree
 
 from sdmx_cso.codelists import Code, Codelist
 from sdmx_cso.formats.msd import MetadataAttribute, msd_tree, walk
-from sdmx_cso.model.structure import DatasetStructure
+from sdmx_cso.model.structure import Constraint, DatasetStructure
 from sdmx_cso.standard import get_codelist
 from sdmx_cso.standard.spec import AttributeSpec, DimensionSpec, MeasureSpec, TimeDimensionSpec
 
@@ -165,14 +165,13 @@ def structure_parts(structure: DatasetStructure, version: Literal["2.1", "3.0"])
         for s in std.concept_schemes
         if concepts[s.id]
     )
-    providers_cl = structure.codelist("DATA_PRODUCER")
     return Parts(
         structure=structure,
         schemes=schemes,
         codelists=_codelists(structure),
         components=tuple(components),
         dataflows=_dataflows(structure),
-        providers=providers_cl.codes if providers_cl is not None else (),
+        providers=structure.providers,
         msd=msd,
         msd_concepts=msd_concepts,
     )
@@ -198,23 +197,24 @@ def _flags_pattern(codelist: Codelist) -> str:
 
 
 def _codelists(structure: DatasetStructure) -> tuple[Codelist, ...]:
+    """Every code list of the standard, the coalition's as its register has them."""
     std = structure.standard
+    own = {cl.id: cl for cl in structure.own_codelists}
     found: dict[str, Codelist] = {}
     for ref in std.codelist_refs:
         cl = get_codelist(ref, agency=std.agency)
+        if cl.agency == std.agency and cl.id in own:
+            cl = own.pop(cl.id)
         found.setdefault(cl.urn, cl)
-    for cl in structure.own_codelists:
+    for cl in own.values():
         found.setdefault(cl.urn, cl)
     return tuple(found.values())
 
 
 def _dataflows(structure: DatasetStructure) -> tuple[tuple[str, str], ...]:
-    std = structure.standard
     if not structure.is_dataset_specific:
-        return tuple((flow.id, flow.name) for flow in std.dataflows)
-    suffix = structure.dsd_id.removeprefix(f"{std.dsd.id}_")
-    flow = next(f for f in std.dataflows if structure.dataflow_id.startswith(f"{f.id}_"))
-    return ((structure.dataflow_id, f"{flow.name}: dataset {suffix}"),)
+        return structure.standard_flows
+    return ((structure.dataflow_id, structure.dataflow_name),)
 
 
 def maintainable_urn(cls: str, agency: str, id_: str, version: str) -> str:
@@ -359,11 +359,12 @@ def _dsd(parent: etree._Element, parts: Parts) -> None:
         "datastructure.DataStructure",
         st.agency,
         st.dsd_id,
-        st.version,
+        st.label(st.dsd_version, "3.0"),
         st.standard.dsd.name,
     )
     comps = _el(elem, STR, "DataStructureComponents")
-    base = f"{_URN}datastructure.{{}}={st.agency}:{st.dsd_id}({st.version}).{{}}"
+    version = st.label(st.dsd_version, "3.0")
+    base = f"{_URN}datastructure.{{}}={st.agency}:{st.dsd_id}({version}).{{}}"
     dims = _el(
         comps,
         STR,
@@ -441,6 +442,27 @@ def _msd_attribute(parent: etree._Element, attr: MetadataAttribute, parts: Parts
         _msd_attribute(item, child, parts)
 
 
+def _data_constraint(parent: etree._Element, st: DatasetStructure, constraint: Constraint) -> None:
+    """The dataflow's allowed content constraint (role ``Allowed``), SDMX 3.0."""
+    elem = _maintainable(
+        parent,
+        "DataConstraint",
+        "registry.DataConstraint",
+        st.agency,
+        constraint.id,
+        st.label(constraint.version, "3.0"),
+        f"Allowed content of {st.dataflow_id}",
+        role="Allowed",
+    )
+    attach = _el(elem, STR, "ConstraintAttachment")
+    _el(attach, STR, "Dataflow", st.dataflow_urn_for("3.0"))
+    region = _el(elem, STR, "CubeRegion", include="true")
+    for dim, codes in constraint.allowed.items():
+        key = _el(region, STR, "KeyValue", id=dim)
+        for code in codes:
+            _el(key, STR, "Value", code)
+
+
 def _structures(root: etree._Element, parts: Parts) -> None:
     st, msd = parts.structure, parts.structure.standard.msd
     box = _el(root, MES, "Structures")
@@ -448,11 +470,20 @@ def _structures(root: etree._Element, parts: Parts) -> None:
     for cl in parts.codelists:
         _codelist(codelists, cl)
     _concepts(_el(box, STR, "ConceptSchemes"), parts)
+    constraint = st.constraint
+    if constraint is not None:
+        _data_constraint(_el(box, STR, "DataConstraints"), st, constraint)
     flows = _el(box, STR, "Dataflows")
-    dsd_urn = maintainable_urn("datastructure.DataStructure", st.agency, st.dsd_id, st.version)
+    dsd_urn = st.dsd_urn_for("3.0")
     for flow_id, name in parts.dataflows:
         flow = _maintainable(
-            flows, "Dataflow", "datastructure.Dataflow", st.agency, flow_id, st.version, name
+            flows,
+            "Dataflow",
+            "datastructure.Dataflow",
+            st.agency,
+            flow_id,
+            st.label(st.dataflow_version, "3.0"),
+            name,
         )
         _el(flow, STR, "Structure", dsd_urn)
     if parts.providers:
@@ -509,6 +540,28 @@ def _structures(root: etree._Element, parts: Parts) -> None:
         _msd_attribute(mlist, attr, parts)
 
 
+def _mark_drafts(root: etree._Element, st: DatasetStructure) -> None:
+    """Give the coalition code lists of a draft release the ``-draft`` version extension.
+
+    SDMX 3.0 has no ``isFinal``: a version without extension is stable, so a draft's code
+    lists (and every reference to them) carry ``X.Y.Z-draft``, as its DSD and dataflow do.
+    """
+    drafts = {cl.urn: cl for cl in st.own_codelists if not st.is_final(cl.version)}
+    if not drafts:
+        return
+    for elem in root.iter(f"{{{STR}}}Codelist", f"{{{STR}}}Enumeration"):
+        urn = elem.get("urn") if elem.tag.endswith("Codelist") else elem.text
+        cl = drafts.get(urn or "")
+        if cl is None:
+            continue
+        new = urn.replace(f"({cl.version})", f"({st.label(cl.version, '3.0')})")  # type: ignore[union-attr]
+        if elem.tag.endswith("Codelist"):
+            elem.set("urn", new)
+            elem.set("version", st.label(cl.version, "3.0"))
+        else:
+            elem.text = new
+
+
 def write(structure: DatasetStructure, out: BinaryIO) -> None:
     """Write the structures of ``structure`` as an SDMX-ML 3.0 structure message.
 
@@ -524,4 +577,5 @@ def write(structure: DatasetStructure, out: BinaryIO) -> None:
     _el(header, MES, "Prepared", now)
     _el(header, MES, "Sender", id=structure.agency)
     _structures(root, structure_parts(structure, "3.0"))
+    _mark_drafts(root, structure)
     out.write(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))

@@ -84,6 +84,16 @@ _ENTRIES = (
         "series, local area or service point in the metadata file.",
     ),
     IssueType(
+        "outside-dataflow-constraint", "Outside the dataflow's registered content", "error",
+        ("#row", "#cell"),
+        "The dataset is registered as a dataflow of the one DSD, restricted to the series, "
+        "areas and service points its registration lists (an allowed content constraint). This "
+        "row uses another one, which a registry that checks uploads would refuse.",
+        "`REF_AREA = KE-01` in a dataset registered for KE-30 and KE-28 only.",
+        "Register the dataset's revision (`sdmx-cso register`), which adds the code to a new "
+        "version of its constraint, or correct the row.",
+    ),
+    IssueType(
         "invalid-number", "Not a number", "error", ("#row", "#cell"),
         "A numeric cell (OBS_VALUE, bounds, scale) does not hold a decimal number.",
         "`OBS_VALUE = 12,5%`.",

@@ -14,6 +14,7 @@ from sdmx_cso.errors import SdmxCsoError
 from sdmx_cso.model import CommunityDataset, DatasetMetadata, DerivationConfig
 from sdmx_cso.model.columns import check_cells, normalize_table, sort_observations, true_rows
 from sdmx_cso.model.derive_table import Derived, derive_table
+from sdmx_cso.model.register import Register
 from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.standard import get_standard
 from sdmx_cso.validate._metadata import check_metadata, lenient_extensions
@@ -49,6 +50,7 @@ def validate_submission(
     skip: Collection[str] = (),
     warnings_as_errors: bool = False,
     config: DerivationConfig | None = None,
+    register: Register | None = None,
 ) -> Report:
     """Every problem of ``raw``, located by file, row and column, in one report.
 
@@ -58,28 +60,45 @@ def validate_submission(
         skip: leave out these issue codes or tags.
         warnings_as_errors: count warnings as errors (the report is then invalid).
         config: thresholds of the derivation rules.
+        register: the coalition's register (default: the packaged one).
     """
-    check = BatchCheck(raw, config=config, build=False)
+    check = BatchCheck(raw, config=config, build=False, register=register)
     check.add(raw)
     return check.report(raw.data_file, pick=pick, skip=skip, warnings_as_errors=warnings_as_errors)
 
 
 def check_submission(
-    raw: RawSubmission, *, config: DerivationConfig | None = None
+    raw: RawSubmission,
+    *,
+    config: DerivationConfig | None = None,
+    register: Register | None = None,
 ) -> tuple[Report, CommunityDataset | None]:
     """The full report of ``raw`` and, when it is valid, its dataset (one pass)."""
-    issues, dataset = _check(raw, config)
+    issues, dataset = _check(raw, config, register=register)
     report = Report.from_issues(issues, rows=raw.table.num_rows, observations=raw.table.num_rows)
     return report, dataset if report.valid else None
 
 
-def to_dataset(raw: RawSubmission, *, config: DerivationConfig | None = None) -> CommunityDataset:
+def to_dataset(
+    raw: RawSubmission,
+    *,
+    config: DerivationConfig | None = None,
+    register: Register | None = None,
+    skip: Collection[str] = (),
+) -> CommunityDataset:
     """The dataset of a valid submission, with every derivable attribute filled in.
+
+    Args:
+        raw: the submission as read.
+        config: thresholds of the derivation rules.
+        register: the coalition's register (default: the packaged one).
+        skip: issue codes not to check (``outside-dataflow-constraint`` when registering
+            a revision).
 
     Raises:
         InvalidSubmission: the submission has errors (its ``report`` lists them).
     """
-    issues, dataset = _check(raw, config)
+    issues, dataset = _check(raw, config, register=register, skip=skip)
     if dataset is None or any(i.severity == "error" for i in issues):
         raise InvalidSubmission(Report.from_issues(issues, rows=raw.table.num_rows))
     return dataset
@@ -107,13 +126,23 @@ class BatchCheck:
             stand for the whole submission.
         config: thresholds of the derivation rules.
         build: derive the observations of valid batches (``False``: only check).
+        register: the coalition's register (default: the packaged one).
+        skip: issue codes not to check at all.
     """
 
     def __init__(
-        self, first: RawSubmission, *, config: DerivationConfig | None = None, build: bool = True
+        self,
+        first: RawSubmission,
+        *,
+        config: DerivationConfig | None = None,
+        build: bool = True,
+        register: Register | None = None,
+        skip: Collection[str] = (),
     ) -> None:
         self._config = config
         self._build = build
+        self._register = register
+        self._skip = frozenset(skip)
         self._header = list(_header(first))
         self.metadata, self._meta_issues = check_metadata(first.metadata, first.metadata_file)
         self._extensions = (
@@ -164,10 +193,11 @@ class BatchCheck:
             columns={name: raw.columns.get(name, name) for name in table.column_names},
             invalid_rows=_indices_of(raw, failed, table.num_rows),
             rows=_row_array(raw),
+            register=self._register,
         )
         rules = []
         for found, rule in zip(self._rules, _ROW_RULES, strict=True):
-            issues = sorted(rule(ctx), key=_by_row)
+            issues = sorted((i for i in rule(ctx) if i.code not in self._skip), key=_by_row)
             if self._batches:  # issues of the metadata (no row) are reported once
                 issues = [i for i in issues if i.row is not None]
             found.extend(issues)
@@ -266,9 +296,14 @@ def _row_array(raw: RawSubmission) -> np.ndarray[Any, np.dtype[np.int64]]:
 
 
 def _check(
-    raw: RawSubmission, config: DerivationConfig | None, *, build: bool = True
+    raw: RawSubmission,
+    config: DerivationConfig | None,
+    *,
+    build: bool = True,
+    register: Register | None = None,
+    skip: Collection[str] = (),
 ) -> tuple[list[Issue], CommunityDataset | None]:
-    check = BatchCheck(raw, config=config, build=build)
+    check = BatchCheck(raw, config=config, build=build, register=register, skip=skip)
     derived = check.add(raw)
     issues = check.issues(raw.data_file)
     if _has_error(issues) or check.metadata is None or not build:

@@ -254,10 +254,12 @@ def test_structure_specific_21_shape(small):
     ref = header.find(f"{{{MES21}}}Structure")
     assert ref.get("namespace") == structure.ss_namespace("2.1")
     assert ref.get("dimensionAtObservation") == "TIME_PERIOD"
+    # an unregistered dataset with its own series: the DSD of a draft release of the register
+    assert structure.draft_version == structure.dsd_version == "1.1.0"
     assert ref.find(".//Ref").attrib == {
         "agencyID": "LNOB",
         "id": structure.dsd_id,
-        "version": "1.0.0",
+        "version": "1.1.0",
     }
     dataset = root.find(f"{{{MES21}}}DataSet")
     assert dataset.get(f"{{{SS21}}}dataScope") == "DataStructure"

@@ -15,6 +15,7 @@ import sdmx_cso
 from sdmx_cso.bridge import export_structures, to_sdmx1, write_structures
 from sdmx_cso.errors import UnsupportedFormat
 from sdmx_cso.formats.xsd import validate_json, validate_message
+from sdmx_cso.model.register import default_register
 from sdmx_cso.model.structure import DatasetStructure
 
 Message = Callable[[str | None, str | None, str], bytes]
@@ -59,7 +60,8 @@ def test_sdmx1_reads_the_21_structures(
     for component, codelist in st.codelists.items():
         if component == "DATA_PRODUCER":  # the providers are a DataProviderScheme
             providers = msg.organisation_scheme["DATA_PROVIDERS"]
-            assert [p.id for p in providers] == [c.id for c in codelist]
+            assert [p.id for p in providers] == [c.id for c in st.providers]
+            assert {c.id for c in codelist} <= {p.id for p in providers}
             continue
         read = msg.codelist[codelist.id]
         assert read.maintainer.id == codelist.agency
@@ -151,14 +153,16 @@ def test_dataset_specific_structures(message: Message, structure: Structure) -> 
     (dsd,) = doc["data"]["dataStructures"]
     assert dsd["id"] == st.dsd_id
     dims = {d["id"]: d for d in dsd["dataStructureComponents"]["dimensionList"]["dimensions"]}
-    assert (
-        dims["SERVICE_POINT"]["localRepresentation"]["enumeration"]
-        == st.codelist("SERVICE_POINT").urn
-    )
+    # an unregistered dataset of an agency whose register is empty: a draft release
+    assert st.draft_version == "1.1.0"
+    assert dims["SERVICE_POINT"]["localRepresentation"]["enumeration"] == st.codelist(
+        "SERVICE_POINT"
+    ).urn.replace("(1.1.0)", "(1.1.0-draft)")
     assert [f["id"] for f in doc["data"]["dataflows"]] == [st.dataflow_id]
     providers = doc["data"]["dataProviderSchemes"][0]["dataProviders"]
-    assert [p["id"] for p in providers] == [c.id for c in st.codelist("DATA_PRODUCER")]
-    # the standard: SERVICE_POINT is an ID pattern, three dataflows, no providers
+    assert {c.id for c in st.codelist("DATA_PRODUCER")} <= {p["id"] for p in providers}
+    # the standard: SERVICE_POINT coded by the register's list, three dataflows, every
+    # registered provider
     standard = json.loads(message(None, None, "sdmx-json-2.0"))
     dims = {
         d["id"]: d
@@ -166,9 +170,12 @@ def test_dataset_specific_structures(message: Message, structure: Structure) -> 
             "dimensions"
         ]
     }
-    assert "pattern" in dims["SERVICE_POINT"]["localRepresentation"]["format"]
+    assert dims["SERVICE_POINT"]["localRepresentation"]["enumeration"].endswith(
+        "Codelist=LNOB:CL_SERVICE_POINT(1.0.0)"
+    )
     assert len(standard["data"]["dataflows"]) == 3
-    assert "dataProviderSchemes" not in standard["data"]
+    (scheme,) = standard["data"]["dataProviderSchemes"]
+    assert len(scheme["dataProviders"]) == len(default_register("LNOB").data_providers()) == 11
 
 
 def test_reused_artefacts_keep_their_agency(message: Message) -> None:

@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 
 from sdmx_cso.model import DatasetMetadata
 from sdmx_cso.model.columns import DECIMAL_PATTERN
+from sdmx_cso.model.register import Register
 from sdmx_cso.validate.report import Issue
 
 __all__ = ["RuleContext"]
@@ -33,6 +34,7 @@ class RuleContext:
             compare rows leave them out, so that one mistake is reported once.
         rows: the spreadsheet row number of every table row, when the caller has them as an
             array (else `row_number` gives them one by one).
+        register: the coalition's register (``None``: the one packaged for the agency).
     """
 
     table: pa.Table
@@ -43,6 +45,7 @@ class RuleContext:
     columns: dict[str, str] = field(default_factory=dict)
     invalid_rows: frozenset[int] = frozenset()
     rows: np.ndarray[Any, np.dtype[np.int64]] | None = None
+    register: Register | None = None
     _numbers: dict[str, pa.Array] = field(default_factory=dict, repr=False)
 
     def number(self, name: str) -> pa.Array:
