@@ -18,6 +18,7 @@ from typing import Any, BinaryIO, Literal
 
 from sdmx_cso.errors import UnsupportedFormat
 from sdmx_cso.formats import STRUCTURE_FORMATS, writer_for
+from sdmx_cso.formats.structure_split import CONTENTS, Content
 from sdmx_cso.formats.xsd import dsd_xsd
 from sdmx_cso.io.atomic import atomic_output
 from sdmx_cso.model import CommunityDataset, DatasetMetadata
@@ -29,26 +30,35 @@ __all__ = ["export_structures", "export_xsd", "to_sdmx1", "write_structures"]
 _ML21 = "sdmx-ml-2.1"
 
 
-def write_structures(structure: DatasetStructure, out: BinaryIO, *, format: str) -> None:
+def write_structures(
+    structure: DatasetStructure, out: BinaryIO, *, format: str, content: Content = "all"
+) -> None:
     """Write the SDMX structures of ``structure`` to a binary stream.
 
-    The message holds the concept schemes, every code list, the DSD, the dataflows, the
-    data providers (when the dataset names them), the MSD ``AGENCY:CGD_MSD`` and its
-    metadataflow; every format is valid against the official XSDs or JSON Schema.
+    With ``content="all"`` the message holds the concept schemes, every code list, the DSD,
+    the dataflows and their constraints, the data providers, the MSD ``AGENCY:CGD_MSD`` and
+    its metadataflow. ``data`` keeps what loading data needs (code lists, data concepts, DSD,
+    dataflows, constraints), ``metadata`` what loading the reference metadata needs (its
+    concepts and code lists, the providers, the MSD, the metadataflow): each is a message of
+    its own that common readers read whole (`sdmx_cso.formats.structure_split`). Every
+    format is valid against the official XSDs or JSON Schema.
 
     Args:
         structure: the structures (`sdmx_cso.model.structure.structure_for`).
         out: a binary stream.
         format: ``sdmx-ml-2.1``, ``sdmx-ml-3.0`` or ``sdmx-json-2.0``.
+        content: ``all`` (default), ``data`` or ``metadata``.
 
     Raises:
         UnsupportedFormat: an unknown structure format.
     """
     _check_format(format)
+    if content not in CONTENTS:
+        raise ValueError(f"content must be one of {', '.join(CONTENTS)}, not {content!r}")
     if format == _ML21:  # through sdmx1: a bridge module, not a formats one
-        _structures().write_ml21(structure, out)
+        _structures().write_ml21(structure, out, content=content)
         return
-    writer_for(format, kind="structure")(structure, out)
+    writer_for(format, kind="structure")(structure, out, content=content)
 
 
 def _check_format(format: str) -> None:
@@ -73,6 +83,7 @@ def export_structures(
     dataset: CommunityDataset | DatasetMetadata | None = None,
     agency: str | None = None,
     register: Register | None = None,
+    content: Content = "all",
 ) -> Path:
     """Write the SDMX structures of the standard, or of a dataset, to a file (atomically).
 
@@ -84,6 +95,7 @@ def export_structures(
             standard's structures (the register's latest release, a dataflow per type).
         agency: the coalition's agency (default ``LNOB``).
         register: the coalition's register (default: the one packaged for the agency).
+        content: ``all`` (default), ``data`` or ``metadata`` structures (`write_structures`).
 
     Returns:
         The path written.
@@ -100,7 +112,7 @@ def export_structures(
     _check_format(format)  # before the target is touched
     structure = _structure(dataset, agency, register)
     with atomic_output(path) as out:
-        write_structures(structure, out, format=format)
+        write_structures(structure, out, format=format, content=content)
     return Path(path)
 
 

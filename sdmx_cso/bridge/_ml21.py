@@ -23,6 +23,7 @@ from lxml import etree
 
 from sdmx_cso.formats.msd import MetadataAttribute
 from sdmx_cso.formats.structure_ml30 import Parts, Representation
+from sdmx_cso.formats.structure_split import Content, prune_xml
 
 __all__ = ["fix_up", "to_bytes"]
 
@@ -154,12 +155,13 @@ def fix_up(xml: bytes, parts: Parts) -> etree._Element:
     return root
 
 
-def to_bytes(message: object, parts: Parts) -> bytes:
+def to_bytes(message: object, parts: Parts, *, content: Content = "all") -> bytes:
     """The repaired SDMX-ML 2.1 of an sdmx1 structure message built from ``parts``."""
     root = fix_up(sdmx.to_xml(message), parts)
+    prune_xml(root, parts, content)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def write(message: object, parts: Parts, out: BinaryIO) -> None:
+def write(message: object, parts: Parts, out: BinaryIO, *, content: Content = "all") -> None:
     """Write the repaired SDMX-ML 2.1 of an sdmx1 structure message to ``out``."""
-    out.write(to_bytes(message, parts))
+    out.write(to_bytes(message, parts, content=content))

@@ -29,6 +29,7 @@ from sdmx_cso.bridge import _ml21
 from sdmx_cso.codelists import Code, Codelist
 from sdmx_cso.formats.msd import DATAFLOW_TARGET_OBJECT, MetadataAttribute
 from sdmx_cso.formats.structure_ml30 import Parts, Representation, structure_parts
+from sdmx_cso.formats.structure_split import Content
 from sdmx_cso.model.structure import DatasetStructure
 from sdmx_cso.standard import get_codelist
 
@@ -347,7 +348,7 @@ def to_sdmx1(structure: DatasetStructure) -> StructureMessage:
     return _Builder(structure_parts(structure, "2.1")).build()
 
 
-def write_ml21(structure: DatasetStructure, out: BinaryIO) -> None:
+def write_ml21(structure: DatasetStructure, out: BinaryIO, *, content: Content = "all") -> None:
     """Write the structures of ``structure`` as an SDMX-ML 2.1 structure message.
 
     Written by ``sdmx.to_xml`` and repaired (:mod:`sdmx_cso.bridge._ml21`), so that it is
@@ -356,6 +357,7 @@ def write_ml21(structure: DatasetStructure, out: BinaryIO) -> None:
     Args:
         structure: the dataset's structures (`sdmx_cso.model.structure.structure_for`).
         out: a binary stream.
+        content: ``all``, or only the ``data`` or ``metadata`` structures.
     """
     parts = structure_parts(structure, "2.1")
-    _ml21.write(_Builder(parts, writable=True).build(), parts, out)
+    _ml21.write(_Builder(parts, writable=True).build(), parts, out, content=content)

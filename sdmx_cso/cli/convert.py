@@ -45,6 +45,12 @@ from sdmx_cso.cli._render import render_table
     "instead of a multi-valued QUALITY_FLAGS[] column, for readers without multi-valued "
     "components such as pysdmx 1.21.",
 )
+@click.option(
+    "--nso-publishes",
+    is_flag=True,
+    help="The statistics office publishes the rows it endorsed (VALIDATION_STATUS "
+    "NSO_ENDORSED) as official: NATURE C for them (otherwise _X).",
+)
 @register_option
 @progress_option
 def convert(
@@ -55,6 +61,7 @@ def convert(
     agency: str | None,
     no_metadata: bool,
     flags_as_text: bool,
+    nso_publishes: bool,
     register_file: Path | None,
     progress: bool | None,
 ) -> int:
@@ -76,6 +83,7 @@ def convert(
             flags_as_text=flags_as_text,
             progress=status,
             register=register,
+            config=sdmx_cso.DerivationConfig(nso_publishes=True) if nso_publishes else None,
         )
     except sdmx_cso.UnsupportedFormat as exc:  # --to is a choice: an option that cannot apply
         raise click.UsageError(str(exc)) from None

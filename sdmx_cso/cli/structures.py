@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -76,10 +76,17 @@ def load_dataset(submission: Path | None, metadata: Path | None, register: Any =
     required=True,
     help="Structure message to write.",
 )
+@click.option(
+    "--one-message",
+    is_flag=True,
+    help="Write the data and the metadata structures in one message (some readers, such as "
+    "pysdmx for SDMX-ML 2.1, cannot read such a message whole).",
+)
 @submission_options
 def structures(
     to: str,
     output: Path,
+    one_message: bool,
     agency: str | None,
     register_file: Path | None,
     submission: Path | None,
@@ -90,12 +97,26 @@ def structures(
     Without --submission, the standard's own structures (the one DSD AGENCY:CGD, the
     register's code lists and a dataflow per dataset type). With one, the structures its
     data and metadata messages refer to: the same DSD, and its dataflow with its allowed
-    content constraint. The output is written atomically.
+    content constraint.
+
+    OUTPUT gets the data structures (code lists, concepts, DSD, dataflows, constraints);
+    STEM.metadata-structures.EXT beside it the metadata structures (MSD, metadataflow, data
+    providers, the concepts and code lists they use), so that common readers read each
+    whole; --one-message writes both in OUTPUT. Outputs are written atomically.
     """
     register = load_register(register_file)
     dataset = load_dataset(submission, metadata, register)
-    path = sdmx_cso.export_structures(
-        output, format=to, dataset=dataset, agency=agency, register=register
+    parts: list[tuple[Path, Literal["all", "data", "metadata"]]] = (
+        [(output, "all")]
+        if one_message
+        else [
+            (output, "data"),
+            (output.with_name(f"{output.stem}.metadata-structures{output.suffix}"), "metadata"),
+        ]
     )
-    click.echo(str(path))
+    for path, content in parts:
+        written = sdmx_cso.export_structures(
+            path, format=to, dataset=dataset, agency=agency, register=register, content=content
+        )
+        click.echo(str(written))
     return EXIT_OK

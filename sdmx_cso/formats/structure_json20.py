@@ -23,6 +23,7 @@ from sdmx_cso.formats.structure_ml30 import (
     maintainable_urn,
     structure_parts,
 )
+from sdmx_cso.formats.structure_split import Content, prune_json
 from sdmx_cso.model.structure import Constraint, DatasetStructure
 from sdmx_cso.standard import get_codelist
 
@@ -168,8 +169,11 @@ def _msd_attribute(attr: MetadataAttribute, parts: Parts) -> Json:
     return out
 
 
-def structure_document(structure: DatasetStructure) -> Json:
-    """The SDMX-JSON 2.0 structure message of ``structure``, as a JSON-ready dict."""
+def structure_document(structure: DatasetStructure, *, content: Content = "all") -> Json:
+    """The SDMX-JSON 2.0 structure message of ``structure``, as a JSON-ready dict.
+
+    ``content``: ``all``, or only the ``data`` or ``metadata`` structures.
+    """
     parts = structure_parts(structure, "3.0")
     st, msd = structure, structure.standard.msd
     flows = []
@@ -224,6 +228,7 @@ def structure_document(structure: DatasetStructure) -> Json:
         "contentLanguages": ["en"],
         "sender": {"id": st.agency},
     }
+    prune_json(data, parts, content)
     return _mark_drafts({"meta": meta, "data": data}, st)
 
 
@@ -269,12 +274,13 @@ def _mark_drafts(document: Json, st: DatasetStructure) -> Json:
     return fixed
 
 
-def write(structure: DatasetStructure, out: BinaryIO) -> None:
+def write(structure: DatasetStructure, out: BinaryIO, *, content: Content = "all") -> None:
     """Write the structures of ``structure`` as an SDMX-JSON 2.0 structure message.
 
     Args:
         structure: the dataset's structures (`sdmx_cso.model.structure.structure_for`).
         out: a binary stream.
+        content: ``all``, or only the ``data`` or ``metadata`` structures.
     """
-    text = json.dumps(structure_document(structure), ensure_ascii=False, indent=1)
+    text = json.dumps(structure_document(structure, content=content), ensure_ascii=False, indent=1)
     out.write(text.encode("utf-8"))

@@ -25,6 +25,7 @@ from lxml import etree
 
 from sdmx_cso.codelists import Code, Codelist
 from sdmx_cso.formats.msd import MetadataAttribute, msd_tree, walk
+from sdmx_cso.formats.structure_split import Content, prune_xml
 from sdmx_cso.model.structure import Constraint, DatasetStructure
 from sdmx_cso.standard import get_codelist
 from sdmx_cso.standard.spec import AttributeSpec, DimensionSpec, MeasureSpec, TimeDimensionSpec
@@ -562,12 +563,14 @@ def _mark_drafts(root: etree._Element, st: DatasetStructure) -> None:
             elem.text = new
 
 
-def write(structure: DatasetStructure, out: BinaryIO) -> None:
+def write(structure: DatasetStructure, out: BinaryIO, *, content: Content = "all") -> None:
     """Write the structures of ``structure`` as an SDMX-ML 3.0 structure message.
 
     Args:
         structure: the dataset's structures (`sdmx_cso.model.structure.structure_for`).
         out: a binary stream.
+        content: ``all``, or only the ``data`` or the ``metadata`` structures
+            (`sdmx_cso.formats.structure_split`).
     """
     root = etree.Element(f"{{{MES}}}Structure", nsmap={"mes": MES, "str": STR, "com": COM})
     header = _el(root, MES, "Header")
@@ -576,6 +579,8 @@ def write(structure: DatasetStructure, out: BinaryIO) -> None:
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     _el(header, MES, "Prepared", now)
     _el(header, MES, "Sender", id=structure.agency)
-    _structures(root, structure_parts(structure, "3.0"))
+    parts = structure_parts(structure, "3.0")
+    _structures(root, parts)
     _mark_drafts(root, structure)
+    prune_xml(root, parts, content)
     out.write(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))

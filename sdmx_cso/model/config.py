@@ -28,6 +28,9 @@ class DerivationConfig(CsoModel):
     """A RESPONSE_RATE (per cent) below this sets ``LOW_RESPONSE``."""
     estimate_for_population: bool = False
     """Whether values are presented as estimates for a population (``NON_PROBABILITY`` → ``E``)."""
+    nso_publishes: bool = False
+    """Whether the statistics office publishes the data it endorsed as official: NATURE ``C``
+    for rows with VALIDATION_STATUS ``NSO_ENDORSED`` (otherwise NATURE is ``_X``)."""
 
     @model_validator(mode="after")
     def _ordered(self) -> DerivationConfig:

@@ -106,7 +106,22 @@ def derive_table(
         else:
             cols[name] = pc.coalesce(cols[name], mapped)
     cols["SOURCE_DETAIL"] = pc.coalesce(cols["SOURCE_DETAIL"], _source_detail(cols, metadata))
+    cols["NATURE"] = pc.coalesce(cols["NATURE"], _nature(cols, config))
     return pa.Table.from_arrays([cols[n] for n in table.column_names], schema=table.schema)
+
+
+def _nature(cols: dict[str, Any], config: DerivationConfig) -> Any:
+    """NATURE (IAEG-SDGs CL_NATURE): ``_X``, or ``C`` where the NSO publishes what it endorsed.
+
+    Coalition data is not country data until the statistics office says so: only rows it
+    endorsed (VALIDATION_STATUS ``NSO_ENDORSED``), and only when it opts in
+    (`DerivationConfig.nso_publishes`), are ``C``; every other row is ``_X`` (standard.md
+    §8.3, §8.6), so the provenance survives projection onto the SDG DSD.
+    """
+    if not config.nso_publishes:
+        return pa.scalar("_X", pa.string())
+    endorsed = pc.fill_null(pc.equal(cols["VALIDATION_STATUS"], "NSO_ENDORSED"), False)
+    return pc.if_else(endorsed, "C", "_X")
 
 
 def _size_class(sizes: Any, config: DerivationConfig) -> Any:

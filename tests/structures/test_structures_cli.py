@@ -48,14 +48,20 @@ def test_structures_of_the_standard(
     run: Main, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str, suffix: str
 ) -> None:
     out = tmp_path / f"cgd.{suffix}"
+    meta = tmp_path / f"cgd.metadata-structures.{suffix}"
     assert run(["structures", "--to", fmt, "-o", str(out), "--agency", "KE_CSO"]) == 0
-    assert capsys.readouterr().out.strip() == str(out)
-    data = out.read_bytes()
-    if suffix == "json":
-        assert validate_json(data, kind="structure") == []
-    else:
-        assert validate_message(data, version=fmt[-3:]) == []  # type: ignore[arg-type]
-    assert b"KE_CSO" in data
+    assert capsys.readouterr().out.split() == [str(out), str(meta)]
+    one = tmp_path / f"one.{suffix}"
+    assert run(["structures", "--to", fmt, "-o", str(one), "--one-message"]) == 0
+    for path in (out, meta, one):
+        data = path.read_bytes()
+        if suffix == "json":
+            assert validate_json(data, kind="structure") == []
+        else:
+            assert validate_message(data, version=fmt[-3:]) == []  # type: ignore[arg-type]
+    assert b"KE_CSO" in out.read_bytes()
+    assert b"MetadataStructure" not in out.read_bytes()
+    assert b"DataStructure" not in meta.read_bytes().replace(b"MetadataStructure", b"")
     assert not list(tmp_path.glob(".*.part"))
 
 

@@ -182,3 +182,18 @@ def test_cli_registers_a_revision(
     constraint = next(etree.parse(str(structures)).getroot().iter("{*}DataConstraint"))
     assert constraint.get("version") == "1.1.0"
     assert "KE-22" in {v.text for v in constraint.iter("{*}Value")}
+
+
+def test_nature_keeps_the_provenance_of_coalition_data(kenya: Path) -> None:
+    """NATURE is _X, unless the NSO endorsed the rows and publishes them (then C)."""
+    dataset = sdmx_cso.load(kenya)
+    assert set(dataset.observations.column("NATURE").to_pylist()) == {"_X"}
+    meta = kenya / "metadata.yaml"
+    text = meta.read_text("utf-8")
+    assert "VALIDATION_STATUS: NSO_REVIEWED" in text
+    meta.write_text(text.replace("VALIDATION_STATUS: NSO_REVIEWED",
+                                 "VALIDATION_STATUS: NSO_ENDORSED"), "utf-8")  # fmt: skip
+    assert set(sdmx_cso.load(kenya).observations.column("NATURE").to_pylist()) == {"_X"}
+    config = sdmx_cso.DerivationConfig(nso_publishes=True)
+    published = sdmx_cso.load(kenya, config=config)
+    assert set(published.observations.column("NATURE").to_pylist()) == {"C"}
