@@ -77,7 +77,7 @@ def csv_header(
         text = sample[: last + 1].decode("utf-8")
     except UnicodeDecodeError:
         raise NotStreamable("not UTF-8") from None
-    line = text[:end].rstrip("\r")
+    line = sample[:end].decode("utf-8").rstrip("\r")  # `end` counts bytes, not characters
     if '"' in line or "\r" in line or _CONTROL[np.frombuffer(sample[:end], dtype=np.uint8)].any():
         raise NotStreamable("a quoted or odd header")
     delimiter = delimiter or ("\t" if path.suffix.lower() == ".tsv" else _sniff(text))

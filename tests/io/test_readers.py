@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import zipfile
 from pathlib import Path
@@ -225,3 +226,21 @@ def test_deeply_nested_json_metadata_is_refused(tmp_path):
     data = write_csv(tmp_path / "data.csv")
     with pytest.raises(ReadError, match=r"nested too deeply|mapping"):
         read_submission(data, metadata=meta)
+
+
+@pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8], ids=["plain", "bom"])
+def test_a_non_ascii_header_is_reported_where_it_is(kenya, bom):
+    """A header with non-ASCII names (more bytes than characters) is a located report.
+
+    The streaming reader cut the header line at a byte offset in decoded text: `validate`
+    exited 3 with "Internal error: new-line character seen in unquoted field".
+    """
+    path = kenya / "data.csv"
+    lines = path.read_text("utf-8").splitlines()
+    lines = [lines[0] + ",ÉÉÉ,Ñandú"] + [line + ",," for line in lines[1:]]
+    path.write_bytes(bom + ("\n".join(lines) + "\n").encode("utf-8"))
+    report = sdmx_cso.validate(kenya)
+    assert report.flatten(["code", "row", "column"]) == [
+        ["unknown-column", 1, "ÉÉÉ"],
+        ["unknown-column", 1, "Ñandú"],
+    ]
