@@ -73,6 +73,7 @@ def reference(ds: CommunityDataset) -> list[dict]:
             row["COMMENT_OBS"] = f"{row['COMMENT_OBS']} {caveat}"
         org = names.get(row["DATA_PRODUCER"], md.data_source[0].name)
         row["SOURCE_DETAIL"] = row["SOURCE_DETAIL"] or source_detail(org, md.title, method, size)
+        row["NATURE"] = row["NATURE"] or "_X"  # DerivationConfig.nso_publishes is off
         out.append(row)
     return out
 
