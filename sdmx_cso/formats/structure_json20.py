@@ -14,7 +14,7 @@ import json
 import uuid
 from typing import Any, BinaryIO
 
-from sdmx_cso.codelists import Code, Codelist
+from sdmx_cso.codelists import Annotation, Code, Codelist
 from sdmx_cso.formats.msd import MetadataAttribute
 from sdmx_cso.formats.structure_ml30 import (
     Component,
@@ -73,12 +73,30 @@ def _representation(rep: Representation, *, occurs: bool = True) -> Json:
     return out
 
 
+def _annotations(annotations: tuple[Annotation, ...]) -> list[Json]:
+    """SDMX-JSON annotations, in order: ``id``, ``title``, ``type``, ``text`` and ``texts``."""
+    out = []
+    for annotation in annotations:
+        item: Json = {
+            key: value
+            for key, value in (
+                ("id", annotation.id),
+                ("title", annotation.title),
+                ("type", annotation.type),
+            )
+            if value is not None
+        }
+        if annotation.text is not None:
+            item["text"] = annotation.text
+            item["texts"] = {"en": annotation.text}
+        out.append(item)
+    return out
+
+
 def _code(code: Code, codelist: Codelist) -> Json:
     out = _names(code.id, code.name, code.description)
-    pairs = [("SENSITIVE", "true")] if code.sensitive else []
-    pairs += sorted(code.annotations.items())
-    if pairs:
-        out["annotations"] = [{"title": value, "type": kind} for kind, value in pairs]
+    if code.sdmx_annotations:
+        out["annotations"] = _annotations(code.sdmx_annotations)
     if code.parent is not None and code.parent in codelist:
         out["parent"] = code.parent
     return out

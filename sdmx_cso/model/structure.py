@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from sdmx_cso.codelists import Code, Codelist
+from sdmx_cso.codelists import Annotation, Code, Codelist
 from sdmx_cso.model.metadata import DatasetMetadata
 from sdmx_cso.standard import Standard, get_codelist, get_standard
 
@@ -163,18 +163,20 @@ def _own_codelists(
                 id=s.code,
                 name=s.name,
                 description=s.definition,
-                annotations={
-                    k: str(v)
-                    for k, v in {
-                        "UNIT_MEASURE": s.unit,
-                        "UNIT_MULT": s.unit_mult,
-                        "SCALE_MIN": s.scale_min,
-                        "SCALE_MAX": s.scale_max,
-                        "SDG_INDICATOR": s.sdg_indicator,
-                        "LINKED_SERIES": s.linked_series,
-                    }.items()
-                    if v is not None
-                },
+                annotations=Annotation.from_mapping(
+                    {
+                        k: str(v)
+                        for k, v in {
+                            "UNIT_MEASURE": s.unit,
+                            "UNIT_MULT": s.unit_mult,
+                            "SCALE_MIN": s.scale_min,
+                            "SCALE_MAX": s.scale_max,
+                            "SDG_INDICATOR": s.sdg_indicator,
+                            "LINKED_SERIES": s.linked_series,
+                        }.items()
+                        if v is not None
+                    }
+                ),
             )
             for s in metadata.series
         ]
