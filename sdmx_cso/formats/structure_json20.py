@@ -14,12 +14,13 @@ import json
 import uuid
 from typing import Any, BinaryIO
 
-from sdmx_cso.codelists import Annotation, Code, Codelist
+from sdmx_cso.codelists import Annotation, Code, Codelist, ReusedConceptScheme
 from sdmx_cso.formats.msd import MetadataAttribute
 from sdmx_cso.formats.structure_ml30 import (
     Component,
     Parts,
     Representation,
+    foreign_scheme,
     maintainable_urn,
     structure_parts,
 )
@@ -108,10 +109,39 @@ def _codelist(cl: Codelist) -> Json:
     return out
 
 
+def _foreign_concepts(scheme: ReusedConceptScheme) -> Json:
+    out = _maintainable(
+        "conceptscheme.ConceptScheme",
+        scheme.agency,
+        scheme.id,
+        scheme.version,
+        scheme.name,
+        scheme.description,
+    )
+    out["isPartial"] = False
+    out["concepts"] = []
+    for concept in scheme.concepts:
+        item = _names(concept.id, concept.name, concept.description)
+        if concept.annotations:
+            item["annotations"] = _annotations(concept.annotations)
+        if concept.text_type is not None:
+            item["coreRepresentation"] = {"format": {"dataType": concept.text_type}}
+        out["concepts"].append(item)
+    return out
+
+
 def _concept_schemes(parts: Parts) -> list[Json]:
     schemes = []
     for agency, id_, version, name, partial, concepts in parts.schemes:
+        foreign = foreign_scheme(parts, agency, id_, version, concepts)
+        if foreign is not None:
+            schemes.append(_foreign_concepts(foreign))
+            continue
         out = _maintainable("conceptscheme.ConceptScheme", agency, id_, version, name)
+        if agency != parts.structure.agency:  # no copy of the source: an external reference
+            out["isExternalReference"] = True
+            schemes.append(out)
+            continue
         out["isPartial"] = partial
         out["concepts"] = []
         for concept in concepts:
