@@ -382,19 +382,6 @@ def ml30_writable(cl: Codelist) -> bool:
 
 
 def _codelist(parent: etree._Element, cl: Codelist, parts: Parts) -> None:
-    if not ml30_writable(cl):
-        stub = _maintainable(
-            parent,
-            "Codelist",
-            "codelist.Codelist",
-            cl.agency,
-            cl.id,
-            cl.version,
-            cl.name,
-            cl.description,
-        )
-        stub.set("isExternalReference", "true")
-        return
     elem = _maintainable(
         parent,
         "Codelist",
@@ -405,6 +392,9 @@ def _codelist(parent: etree._Element, cl: Codelist, parts: Parts) -> None:
         cl.name,
         cl.description,
     )
+    if not ml30_writable(cl):
+        elem.set("isExternalReference", "true")
+        return
     for code in source_order(parts, cl):
         item = _named(elem, "Code", code.id, code.name, code.description)
         _annotations(item, code.sdmx_annotations)

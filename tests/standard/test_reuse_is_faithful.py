@@ -13,9 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from reuse_corpus import CSV_CODELISTS, Items, assert_matches_csv, corpus, urn
+from reuse_corpus import CSV_CODELISTS, Items, Note, assert_matches_csv, corpus, urn
 
-from sdmx_cso.codelists import Codelist
+from sdmx_cso.codelists import Annotation, Codelist
 from sdmx_cso.standard import reused_concept_scheme
 
 pytestmark = pytest.mark.shared
@@ -28,17 +28,12 @@ def packaged(filename: str) -> Codelist:
     return Codelist.model_validate_json((REUSED / filename).read_text(encoding="utf-8"))
 
 
+def notes(annotations: tuple[Annotation, ...]) -> tuple[Note, ...]:
+    return tuple((a.id, a.title, a.type, a.text) for a in annotations)
+
+
 def plain(cl: Codelist) -> Items:
-    items = tuple(
-        (
-            c.id,
-            c.name,
-            c.description,
-            c.parent,
-            tuple((a.id, a.title, a.type, a.text) for a in c.annotations),
-        )
-        for c in cl
-    )
+    items = tuple((c.id, c.name, c.description, c.parent, notes(c.annotations)) for c in cl)
     return cl.name, cl.description, items
 
 
@@ -90,14 +85,7 @@ def test_sdg_concepts_equal_the_corpus_scheme() -> None:
     scheme = reused_concept_scheme("IAEG-SDGs", "SDG_CONCEPTS")
     assert scheme is not None
     items = tuple(
-        (
-            c.id,
-            c.name,
-            c.description,
-            c.text_type,
-            tuple((a.id, a.title, a.type, a.text) for a in c.annotations),
-        )
-        for c in scheme.concepts
+        (c.id, c.name, c.description, c.text_type, notes(c.annotations)) for c in scheme.concepts
     )
     assert (scheme.name, scheme.description, items) == corpus()[scheme.urn]
     assert reused_concept_scheme("SDMX", "CROSS_DOMAIN_CONCEPTS") is None  # no copy: a stub
