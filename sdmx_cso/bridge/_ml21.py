@@ -15,7 +15,9 @@ sdmx1 2.28 writes a structure message that the official XSDs reject or that lose
 - :func:`_external_stubs`: sdmx1 does not write a maintainable that is an external
   reference: the concept scheme of another agency that we have no copy of
   (``SDMX:CROSS_DOMAIN_CONCEPTS``) is written here as a stub (``isExternalReference="true"``,
-  its URN and name, no concepts: its content is its owner's).
+  its URN and name, no concepts: its content is its owner's);
+- :func:`_empty_representations`: the empty ``str:CoreRepresentation`` that sdmx1 writes for
+  a concept given an empty representation (``structures._no_representation``) is removed.
 """
 
 from __future__ import annotations
@@ -138,6 +140,14 @@ def _facets(root: etree._Element, parts: Parts) -> None:
                 _set_facets(scheme.find(f"{path}/{_s('TextFormat')}"), concept.core)
 
 
+def _empty_representations(root: etree._Element) -> None:
+    for rep in list(root.iter(_s("CoreRepresentation"))):
+        if len(rep) == 0:
+            parent = rep.getparent()
+            assert parent is not None
+            parent.remove(rep)
+
+
 def _external_stubs(structures: etree._Element, parts: Parts) -> None:
     box = structures.find(_s("Concepts"))
     assert box is not None
@@ -185,6 +195,7 @@ def fix_up(xml: bytes, parts: Parts) -> etree._Element:
     _spellings(root)
     _facets(root, parts)
     _external_stubs(structures, parts)
+    _empty_representations(root)
     report = root.find(f".//{_s('ReportStructure')}")
     assert report is not None
     _occurrences(report, parts.msd)

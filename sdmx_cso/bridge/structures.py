@@ -69,6 +69,17 @@ def _text_format(value_type: common.FacetValueType) -> common.Representation:
     return common.Representation(non_enumerated=[common.Facet(value_type=value_type)])
 
 
+def _no_representation() -> common.Representation:
+    """The core representation of a concept that has none, for sdmx1's sake.
+
+    sdmx1 2.28's data reader looks up ``concept_identity.core_representation.enumerated`` of
+    every attribute (``reader/xml/v21.py``), which fails on ``None``: an empty representation
+    stands in, and :func:`sdmx_cso.bridge._ml21.fix_up` removes the empty
+    ``str:CoreRepresentation`` that sdmx1 writes for it.
+    """
+    return common.Representation()
+
+
 def _en(text: str | None) -> dict[str, str]:
     return {"en": text} if text else {}
 
@@ -165,6 +176,7 @@ class _Builder:
                 description=_en(concept.description),
                 annotations=_annotations(concept.annotations),
             )
+            item.core_representation = _no_representation()
             if concept.text_type is not None:
                 item.core_representation = _text_format(
                     common.FacetValueType[concept.text_type[0].lower() + concept.text_type[1:]]
@@ -185,6 +197,7 @@ class _Builder:
         scheme.is_external_reference = True
         for concept in concepts:
             obj = v21.Concept(id=concept.id, name=_en(concept.id))
+            obj.core_representation = _no_representation()
             scheme.append(obj)
             obj.urn = concept.urn
             self.concepts[concept.urn] = obj
