@@ -1,35 +1,54 @@
-"""Generate the reused SDMX / IAEG-SDGs / ISO code lists from the real artefacts.
+"""Generate the reused SDMX / IAEG-SDGs code lists, and the standard's generated data.
 
 Usage::
 
     .venv/bin/python scripts/build_codelists.py [--shared PATH] [--check]
 
-Writes one JSON file per code list into ``sdmx_cso/codelists/data/reused/``, named
-``{AGENCY}.{ID}.json``; each loads into :class:`sdmx_cso.codelists.Codelist`. ``--check``
-regenerates everything in memory and exits 1 (listing the files that differ, are missing or
-are stale) when the packaged files are not exactly what this script would write.
+Writes
+
+- one JSON file per reused code list into ``sdmx_cso/codelists/data/reused/``, named
+  ``{AGENCY}.{ID}.json``; each loads into :class:`sdmx_cso.codelists.Codelist`;
+- ``sdmx_cso/codelists/data/reused/IAEG-SDGs.SDG_CONCEPTS.scheme.json``: the concept scheme
+  ``IAEG-SDGs:SDG_CONCEPTS(1.0)`` of the SDG DSD message, as published;
+- ``sdmx_cso/codelists/data/own/subdivisions.json``: the ISO 3166-2 subdivisions that the
+  coalition's ``$AGENCY:CL_AREA_CGD`` adds to ``IAEG-SDGs:CL_AREA`` (source 3 below);
+- ``sdmx_cso/standard/data/sdg_series_units.json``: the unit (``UNIT_MEASURE``,
+  ``UNIT_MULT``) of each SDG series (source 4 below).
+
+``--check`` regenerates everything in memory and exits 1 (listing the files that differ, are
+missing or are stale) when the packaged files are not exactly what this script would write.
+It cannot catch a parsing mistake of this script: the tests in
+``tests/standard/test_reuse_is_faithful.py`` compare the packaged lists with the corpus read
+by another parser (sdmx1).
 
 Sources (``PATH`` defaults to ``<repo>/../shared``):
 
 1. ``corpus/sdg/IAEG-SDGs_SDG_DSD_1.4_tajstat.xml`` (SDMX-ML 2.1 structure message of the
    global SDG DSD ``IAEG-SDGs:SDG(1.4)``, SDMX Global Registry export 2021-06-24): every
-   ``IAEG-SDGs`` code list in it, plus ``SDMX:CL_UNIT_MULT(1.1)``. English (``xml:lang="en"``)
-   names and descriptions, ``str:Parent/com:Ref/@id`` as parent, in document order. The
-   SDMX ``CL_FREQ(2.0)`` and ``CL_OBS_STATUS(2.1)`` of the message are *not* written (newer
-   versions come from the CSVs below); they are only used to check the CSV repairs.
+   ``IAEG-SDGs`` code list in it, plus ``SDMX:CL_UNIT_MULT(1.1)``, written exactly as the
+   message publishes them: English (``xml:lang="en"``) names and descriptions verbatim (a
+   description equal to the name, and the no-break spaces that end twelve
+   ``CL_COMP_BREAKDOWN`` ``SPAR_*`` names, are kept), the parent of ``str:Parent/Ref`` (the
+   message writes ``Ref`` unqualified; a ``com:Ref`` is read too), the annotations in order
+   (``@id``, ``AnnotationTitle``, ``AnnotationType``, English ``AnnotationText``), codes in
+   document order. The SDMX ``CL_FREQ(2.0)`` and ``CL_OBS_STATUS(2.1)`` of the message are
+   *not* written (newer versions come from the CSVs below); they are only used to check the
+   CSV repairs.
 2. ``corpus/sdmx_codelists/{CL_FREQ,CL_OBS_STATUS,CL_CONF_STATUS,CL_DECIMALS}.csv``
    (R package statcodelists 0.9.2, downloaded from the SDMX Global Registry):
    ``SDMX:CL_FREQ(2.1)``, ``SDMX:CL_OBS_STATUS(2.2)``, ``SDMX:CL_CONF_STATUS(1.2)``,
-   ``SDMX:CL_DECIMALS(1.0)``, in CSV row order.
-3. ``pycountry`` (ISO 3166-2): ``ISO:CL_ISO3166_2``, the subdivisions of BD, IN, KE, NP, VN,
-   DK and MW (in that country order, then by code); name = subdivision name, description =
-   subdivision type, parent = the parent subdivision if ISO gives one, else the country's
-   alpha-2 code (which is *not* itself a code of the list). Version = pycountry's version.
-
-Clean-up applied to all text (names and descriptions): leading/trailing whitespace,
-including the no-break spaces that end twelve ``CL_COMP_BREAKDOWN`` ``SPAR_*`` names in the
-DSD, is stripped; inner whitespace is kept. Empty descriptions and descriptions equal to the
-name are omitted.
+   ``SDMX:CL_DECIMALS(1.0)``, in CSV row order; outer whitespace of a cell is stripped and an
+   empty description is no description.
+3. ``pycountry`` (ISO 3166-2): the subdivisions of BD, IN, KE, NP, VN, DK and MW (in that
+   country order, then by code); name = subdivision name, description = subdivision type,
+   parent = the parent subdivision if ISO gives one, else the country's code in
+   ``IAEG-SDGs:CL_AREA``, in its M49 numeric form (``KE-30`` -> ``404``, ``BD-A`` -> ``50``:
+   CL_AREA writes M49 codes without leading zeros; the build fails if CL_AREA lacks it).
+   They are the coalition's codes, not an ISO artefact: ISO publishes no SDMX.
+4. ``corpus/sdg/opensdg_sdmx_global_content_constraints.csv`` (open-sdg's copy of the global
+   SDG content constraints): the ``UNIT_MEASURE`` and ``UNIT_MULT`` allowed for each series,
+   used by validation to warn when a coalition series linked to an SDG series uses another
+   unit. They are *not* written into ``IAEG-SDGs:CL_SERIES``, which stays as published.
 
 Repair of the statcodelists CSV descriptions. The package's build scripts replaced the
 *first* capital "B" of every description with "b" (``EMbARGO_TIME``, ``COMMENT_ObS``). So
@@ -70,6 +89,12 @@ from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = ROOT / "sdmx_cso" / "codelists" / "data" / "reused"
+#: Generated files outside OUT_DIR, by their name in `Build.files`.
+OTHER_FILES = {
+    "subdivisions.json": ROOT / "sdmx_cso" / "codelists" / "data" / "own" / "subdivisions.json",
+    "sdg_series_units.json": ROOT / "sdmx_cso" / "standard" / "data" / "sdg_series_units.json",
+}
+SCHEME_SUFFIX = ".scheme.json"
 DEFAULT_SHARED = ROOT.parent / "shared"
 
 DSD_FILE = "corpus/sdg/IAEG-SDGs_SDG_DSD_1.4_tajstat.xml"
@@ -108,7 +133,7 @@ CSV_CODELISTS = (
     CsvCodelist("CL_DECIMALS", "1.0", "Decimals"),
 )
 
-#: Coalition countries whose ISO 3166-2 subdivisions form ISO:CL_ISO3166_2, in this order.
+#: Coalition countries whose ISO 3166-2 subdivisions are in $AGENCY:CL_AREA_CGD, in this order.
 ISO_COUNTRIES = ("BD", "IN", "KE", "NP", "VN", "DK", "MW")
 
 
@@ -131,7 +156,7 @@ class Build:
 
 
 def clean(text: str | None) -> str | None:
-    """Strip outer whitespace (incl. no-break spaces); empty becomes None."""
+    """Strip outer whitespace (of CSV cells and pycountry names); empty becomes None."""
     if text is None:
         return None
     text = text.strip()
@@ -139,13 +164,19 @@ def clean(text: str | None) -> str | None:
 
 
 def code_dict(
-    code_id: str, name: str, description: str | None, parent: str | None
-) -> dict[str, str]:
-    out = {"id": code_id, "name": name}
-    if description is not None and description != name:
+    code_id: str,
+    name: str,
+    description: str | None,
+    parent: str | None,
+    annotations: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": code_id, "name": name}
+    if description is not None:
         out["description"] = description
     if parent is not None:
         out["parent"] = parent
+    if annotations:
+        out["annotations"] = annotations
     return out
 
 
@@ -170,20 +201,48 @@ def codelist_dict(
 
 
 def english(element: etree._Element, tag: str) -> str | None:
-    """The English text of a com:Name / com:Description child (None when there is none)."""
+    """The English text of a com:Name / com:Description child, verbatim (None: there is none)."""
     for child in element.findall(tag, NS):
         if child.get(XML_LANG) == "en":
-            return clean(child.text)
+            return child.text or ""
     return None
+
+
+def xml_annotations(element: etree._Element) -> list[dict[str, str]]:
+    """The com:Annotations of an item, in order, as `sdmx_cso.codelists.Annotation` fields."""
+    out = []
+    for ann in element.findall("com:Annotations/com:Annotation", NS):
+        item = {"id": ann.get("id")}
+        for key, tag in (("title", "AnnotationTitle"), ("type", "AnnotationType")):
+            child = ann.find(f"com:{tag}", NS)
+            item[key] = None if child is None else child.text or ""
+        item["text"] = english(ann, "com:AnnotationText")
+        if ann.find("com:AnnotationURL", NS) is not None:
+            raise ValueError(f"{element.get('urn')}: AnnotationURL is not supported")
+        texts = ann.findall("com:AnnotationText", NS)
+        if len(texts) > (item["text"] is not None):
+            raise ValueError(f"{element.get('urn')}: a non-English AnnotationText")
+        out.append({k: v for k, v in item.items() if v is not None})
+    return out
+
+
+def parent_of(code: etree._Element) -> str | None:
+    """The parent code ID: ``str:Parent/Ref`` (as the corpus writes it) or ``.../com:Ref``."""
+    parent = code.find("str:Parent", NS)
+    if parent is None:
+        return None
+    refs = [r for r in parent if etree.QName(r).localname == "Ref"]
+    if len(refs) != 1 or not refs[0].get("id"):
+        raise ValueError(f"{code.get('urn')}: a str:Parent without one Ref")
+    return str(refs[0].get("id"))
 
 
 # --------------------------------------------------------------------------- 1. DSD XML
 
 
-def parse_dsd(path: Path) -> list[etree._Element]:
+def parse_dsd(path: Path) -> etree._ElementTree:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-    tree = etree.parse(str(path), parser)
-    return tree.findall(".//str:Codelists/str:Codelist", NS)
+    return etree.parse(str(path), parser)
 
 
 def xml_codes(codelist: etree._Element) -> list[dict[str, str]]:
@@ -192,9 +251,15 @@ def xml_codes(codelist: etree._Element) -> list[dict[str, str]]:
         name = english(code, "com:Name")
         if name is None:
             raise ValueError(f"{codelist.get('id')}.{code.get('id')} has no English name")
-        ref = code.find("str:Parent/com:Ref", NS)
-        parent = ref.get("id") if ref is not None else None
-        codes.append(code_dict(code.get("id"), name, english(code, "com:Description"), parent))
+        codes.append(
+            code_dict(
+                code.get("id"),
+                name,
+                english(code, "com:Description"),
+                parent_of(code),
+                xml_annotations(code),
+            )
+        )
     return codes
 
 
@@ -330,7 +395,8 @@ def csv_codelists(
 # --------------------------------------------------------------------------- 3. pycountry
 
 
-def iso_codelist() -> dict[str, Any]:
+def subdivisions(area: dict[str, Any]) -> dict[str, Any]:
+    """The ISO 3166-2 subdivisions of `ISO_COUNTRIES`, under their country's M49 code."""
     import pycountry  # only needed here; not a runtime dependency of sdmx_cso
 
     match = re.match(r"\d+(?:\.\d+){0,2}", getattr(pycountry, "__version__", "") or "")
@@ -341,24 +407,93 @@ def iso_codelist() -> dict[str, Any]:
     if match is None:
         raise RuntimeError("cannot tell the pycountry version")
     pyc_version = match.group()
+    area_ids = {code["id"] for code in area["codes"]}
     codes = []
     for country in ISO_COUNTRIES:
-        subdivisions = pycountry.subdivisions.get(country_code=country) or []
-        for sub in sorted(subdivisions, key=lambda s: s.code):
-            parent = sub.parent_code or country
-            codes.append(code_dict(sub.code, clean(sub.name), clean(sub.type), parent))
-    return codelist_dict(
-        "ISO",
-        "CL_ISO3166_2",
-        pyc_version,
-        "ISO 3166-2 subdivisions of the coalition countries",
-        "First-level (and, for Bangladesh and Malawi, second-level) subdivisions of "
-        + ", ".join(ISO_COUNTRIES)
-        + ". Description = subdivision type; parent = parent subdivision, else the "
-        "country's ISO 3166-1 alpha-2 code.",
-        codes,
-        f"ISO 3166-2 via pycountry {pyc_version} (Debian iso-codes data)",
-    )
+        m49 = str(int(pycountry.countries.get(alpha_2=country).numeric))
+        if m49 not in area_ids:
+            raise ValueError(f"IAEG-SDGs:CL_AREA has no M49 code {m49} for {country}")
+        subs = pycountry.subdivisions.get(country_code=country) or []
+        for sub in sorted(subs, key=lambda s: s.code):
+            parent = sub.parent_code or m49
+            codes.append(code_dict(sub.code, clean(sub.name) or sub.code, clean(sub.type), parent))
+    return {
+        "description": (
+            "ISO 3166-2 subdivisions of "
+            + ", ".join(ISO_COUNTRIES)
+            + " in $AGENCY:CL_AREA_CGD. Description = subdivision type; parent = parent "
+            "subdivision, else the country's M49 code in IAEG-SDGs:CL_AREA."
+        ),
+        "source": f"ISO 3166-2 via pycountry {pyc_version} (Debian iso-codes data)",
+        "codes": codes,
+    }
+
+
+# --------------------------------------------------------------------------- 4. units
+
+CONSTRAINTS_FILE = "corpus/sdg/opensdg_sdmx_global_content_constraints.csv"
+
+
+def series_units(shared: Path, series: dict[str, Any]) -> dict[str, Any]:
+    """UNIT_MEASURE and UNIT_MULT of each code of ``series`` (CL_SERIES) that has one."""
+    ids = {code["id"] for code in series["codes"]}
+    with (shared / CONSTRAINTS_FILE).open(encoding="utf-8", newline="") as handle:
+        units = {
+            row["SERIES"]: {"UNIT_MEASURE": row["UNIT_MEASURE"], "UNIT_MULT": row["UNIT_MULT"]}
+            for row in csv.DictReader(handle)
+            if row.get("UNIT_MEASURE") and row["SERIES"] in ids
+        }
+    return {
+        "source": (
+            f"{CONSTRAINTS_FILE} (open-sdg copy of the global SDG content constraints), "
+            f"for the codes of {series['agency']}:{series['id']}({series['version']})"
+        ),
+        "units": units,
+    }
+
+
+# --------------------------------------------------------------------------- 5. concepts
+
+
+def concept_scheme(dsd: etree._ElementTree, agency: str, scheme_id: str) -> dict[str, Any]:
+    """A concept scheme of the DSD message, as published (text formats of core representations)."""
+    (scheme,) = [
+        s
+        for s in dsd.iterfind(".//str:Concepts/str:ConceptScheme", NS)
+        if (s.get("agencyID"), s.get("id")) == (agency, scheme_id)
+    ]
+    concepts = []
+    for concept in scheme.findall("str:Concept", NS):
+        name = english(concept, "com:Name")
+        if name is None:
+            raise ValueError(f"{concept.get('urn')} has no English name")
+        item = code_dict(
+            concept.get("id"),
+            name,
+            english(concept, "com:Description"),
+            None,
+            xml_annotations(concept),
+        )
+        core = concept.find("str:CoreRepresentation", NS)
+        if core is not None:
+            fmt = core.find("str:TextFormat", NS)
+            if fmt is None or len(core) != 1 or set(fmt.attrib) != {"textType"}:
+                raise ValueError(f"{concept.get('urn')}: only a bare TextFormat is supported")
+            item["text_type"] = fmt.get("textType")
+        for tag in ("Parent", "ISOConceptReference"):
+            if concept.find(f"str:{tag}", NS) is not None:
+                raise ValueError(f"{concept.get('urn')}: {tag} is not supported")
+        concepts.append(item)
+    version = scheme.get("version")
+    return {
+        "agency": agency,
+        "id": scheme_id,
+        "version": version,
+        "name": english(scheme, "com:Name") or scheme_id,
+        "description": english(scheme, "com:Description"),
+        "concepts": concepts,
+        "source": f"{agency}:{scheme_id}({version}) from {DSD_SOURCE}",
+    }
 
 
 # --------------------------------------------------------------------------- main
@@ -368,60 +503,48 @@ def render(codelist: dict[str, Any]) -> str:
     return json.dumps(codelist, indent=1, ensure_ascii=False) + "\n"
 
 
-def validate(codelists: list[dict[str, Any]]) -> None:
+def validate(codelists: list[dict[str, Any]], scheme: dict[str, Any]) -> None:
     sys.path.insert(0, str(ROOT))
-    from sdmx_cso.codelists.model import Codelist
+    from sdmx_cso.codelists.model import Codelist, ReusedConceptScheme
 
     for cl in codelists:
         model = Codelist.model_validate(cl)
         if len(model.ids) != len(model.codes):
             raise ValueError(f"{cl['agency']}:{cl['id']} has duplicate code IDs")
-
-
-CONSTRAINTS_FILE = "corpus/sdg/opensdg_sdmx_global_content_constraints.csv"
-
-
-def annotate_series_units(codelists: list[dict[str, Any]], shared: Path) -> None:
-    """Give each IAEG-SDGs:CL_SERIES code the UNIT_MEASURE and UNIT_MULT that the global SDG
-    content constraints allow for it (annotations), so that validation can warn when a
-    coalition series linked to an SDG series uses another unit."""
-    with (shared / CONSTRAINTS_FILE).open(encoding="utf-8", newline="") as handle:
-        units = {
-            row["SERIES"]: {"UNIT_MEASURE": row["UNIT_MEASURE"], "UNIT_MULT": row["UNIT_MULT"]}
-            for row in csv.DictReader(handle)
-            if row.get("UNIT_MEASURE")
-        }
-    for cl in codelists:
-        if (cl["agency"], cl["id"]) != ("IAEG-SDGs", "CL_SERIES"):
-            continue
-        for code in cl["codes"]:
-            if code["id"] in units:
-                code["annotations"] = units[code["id"]]
-        cl["source"] += f"; units from {CONSTRAINTS_FILE} (open-sdg)"
+    ReusedConceptScheme.model_validate(scheme)
 
 
 def build(shared: Path) -> Build:
     result = Build()
     dsd = parse_dsd(shared / DSD_FILE)
-    codelists = dsd_codelists(dsd)
-    annotate_series_units(codelists, shared)
-    codelists += csv_codelists(shared / CSV_DIR, dsd, result.repairs)
-    codelists.append(iso_codelist())
-    validate(codelists)
+    elements = dsd.findall(".//str:Codelists/str:Codelist", NS)
+    codelists = dsd_codelists(elements)
+    codelists += csv_codelists(shared / CSV_DIR, elements, result.repairs)
+    scheme = concept_scheme(dsd, "IAEG-SDGs", "SDG_CONCEPTS")
+    validate(codelists, scheme)
     for cl in codelists:
         name = f"{cl['agency']}.{cl['id']}.json"
         if name in result.files:
             raise ValueError(f"two code lists would be written to {name}")
         result.files[name] = render(cl)
+    result.files[f"{scheme['agency']}.{scheme['id']}{SCHEME_SUFFIX}"] = render(scheme)
+    iaeg = {cl["id"]: cl for cl in codelists if cl["agency"] == "IAEG-SDGs"}
+    result.files["subdivisions.json"] = render(subdivisions(iaeg["CL_AREA"]))
+    result.files["sdg_series_units.json"] = render(series_units(shared, iaeg["CL_SERIES"]))
     return result
+
+
+def target(name: str) -> Path:
+    """Where the generated file ``name`` is packaged."""
+    return OTHER_FILES.get(name, OUT_DIR / name)
 
 
 def check(expected: dict[str, str]) -> list[str]:
     problems = []
     present = {p.name for p in OUT_DIR.glob("*.json")} if OUT_DIR.is_dir() else set()
     for name, text in expected.items():
-        path = OUT_DIR / name
-        if name not in present:
+        path = target(name)
+        if not path.is_file():
             problems.append(f"missing: {path.relative_to(ROOT)}")
         elif path.read_text(encoding="utf-8") != text:
             problems.append(f"differs: {path.relative_to(ROOT)}")
@@ -437,7 +560,8 @@ def write(expected: dict[str, str]) -> None:
     for stale in sorted({p.name for p in OUT_DIR.glob("*.json")} - set(expected)):
         (OUT_DIR / stale).unlink()
     for name, text in expected.items():
-        path = OUT_DIR / name
+        path = target(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8", newline="\n")
 
@@ -466,7 +590,8 @@ def main(argv: list[str] | None = None) -> int:
     write(result.files)
     for name, text in result.files.items():
         data = json.loads(text)
-        print(f"{name}: {len(data['codes'])} codes, version {data['version']}")
+        items = data.get("codes", data.get("concepts", data.get("units")))
+        print(f"{name}: {len(items)} items, version {data.get('version', '-')}")
     return 0
 
 

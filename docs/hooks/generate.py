@@ -561,7 +561,10 @@ def code_columns(cl: Codelist) -> list[tuple[str, Callable[[Code], str]]]:
         columns.append(
             (
                 "Annotations",
-                lambda c: "; ".join(f"{esc(k)}: {esc(v)}" for k, v in c.annotations.items()),
+                lambda c: "; ".join(
+                    ": ".join(esc(part) for part in (a.type, a.title, a.text) if part is not None)
+                    for a in c.annotations
+                ),
             )
         )
     return columns
@@ -609,9 +612,11 @@ def codelist_pages(ctx: Context) -> Pages:
     ]
     intro = (
         f"The {len(ctx.codelists)} code lists of the standard, in the standard's order. Lists "
-        "reused from IAEG-SDGs, SDMX and ISO keep their own agency and version; the "
+        "reused from IAEG-SDGs and SDMX are published exactly as their owners publish them, "
+        "under their own agency and version; the "
         f"coalition's lists are maintained by {code(ctx.standard.agency)} (the default agency; "
-        "it can be changed). `CL_SERIES_CGD` and `CL_AREA_CGD` extend the IAEG-SDGs lists, and "
+        "it can be changed). `CL_SERIES_CGD` and `CL_AREA_CGD` extend the IAEG-SDGs lists "
+        "(`CL_AREA_CGD` with the ISO 3166-2 subdivisions of the coalition countries), and "
         "each dataset can extend them further with its own codes, declared in its metadata file."
     )
     headers = ["Agency", "ID", "Version", "Name", "Codes", "Source"]

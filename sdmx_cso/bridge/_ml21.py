@@ -11,7 +11,13 @@ sdmx1 2.28 writes a structure message that the official XSDs reject or that lose
 - :func:`_facets`: sdmx1 writes only ``textType`` of a text format; the ``pattern``,
   ``minValue`` and ``maxValue`` facets are added;
 - :func:`_occurrences`: an unbounded metadata attribute gets ``maxOccurs="unbounded"``
-  (sdmx1 leaves it out, which means 1).
+  (sdmx1 leaves it out, which means 1);
+- :func:`_external_stubs`: sdmx1 does not write a maintainable that is an external
+  reference: the concept scheme of another agency that we have no copy of
+  (``SDMX:CROSS_DOMAIN_CONCEPTS``) is written here as a stub (``isExternalReference="true"``,
+  its URN and name, no concepts: its content is its owner's);
+- :func:`_empty_representations`: the empty ``str:CoreRepresentation`` that sdmx1 writes for
+  a concept given an empty representation (``structures._no_representation``) is removed.
 """
 
 from __future__ import annotations
@@ -22,7 +28,12 @@ import sdmx
 from lxml import etree
 
 from sdmx_cso.formats.msd import MetadataAttribute
-from sdmx_cso.formats.structure_ml30 import Parts, Representation
+from sdmx_cso.formats.structure_ml30 import (
+    Parts,
+    Representation,
+    foreign_scheme,
+    maintainable_urn,
+)
 from sdmx_cso.formats.structure_split import Content, prune_xml
 
 __all__ = ["fix_up", "to_bytes"]
@@ -119,13 +130,48 @@ def _facets(root: etree._Element, parts: Parts) -> None:
     for comp in parts.components:
         path = f"{_s('LocalRepresentation')}/{_s('TextFormat')}"
         _set_facets(by_id[comp.id].find(path), comp.representation)
-    for _, scheme_id, _, _, _, concepts in parts.schemes:
+    for agency, scheme_id, _, _, _, concepts in parts.schemes:
+        if agency != parts.structure.agency:  # another agency's scheme: as its source has it
+            continue
         scheme = root.find(f".//{_s('ConceptScheme')}[@id='{scheme_id}']")
         assert scheme is not None
         for concept in concepts:
             if concept.core is not None:
                 path = f"{_s('Concept')}[@id='{concept.id}']/{_s('CoreRepresentation')}"
                 _set_facets(scheme.find(f"{path}/{_s('TextFormat')}"), concept.core)
+
+
+def _empty_representations(root: etree._Element) -> None:
+    for rep in list(root.iter(_s("CoreRepresentation"))):
+        if len(rep) == 0:
+            parent = rep.getparent()
+            assert parent is not None
+            parent.remove(rep)
+
+
+def _external_stubs(structures: etree._Element, parts: Parts) -> None:
+    box = structures.find(_s("Concepts"))
+    assert box is not None
+    for agency, id_, version, name, _, concepts in parts.schemes:
+        if agency == parts.structure.agency:
+            continue
+        if foreign_scheme(parts, agency, id_, version, concepts) is not None:
+            continue
+        for old in box.findall(f"{_s('ConceptScheme')}[@id='{id_}'][@agencyID='{agency}']"):
+            box.remove(old)
+        stub = etree.SubElement(
+            box,
+            _s("ConceptScheme"),
+            {
+                "urn": maintainable_urn("conceptscheme.ConceptScheme", agency, id_, version),
+                "isExternalReference": "true",
+                "agencyID": agency,
+                "id": id_,
+                "isFinal": "true",
+                "version": version,
+            },
+        )
+        etree.SubElement(stub, f"{{{COM}}}Name", {_XML_LANG: "en"}).text = name
 
 
 def _occurrences(parent: etree._Element, attrs: tuple[MetadataAttribute, ...]) -> None:
@@ -149,6 +195,8 @@ def fix_up(xml: bytes, parts: Parts) -> etree._Element:
     _reorder(structures)
     _spellings(root)
     _facets(root, parts)
+    _external_stubs(structures, parts)
+    _empty_representations(root)
     report = root.find(f".//{_s('ReportStructure')}")
     assert report is not None
     _occurrences(report, parts.msd)

@@ -26,9 +26,16 @@ from sdmx.message import Header, StructureMessage
 from sdmx.model import common, v21
 
 from sdmx_cso.bridge import _ml21
-from sdmx_cso.codelists import Code, Codelist
+from sdmx_cso.codelists import Annotation, Codelist, ReusedConceptScheme
 from sdmx_cso.formats.msd import DATAFLOW_TARGET_OBJECT, MetadataAttribute
-from sdmx_cso.formats.structure_ml30 import Parts, Representation, structure_parts
+from sdmx_cso.formats.structure_ml30 import (
+    Concept,
+    Parts,
+    Representation,
+    foreign_scheme,
+    source_order,
+    structure_parts,
+)
 from sdmx_cso.formats.structure_split import Content
 from sdmx_cso.model.structure import DatasetStructure
 from sdmx_cso.standard import get_codelist
@@ -49,6 +56,8 @@ _TYPES = {
 }
 
 
+_CONCEPT_URN = "urn:sdmx:org.sdmx.infomodel.conceptscheme.Concept="
+
 _URN_CLASS = {
     "DataflowDefinition": "Dataflow",
     "DataStructureDefinition": "DataStructure",
@@ -61,31 +70,26 @@ def _text_format(value_type: common.FacetValueType) -> common.Representation:
     return common.Representation(non_enumerated=[common.Facet(value_type=value_type)])
 
 
+def _no_representation() -> common.Representation:
+    """The core representation of a concept that has none, for sdmx1's sake.
+
+    sdmx1 2.28's data reader looks up ``concept_identity.core_representation.enumerated`` of
+    every attribute (``reader/xml/v21.py``), which fails on ``None``: an empty representation
+    stands in, and :func:`sdmx_cso.bridge._ml21.fix_up` removes the empty
+    ``str:CoreRepresentation`` that sdmx1 writes for it.
+    """
+    return common.Representation()
+
+
 def _en(text: str | None) -> dict[str, str]:
     return {"en": text} if text else {}
 
 
-def _parents_first(cl: Codelist) -> list[Code]:
-    """The codes, each parent moved just before its first child.
-
-    sdmx1's reader turns a ``str:Parent`` reference to a code that comes later in the list
-    into a stray code list of that ID (it still links the codes correctly).
-    """
-    out: list[Code] = []
-    placed: set[str] = set()
-
-    def place(code: Code) -> None:
-        if code.id in placed:
-            return
-        placed.add(code.id)  # before the parent: a cycle cannot recurse forever
-        parent = cl.get(code.parent) if code.parent else None
-        if parent is not None:
-            place(parent)
-        out.append(code)
-
-    for code in cl:
-        place(code)
-    return out
+def _annotations(annotations: tuple[Annotation, ...]) -> list[v21.Annotation]:
+    """sdmx1 annotations, in order; an empty title or type is written as sdmx1 writes ``None``."""
+    return [
+        v21.Annotation(id=a.id, title=a.title, type=a.type, text=_en(a.text)) for a in annotations
+    ]
 
 
 class _Builder:
@@ -137,17 +141,13 @@ class _Builder:
         if cl.urn in self.codelists:
             return self.codelists[cl.urn]
         obj = self.maintainable(v21.Codelist, cl.agency, cl.id, cl.version, cl.name, cl.description)
-        for code in _parents_first(cl):
-            annotations = [v21.Annotation(type="SENSITIVE", title="true")] if code.sensitive else []
-            annotations += [
-                v21.Annotation(type=k, title=v) for k, v in sorted(code.annotations.items())
-            ]
+        for code in source_order(self.parts, cl):
             obj.append(
                 v21.Code(
                     id=code.id,
                     name=_en(code.name),
                     description=_en(code.description),
-                    annotations=annotations,
+                    annotations=_annotations(code.sdmx_annotations),
                 )
             )
         for code in cl:
@@ -165,8 +165,58 @@ class _Builder:
         facet = common.Facet(value_type=_TYPES[rep.text_type])
         return common.Representation(non_enumerated=[facet])
 
+    def foreign_concepts(self, scheme: ReusedConceptScheme) -> None:
+        obj = self.maintainable(
+            v21.ConceptScheme,
+            scheme.agency,
+            scheme.id,
+            scheme.version,
+            scheme.name,
+            scheme.description,
+            is_partial=False,
+        )
+        for concept in scheme.concepts:
+            item = v21.Concept(
+                id=concept.id,
+                name=_en(concept.name),
+                description=_en(concept.description),
+                annotations=_annotations(concept.annotations),
+            )
+            item.core_representation = _no_representation()
+            if concept.text_type is not None:
+                item.core_representation = _text_format(
+                    common.FacetValueType[concept.text_type[0].lower() + concept.text_type[1:]]
+                )
+            obj.append(item)
+            item.urn = f"{_CONCEPT_URN}{scheme.agency}:{scheme.id}({scheme.version}).{item.id}"
+            self.concepts[item.urn] = item
+
+    def external_concepts(
+        self, agency: str, id_: str, version: str, name: str, concepts: tuple[Concept, ...]
+    ) -> None:
+        """A scheme we have no copy of, as an external reference.
+
+        sdmx1 does not write it, but needs its concepts to write the DSD's references
+        (:func:`sdmx_cso.bridge._ml21.fix_up` writes the stub).
+        """
+        scheme = self.maintainable(v21.ConceptScheme, agency, id_, version, name)
+        scheme.is_external_reference = True
+        for concept in concepts:
+            obj = v21.Concept(id=concept.id, name=_en(concept.id))
+            obj.core_representation = _no_representation()
+            scheme.append(obj)
+            obj.urn = concept.urn
+            self.concepts[concept.urn] = obj
+
     def concept_schemes(self) -> None:
         for agency, id_, version, name, partial, concepts in self.parts.schemes:
+            foreign = foreign_scheme(self.parts, agency, id_, version, concepts)
+            if foreign is not None:
+                self.foreign_concepts(foreign)
+                continue
+            if agency != self.parts.structure.agency:
+                self.external_concepts(agency, id_, version, name, concepts)
+                continue
             scheme = self.maintainable(
                 v21.ConceptScheme, agency, id_, version, name, is_partial=partial
             )

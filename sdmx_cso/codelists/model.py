@@ -1,4 +1,12 @@
-"""The Code and Codelist models."""
+"""The Code, Codelist and Annotation models.
+
+A code's annotations are kept as SDMX has them: an ordered list of `Annotation` (ID, title,
+type, English text), so that a code list maintained by another agency (``IAEG-SDGs:CL_SERIES``
+with its Indicator / IndicatorCode / IndicatorTitle / ORDER annotations) is written back exactly
+as its source publishes it. The coalition's own codes may give their annotations as a mapping
+``{type: title}`` (``{"UNIT_MEASURE": "PT"}``): it is read as annotations with that type and
+title, sorted by type.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +15,45 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import Any, Self
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, field_validator
 
 from sdmx_cso._field_docs import DescribedModel
 from sdmx_cso.types import AgencyId, SdmxId, Version
 
-__all__ = ["Code", "Codelist", "closest_codes"]
+__all__ = [
+    "Annotation",
+    "Code",
+    "Codelist",
+    "ReusedConcept",
+    "ReusedConceptScheme",
+    "closest_codes",
+]
 
 
 class _Frozen(DescribedModel):
     model_config = ConfigDict(frozen=True, extra="forbid", validate_by_name=True)
+
+
+class Annotation(_Frozen):
+    """An SDMX annotation of a code (``com:Annotation``), as its source writes it."""
+
+    id: str | None = None
+    """``com:Annotation/@id``, when the source gives one."""
+    title: str | None = None
+    """``com:AnnotationTitle``."""
+    type: str | None = None
+    """``com:AnnotationType``, e.g. ``IndicatorCode``, ``UNIT_MEASURE`` or ``SENSITIVE``."""
+    text: str | None = None
+    """``com:AnnotationText`` in English."""
+
+    @staticmethod
+    def from_mapping(pairs: Mapping[str, object]) -> tuple[Annotation, ...]:
+        """Annotations of type ``key`` and title ``str(value)``, sorted by type."""
+        return tuple(Annotation(type=k, title=str(v)) for k, v in sorted(pairs.items()))
+
+
+#: The annotation written for a sensitive code (`Code.sensitive`).
+SENSITIVE = Annotation(type="SENSITIVE", title="true")
 
 
 class Code(_Frozen):
@@ -32,8 +69,23 @@ class Code(_Frozen):
     """ID of the parent code in a hierarchical code list (e.g. ``WIDOW`` → ``SINGLE_WOMAN``)."""
     sensitive: bool = False
     """Population groups that are criminalised or stigmatised: stricter disclosure thresholds."""
-    annotations: dict[str, str] = Field(default_factory=dict)
-    """Further facts about the code (e.g. ``SDG_INDICATOR`` of a coalition series)."""
+    annotations: tuple[Annotation, ...] = ()
+    """Further facts about the code, in order (e.g. ``SDG_INDICATOR`` of a coalition series,
+    ``IndicatorCode`` of an IAEG-SDGs series). A mapping ``{type: title}`` is accepted."""
+
+    @field_validator("annotations", mode="before")
+    @classmethod
+    def _from_mapping(cls, value: object) -> object:
+        return Annotation.from_mapping(value) if isinstance(value, Mapping) else value
+
+    def annotation(self, type_: str) -> Annotation | None:
+        """The first annotation of type ``type_``, or ``None``."""
+        return next((a for a in self.annotations if a.type == type_), None)
+
+    @property
+    def sdmx_annotations(self) -> tuple[Annotation, ...]:
+        """The annotations an SDMX message carries: ``SENSITIVE`` first when the code is."""
+        return (SENSITIVE, *self.annotations) if self.sensitive else self.annotations
 
 
 class Codelist(_Frozen):
@@ -116,6 +168,48 @@ class Codelist(_Frozen):
     def suggest(self, value: str, n: int = 3) -> list[str]:
         """The codes closest to ``value``, best first (for "did you mean" messages)."""
         return closest_codes(value, self.ids, n=n)
+
+
+class ReusedConcept(_Frozen):
+    """A concept of another agency's concept scheme, as its source publishes it."""
+
+    id: SdmxId
+    """Concept ID, e.g. ``REF_AREA``."""
+    name: str
+    """English name."""
+    description: str | None = None
+    """English description."""
+    annotations: tuple[Annotation, ...] = ()
+    """Annotations, in order."""
+    text_type: str | None = None
+    """``textType`` of the concept's core representation (a text format), when it has one."""
+
+
+class ReusedConceptScheme(_Frozen):
+    """A concept scheme maintained by another agency (``IAEG-SDGs:SDG_CONCEPTS``), verbatim."""
+
+    agency: AgencyId
+    """Maintenance agency."""
+    id: SdmxId
+    """Scheme ID."""
+    version: Version
+    """Version."""
+    name: str
+    """English name."""
+    description: str | None = None
+    """English description."""
+    concepts: tuple[ReusedConcept, ...]
+    """The concepts, in order."""
+    source: str
+    """Where the scheme was taken from."""
+
+    @property
+    def urn(self) -> str:
+        """The SDMX URN of the concept scheme."""
+        return (
+            "urn:sdmx:org.sdmx.infomodel.conceptscheme.ConceptScheme="
+            f"{self.agency}:{self.id}({self.version})"
+        )
 
 
 def closest_codes(value: str, candidates: Iterable[str], *, n: int = 3) -> list[str]:

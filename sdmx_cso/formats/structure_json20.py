@@ -14,12 +14,13 @@ import json
 import uuid
 from typing import Any, BinaryIO
 
-from sdmx_cso.codelists import Code, Codelist
+from sdmx_cso.codelists import Annotation, Code, Codelist, ReusedConceptScheme
 from sdmx_cso.formats.msd import MetadataAttribute
 from sdmx_cso.formats.structure_ml30 import (
     Component,
     Parts,
     Representation,
+    foreign_scheme,
     maintainable_urn,
     structure_parts,
 )
@@ -74,12 +75,30 @@ def _representation(rep: Representation, *, occurs: bool = True) -> Json:
     return out
 
 
+def _annotations(annotations: tuple[Annotation, ...]) -> list[Json]:
+    """SDMX-JSON annotations, in order: ``id``, ``title``, ``type``, ``text`` and ``texts``."""
+    out = []
+    for annotation in annotations:
+        item: Json = {
+            key: value
+            for key, value in (
+                ("id", annotation.id),
+                ("title", annotation.title),
+                ("type", annotation.type),
+            )
+            if value is not None
+        }
+        if annotation.text is not None:
+            item["text"] = annotation.text
+            item["texts"] = {"en": annotation.text}
+        out.append(item)
+    return out
+
+
 def _code(code: Code, codelist: Codelist) -> Json:
     out = _names(code.id, code.name, code.description)
-    pairs = [("SENSITIVE", "true")] if code.sensitive else []
-    pairs += sorted(code.annotations.items())
-    if pairs:
-        out["annotations"] = [{"title": value, "type": kind} for kind, value in pairs]
+    if code.sdmx_annotations:
+        out["annotations"] = _annotations(code.sdmx_annotations)
     if code.parent is not None and code.parent in codelist:
         out["parent"] = code.parent
     return out
@@ -91,10 +110,39 @@ def _codelist(cl: Codelist) -> Json:
     return out
 
 
+def _foreign_concepts(scheme: ReusedConceptScheme) -> Json:
+    out = _maintainable(
+        "conceptscheme.ConceptScheme",
+        scheme.agency,
+        scheme.id,
+        scheme.version,
+        scheme.name,
+        scheme.description,
+    )
+    out["isPartial"] = False
+    out["concepts"] = []
+    for concept in scheme.concepts:
+        item = _names(concept.id, concept.name, concept.description)
+        if concept.annotations:
+            item["annotations"] = _annotations(concept.annotations)
+        if concept.text_type is not None:
+            item["coreRepresentation"] = {"format": {"dataType": concept.text_type}}
+        out["concepts"].append(item)
+    return out
+
+
 def _concept_schemes(parts: Parts) -> list[Json]:
     schemes = []
     for agency, id_, version, name, partial, concepts in parts.schemes:
+        foreign = foreign_scheme(parts, agency, id_, version, concepts)
+        if foreign is not None:
+            schemes.append(_foreign_concepts(foreign))
+            continue
         out = _maintainable("conceptscheme.ConceptScheme", agency, id_, version, name)
+        if agency != parts.structure.agency:  # no copy of the source: an external reference
+            out["isExternalReference"] = True
+            schemes.append(out)
+            continue
         out["isPartial"] = partial
         out["concepts"] = []
         for concept in concepts:

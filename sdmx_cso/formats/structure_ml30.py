@@ -17,20 +17,30 @@ artefacts have semantic versions (``1.0.0``), reused ones keep their own (``1.4`
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Literal
 
 from lxml import etree
 
-from sdmx_cso.codelists import Code, Codelist
+from sdmx_cso.codelists import Annotation, Code, Codelist, ReusedConceptScheme
 from sdmx_cso.formats.msd import MetadataAttribute, msd_tree, walk
 from sdmx_cso.formats.structure_split import Content, prune_xml
 from sdmx_cso.model.structure import Constraint, DatasetStructure
-from sdmx_cso.standard import get_codelist
+from sdmx_cso.standard import get_codelist, reused_concept_scheme
 from sdmx_cso.standard.spec import AttributeSpec, DimensionSpec, MeasureSpec, TimeDimensionSpec
 
-__all__ = ["Component", "Concept", "Parts", "Representation", "structure_parts", "write"]
+__all__ = [
+    "Component",
+    "Concept",
+    "Parts",
+    "Representation",
+    "foreign_scheme",
+    "source_order",
+    "structure_parts",
+    "write",
+]
 
 _URN = "urn:sdmx:org.sdmx.infomodel."
 _Spec = DimensionSpec | TimeDimensionSpec | MeasureSpec | AttributeSpec
@@ -218,6 +228,58 @@ def _dataflows(structure: DatasetStructure) -> tuple[tuple[str, str], ...]:
     return ((structure.dataflow_id, structure.dataflow_name),)
 
 
+def foreign_scheme(
+    parts: Parts, agency: str, id_: str, version: str, concepts: tuple[Concept, ...]
+) -> ReusedConceptScheme | None:
+    """Another agency's concept scheme as its source publishes it, or ``None`` (no copy).
+
+    A concept scheme of another agency (``IAEG-SDGs:SDG_CONCEPTS``) is written exactly as the
+    packaged copy of its source, whole; without a copy (``SDMX:CROSS_DOMAIN_CONCEPTS``) it is
+    written as an external reference, without concepts: the writers never put our names or
+    descriptions under another agency's URN. ``None`` also for the coalition's own schemes.
+
+    Raises:
+        ValueError: the copy has another version, or lacks a concept that the DSD uses.
+    """
+    if agency == parts.structure.agency:
+        return None
+    scheme = reused_concept_scheme(agency, id_)
+    if scheme is None:
+        return None
+    if scheme.version != version:
+        raise ValueError(f"{agency}:{id_}({version}) is packaged at version {scheme.version}")
+    missing = {c.id for c in concepts} - {c.id for c in scheme.concepts}
+    if missing:
+        raise ValueError(f"{scheme.urn} has no concept {', '.join(sorted(missing))}")
+    return scheme
+
+
+def source_order(parts: Parts, cl: Codelist) -> tuple[Code, ...]:
+    """The codes of ``cl`` in the order they are written: another agency's in its source's order.
+
+    The coalition's own lists put each parent just before its first child: sdmx1's reader
+    turns a ``str:Parent`` reference to a later code into a stray code list of that ID (it
+    does so reading the real ``IAEG-SDGs:CL_AREA(1.4)`` too, whose order is kept).
+    """
+    if cl.agency != parts.structure.agency:
+        return cl.codes
+    out: list[Code] = []
+    placed: set[str] = set()
+
+    def place(code: Code) -> None:
+        if code.id in placed:
+            return
+        placed.add(code.id)  # before the parent: a cycle cannot recurse forever
+        parent = cl.get(code.parent) if code.parent else None
+        if parent is not None:
+            place(parent)
+        out.append(code)
+
+    for code in cl:
+        place(code)
+    return tuple(out)
+
+
 def maintainable_urn(cls: str, agency: str, id_: str, version: str) -> str:
     """The URN of a maintainable artefact, e.g. ``datastructure.DataStructure``."""
     return f"{_URN}{cls}={agency}:{id_}({version})"
@@ -283,20 +345,44 @@ def _maintainable(
     return elem
 
 
-def _annotations(elem: etree._Element, code: Code) -> None:
-    pairs = [("SENSITIVE", "true")] if code.sensitive else []
-    pairs += sorted(code.annotations.items())
-    if not pairs:
+def _annotations(elem: etree._Element, annotations: tuple[Annotation, ...]) -> None:
+    """``com:Annotations`` as the first child of ``elem``, in order (the XSD's order within)."""
+    if not annotations:
         return
     box = etree.Element(f"{{{COM}}}Annotations")
-    for kind, value in pairs:
+    for annotation in annotations:
         ann = _el(box, COM, "Annotation")
-        _el(ann, COM, "AnnotationTitle", value)
-        _el(ann, COM, "AnnotationType", kind)
+        if annotation.id is not None:
+            ann.set("id", annotation.id)
+        if annotation.title is not None:
+            _el(ann, COM, "AnnotationTitle", annotation.title)
+        if annotation.type is not None:
+            _el(ann, COM, "AnnotationType", annotation.type)
+        if annotation.text is not None:
+            _el(ann, COM, "AnnotationText", annotation.text).set(_XML_LANG, "en")
     elem.insert(0, box)
 
 
-def _codelist(parent: etree._Element, cl: Codelist) -> None:
+#: What the SDMX-ML 3.0 XSD accepts as a ``str:Parent`` (``SingleNCNameIDType``).
+_NCNAME = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
+
+
+def ml30_writable(cl: Codelist) -> bool:
+    """Whether SDMX-ML 3.0 can carry the hierarchy of ``cl``.
+
+    The SDMX-ML 3.0 XSD types ``str:Parent`` as an NCName, so a parent code that starts with a
+    digit (M49 ``1``, ``404`` of ``IAEG-SDGs:CL_AREA``) makes the message invalid, although the
+    code ID itself is valid (sdmx-twg/sdmx-ml#30, fixed in SDMX-ML 3.1, where ``Parent`` is an
+    ``IDType``). Such a list is written as an external reference instead of with fewer parents
+    than it has: one URN, one content.
+    """
+    return all(
+        code.parent is None or code.parent not in cl or _NCNAME.fullmatch(code.parent)
+        for code in cl
+    )
+
+
+def _codelist(parent: etree._Element, cl: Codelist, parts: Parts) -> None:
     elem = _maintainable(
         parent,
         "Codelist",
@@ -307,9 +393,12 @@ def _codelist(parent: etree._Element, cl: Codelist) -> None:
         cl.name,
         cl.description,
     )
-    for code in cl:
+    if not ml30_writable(cl):
+        elem.set("isExternalReference", "true")
+        return
+    for code in source_order(parts, cl):
         item = _named(elem, "Code", code.id, code.name, code.description)
-        _annotations(item, code)
+        _annotations(item, code.sdmx_annotations)
         if code.parent is not None and code.parent in cl:
             _el(item, STR, "Parent", code.parent)
 
@@ -334,8 +423,38 @@ def _representation(
             fmt.set(key, value)
 
 
+def _foreign_concepts(parent: etree._Element, scheme: ReusedConceptScheme) -> None:
+    elem = _maintainable(
+        parent,
+        "ConceptScheme",
+        "conceptscheme.ConceptScheme",
+        scheme.agency,
+        scheme.id,
+        scheme.version,
+        scheme.name,
+        scheme.description,
+        isPartial="false",
+    )
+    for concept in scheme.concepts:
+        item = _named(elem, "Concept", concept.id, concept.name, concept.description)
+        _annotations(item, concept.annotations)
+        if concept.text_type is not None:
+            rep = Representation(text_type=concept.text_type)
+            _representation(item, "CoreRepresentation", rep, multi=False)
+
+
 def _concepts(parent: etree._Element, parts: Parts) -> None:
     for agency, id_, version, name, partial, concepts in parts.schemes:
+        scheme = foreign_scheme(parts, agency, id_, version, concepts)
+        if scheme is not None:
+            _foreign_concepts(parent, scheme)
+            continue
+        if agency != parts.structure.agency:  # no copy of the source: an external reference
+            stub = _maintainable(
+                parent, "ConceptScheme", "conceptscheme.ConceptScheme", agency, id_, version, name
+            )
+            stub.set("isExternalReference", "true")
+            continue
         elem = _maintainable(
             parent,
             "ConceptScheme",
@@ -469,7 +588,7 @@ def _structures(root: etree._Element, parts: Parts) -> None:
     box = _el(root, MES, "Structures")
     codelists = _el(box, STR, "Codelists")
     for cl in parts.codelists:
-        _codelist(codelists, cl)
+        _codelist(codelists, cl, parts)
     _concepts(_el(box, STR, "ConceptSchemes"), parts)
     constraint = st.constraint
     if constraint is not None:

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from sdmx_cso.codelists import Code, Codelist
+from sdmx_cso.codelists import Annotation, Code, Codelist
 from sdmx_cso.model.extensions import CoalitionSeries
 from sdmx_cso.model.metadata import DatasetMetadata
 from sdmx_cso.model.register import CONSTRAINED_DIMENSIONS, Register, default_register
@@ -250,7 +250,7 @@ def _series_code(s: CoalitionSeries) -> Code:
         id=s.code,
         name=s.name,
         description=s.definition,
-        annotations={k: str(v) for k, v in facts.items() if v is not None},
+        annotations=Annotation.from_mapping({k: v for k, v in facts.items() if v is not None}),
     )
 
 

@@ -1,7 +1,9 @@
 """The standard as data: concepts, code lists, dimensions, attributes, metadata fields, flags.
 
 Everything is loaded from one packaged source of truth, ``standard/data/standard.yaml``, plus
-the reused code lists generated from the real SDMX artefacts (``codelists/data/reused/``).
+the reused code lists generated from the real SDMX artefacts (``codelists/data/reused/``),
+the ISO 3166-2 subdivisions of the coalition's area list (``codelists/data/own/``) and the
+units of the SDG series (``standard/data/sdg_series_units.json``, `sdg_series_units`).
 The standard has its own version (`STANDARD_VERSION`), separate from the package's, and
 its maintenance agency can be changed (default `DEFAULT_AGENCY`).
 """
@@ -9,7 +11,13 @@ its maintenance agency can be changed (default `DEFAULT_AGENCY`).
 from __future__ import annotations
 
 from sdmx_cso.codelists import Codelist
-from sdmx_cso.standard._load import load_codelist, load_standard, raw_standard
+from sdmx_cso.standard._load import (
+    load_codelist,
+    load_standard,
+    raw_standard,
+    reused_concept_scheme,
+    sdg_series_units,
+)
 from sdmx_cso.standard.spec import (
     AttributeSpec,
     Concept,
@@ -35,6 +43,8 @@ __all__ = [
     "get_codelist",
     "get_standard",
     "list_codelists",
+    "reused_concept_scheme",
+    "sdg_series_units",
 ]
 
 STANDARD_VERSION: str = str(raw_standard()["standard"]["version"])

@@ -1,4 +1,15 @@
-"""Load the packaged standard (``data/standard.yaml``) and its code lists."""
+"""Load the packaged standard (``data/standard.yaml``) and its code lists.
+
+Generated packaged data (``scripts/build_codelists.py``) that is read here:
+
+- ``codelists/data/reused/{AGENCY}.{ID}.json``: the IAEG-SDGs and SDMX code lists, as their
+  source publishes them; ``{AGENCY}.{ID}.scheme.json``: a reused concept scheme, likewise;
+- ``codelists/data/own/subdivisions.json``: the ISO 3166-2 subdivisions of the coalition
+  countries, codes of the coalition's own ``$AGENCY:CL_AREA_CGD`` (``generated:
+  [subdivisions]`` in ``standard.yaml``), each under its country's M49 code of
+  ``IAEG-SDGs:CL_AREA`` (``KE-30`` -> ``404``);
+- ``standard/data/sdg_series_units.json``: the unit of each SDG series (`sdg_series_units`).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from sdmx_cso.codelists import Code, Codelist
+from sdmx_cso.codelists import Code, Codelist, ReusedConceptScheme
 from sdmx_cso.errors import CodelistNotFound
 from sdmx_cso.standard.spec import (
     AttributeSpec,
@@ -116,6 +127,36 @@ def _reused(ref: str) -> Codelist:
     return Codelist.model_validate(json.loads(text))
 
 
+@cache
+def reused_concept_scheme(agency: str, scheme_id: str) -> ReusedConceptScheme | None:
+    """The packaged copy of another agency's concept scheme, or ``None`` (none packaged)."""
+    name = f"data/reused/{agency}.{scheme_id}.scheme.json"
+    path = resources.files("sdmx_cso.codelists").joinpath(name)
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        return None
+    return ReusedConceptScheme.model_validate(json.loads(text))
+
+
+@cache
+def _generated(name: str) -> tuple[Code, ...]:
+    path = resources.files("sdmx_cso.codelists").joinpath(f"data/own/{name}.json")
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise CodelistNotFound(f"no packaged codes {name!r} (data/own/{name}.json)") from None
+    return tuple(Code.model_validate(code) for code in json.loads(text)["codes"])
+
+
+@cache
+def sdg_series_units() -> dict[str, dict[str, str]]:
+    """``UNIT_MEASURE`` and ``UNIT_MULT`` of each SDG series, by series code."""
+    text = resources.files("sdmx_cso.standard").joinpath("data/sdg_series_units.json")
+    units: dict[str, dict[str, str]] = json.loads(text.read_text("utf-8"))["units"]
+    return units
+
+
 def _own(cl_id: str) -> dict[str, Any] | None:
     for item in raw_standard()["codelists"]:
         if item.get("id") == cl_id:
@@ -138,6 +179,8 @@ def load_codelist(ref: str, agency: str) -> Codelist:
     base: tuple[Code, ...] = ()
     for parent in item.get("extends", ()):
         base += _reused(parent).codes
+    for name in item.get("generated", ()):
+        base += _generated(name)
     own = tuple(Code(**code) for code in item.get("codes", ()))
     unique: dict[str, Code] = {}
     for code in base + own:

@@ -1,7 +1,9 @@
-"""The reused SDMX / IAEG-SDGs / ISO code lists in sdmx_cso/codelists/data/reused/.
+"""The reused SDMX / IAEG-SDGs code lists in sdmx_cso/codelists/data/reused/, and the ISO
+3166-2 subdivisions of the coalition's CL_AREA_CGD (sdmx_cso/codelists/data/own/).
 
 The tests that compare with the real artefacts parse them independently (lxml, csv) rather
-than calling scripts/build_codelists.py, and are skipped when ../shared is absent.
+than calling scripts/build_codelists.py, and are skipped when ../shared is absent;
+test_reuse_is_faithful.py compares them field for field with sdmx1 reading the corpus.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import sdmx_cso
 from sdmx_cso.codelists import Codelist
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,8 +68,9 @@ DSD_CODELISTS = (
 EXPECTED_FILES = sorted(
     [f"IAEG-SDGs.{cl}.json" for cl in IAEG_CODELISTS]
     + [f"SDMX.{cl}.json" for cl in (*CSV_CODELISTS, "CL_UNIT_MULT")]
-    + ["ISO.CL_ISO3166_2.json"]
 )
+#: M49 code (as IAEG-SDGs:CL_AREA writes it) of each coalition country.
+M49 = {"BD": "50", "IN": "356", "KE": "404", "NP": "524", "VN": "704", "DK": "208", "MW": "454"}
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_@$\-]+$")
 
 
@@ -95,8 +99,9 @@ def dsd_codelists() -> dict[tuple[str, str], tuple[str, list[tuple[str, str, str
         codes = []
         for code in cl.findall(f"{STR}Code"):
             (name,) = [n.text for n in code.findall(f"{COM}Name") if n.get(XML_LANG) == "en"]
-            ref = code.find(f"{STR}Parent/{COM}Ref")
-            codes.append((code.get("id"), name.strip(), None if ref is None else ref.get("id")))
+            # the corpus writes <str:Parent><Ref id=".."/></str:Parent>: Ref unqualified
+            refs = code.xpath("./*[local-name()='Parent']/*[local-name()='Ref']/@id")
+            codes.append((code.get("id"), name, refs[0] if refs else None))
         out[cl.get("agencyID"), cl.get("id")] = (cl.get("version"), codes)
     return out
 
@@ -105,7 +110,9 @@ def dsd_codelists() -> dict[tuple[str, str], tuple[str, list[tuple[str, str, str
 
 
 def test_packaged_files_are_exactly_the_expected_ones():
-    assert sorted(p.name for p in REUSED.glob("*.json")) == EXPECTED_FILES
+    files = sorted(p.name for p in REUSED.glob("*.json"))
+    assert files == sorted([*EXPECTED_FILES, "IAEG-SDGs.SDG_CONCEPTS.scheme.json"])
+    assert not list(REUSED.glob("ISO.*")), "ISO publishes no SDMX artefacts"
 
 
 @pytest.mark.parametrize("filename", EXPECTED_FILES)
@@ -118,11 +125,7 @@ def test_every_file_loads_into_codelist(filename):
     ids = [code.id for code in codelist.codes]
     assert len(ids) == len(set(ids)), "duplicate code IDs"
     assert all(ID_PATTERN.match(i) for i in ids)
-    for code in codelist.codes:
-        assert code.name == code.name.strip()
-        assert code.description != code.name, "description equal to the name must be omitted"
-    if agency != "ISO":  # ISO subdivisions point at their country, which is not a code
-        assert {c.parent for c in codelist.codes if c.parent} <= set(ids)
+    assert {c.parent for c in codelist.codes if c.parent} <= set(ids)
 
 
 @pytest.mark.parametrize("filename", EXPECTED_FILES)
@@ -131,24 +134,50 @@ def test_file_is_written_in_the_canonical_format(filename):
     assert text == json.dumps(json.loads(text), indent=1, ensure_ascii=False) + "\n"
 
 
-def test_kenya_counties_in_iso_3166_2():
-    iso = packaged("ISO", "CL_ISO3166_2")
-    kenya = [code for code in iso.codes if code.id.startswith("KE-")]
+def subdivisions() -> list[sdmx_cso.Code]:
+    return [c for c in sdmx_cso.get_codelist("CL_AREA_CGD") if "-" in c.id]
+
+
+def test_kenya_counties_in_the_coalition_area_list():
+    area = sdmx_cso.get_codelist("CL_AREA_CGD")
+    assert area.agency == sdmx_cso.DEFAULT_AGENCY
+    kenya = [code for code in subdivisions() if code.id.startswith("KE-")]
     assert [code.id for code in kenya] == [f"KE-{n:02d}" for n in range(1, 48)]
-    assert {code.parent for code in kenya} == {"KE"}
+    assert {code.parent for code in kenya} == {"404"}
     assert {code.description for code in kenya} == {"County"}
-    assert iso["KE-30"].name == "Nairobi City"
+    assert area["KE-30"].name == "Nairobi City"
 
 
-def test_iso_3166_2_countries_and_hierarchy():
-    iso = packaged("ISO", "CL_ISO3166_2")
-    countries = [code.id.split("-")[0] for code in iso.codes]
-    assert list(dict.fromkeys(countries)) == ["BD", "IN", "KE", "NP", "VN", "DK", "MW"]
+def chain(area: Codelist, code_id: str) -> list[str]:
+    out = [code_id]
+    while (parent := area[out[-1]].parent) is not None:
+        assert parent not in out, "a cycle"
+        out.append(parent)
+    return out
+
+
+def test_subdivisions_roll_up_to_their_country_and_the_world():
+    area = sdmx_cso.get_codelist("CL_AREA_CGD")
+    countries = [code.id.split("-")[0] for code in subdivisions()]
+    assert list(dict.fromkeys(countries)) == list(M49)
+    for code in subdivisions():
+        path = chain(area, code.id)
+        country = M49[code.id.split("-")[0]]
+        assert country in path, path
+        assert area[country].name == packaged("IAEG-SDGs", "CL_AREA")[country].name
+        assert path[-1] == "1"  # World: CL_AREA's own hierarchy carries on above the country
+    assert chain(area, "KE-30") == ["KE-30", "404", "14", "202", "2", "1"]
     # Bangladesh districts hang under divisions; divisions under the country.
-    assert iso["BD-13"].parent in iso
-    assert iso["BD-13"].description == "District"
-    assert iso[iso["BD-13"].parent].parent == "BD"
-    assert iso["NP-P3"].parent == "NP"
+    assert area["BD-13"].description == "District"
+    assert chain(area, "BD-13")[1:3] == [area["BD-13"].parent, "50"]
+    assert area["NP-P3"].parent == "524"
+
+
+def test_every_cl_area_code_is_in_the_coalition_list_unchanged():
+    area = sdmx_cso.get_codelist("CL_AREA_CGD")
+    iaeg = packaged("IAEG-SDGs", "CL_AREA")
+    assert area.codes[: len(iaeg)] == iaeg.codes
+    assert "ISO" not in " ".join(sdmx_cso.list_codelists())
 
 
 @pytest.mark.parametrize(
@@ -194,9 +223,14 @@ def test_sdg_codelists_have_the_known_codes():
     assert packaged("IAEG-SDGs", "CL_SEX").version == "1.1"
     assert "SI_POV_DAY1" in packaged("IAEG-SDGs", "CL_SERIES")
     assert packaged("SDMX", "CL_UNIT_MULT").version == "1.1"
-    # trailing no-break spaces of the DSD are stripped
+    # as published: the trailing no-break space of the DSD is kept
     assert packaged("IAEG-SDGs", "CL_COMP_BREAKDOWN")["SPAR_04"].name == (
-        "State Party Annual Report: Food safety"
+        "State Party Annual Report: Food safety\xa0"
+    )
+    # a description equal to the name is kept, as published
+    assert (
+        packaged("IAEG-SDGs", "CL_SEX")["F"].description
+        == packaged("IAEG-SDGs", "CL_SEX")["F"].name
     )
 
 

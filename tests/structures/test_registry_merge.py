@@ -81,10 +81,17 @@ def test_every_urn_carries_one_content(shared: Path) -> None:
     sdg = (shared / "corpus/sdg/IAEG-SDGs_SDG_DSD_1.4_tajstat.xml").read_bytes()
     seen: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for name, message in {**messages(), "IAEG-SDGs:SDG(1.4) corpus": sdg}.items():
-        for urn, final, content in artefacts(message):
-            if final:
-                seen[urn][content].append(name)
+        for urn, _final, content in artefacts(message):
+            # drafts too: a draft may be replaced in a registry, but within one release of
+            # the tool it has one content
+            seen[urn][content].append(name)
     assert len(seen) > 60
+    # the 17 re-published IAEG-SDGs code lists, SDG_CONCEPTS and SDMX:CL_UNIT_MULT are the
+    # corpus's own artefacts (IAEG-SDGs:CL_AREA only in 2.1: see test_faithful_reuse.py)
+    shared = [urn for urn, contents in seen.items() if any(
+        "corpus" in n for names in contents.values() for n in names) and sum(
+        len(names) for names in contents.values()) > 1]  # fmt: skip
+    assert len(shared) == 19
     conflicts = {
         urn: [sorted(names) for names in contents.values()]
         for urn, contents in seen.items()

@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 from sdmx_cso.model import DatasetMetadata
 from sdmx_cso.model.columns import true_rows
 from sdmx_cso.model.derive import reliability
-from sdmx_cso.standard import get_codelist
+from sdmx_cso.standard import sdg_series_units
 from sdmx_cso.validate.report import Issue
 from sdmx_cso.validate.rules.context import RuleContext
 
@@ -32,11 +32,7 @@ def check(ctx: RuleContext) -> Iterator[Issue]:
 
 def _sdg_units() -> dict[str, str]:
     """UNIT_MEASURE of each SDG series (from the global SDG content constraints)."""
-    return {
-        code.id: code.annotations["UNIT_MEASURE"]
-        for code in get_codelist("IAEG-SDGs:CL_SERIES")
-        if "UNIT_MEASURE" in code.annotations
-    }
+    return {series: units["UNIT_MEASURE"] for series, units in sdg_series_units().items()}
 
 
 def _linked_units(ctx: RuleContext, md: DatasetMetadata) -> Iterator[Issue]:
