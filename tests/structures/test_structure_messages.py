@@ -277,8 +277,16 @@ def test_readers_read_the_data_structures_whole(
     out = io.BytesIO()
     write_structures(st, out, format=fmt, content="data")
     data = out.getvalue()
-    (dsd,) = read_sdmx(data.decode("utf-8")).get_data_structure_definitions()
+    read = read_sdmx(data.decode("utf-8"))
+    (dsd,) = read.get_data_structure_definitions()
     assert dsd.short_urn == f"DataStructure={st.dsd_ref}"
+    constraints = [s for s in read.structures if type(s).__name__ == "DataConstraint"]
+    if st.constraint is not None:
+        (constraint,) = constraints
+        assert constraint.constraint_attachment.dataflows == (st.dataflow_urn_for(fmt[-3:]),)
+        (region,) = constraint.cube_regions
+        by_dim = {kv.id: tuple(v.value for v in kv.values) for kv in region.key_values}
+        assert by_dim == dict(st.constraint.allowed)
     msg = sdmx.read_sdmx(io.BytesIO(data))
     assert msg.structure[st.dsd_id].urn == st.dsd_urn
     # sdmx1 2.28 reads the SDMX-ML 3.0 attribute relationship <str:Dataflow/> (dataset-level
