@@ -69,9 +69,31 @@ def load_json(path: Path) -> Any:
         )
     try:
         text = path.read_bytes().decode("utf-8-sig")
-        return json.loads(text, parse_float=_Number)
+        return json.loads(text, parse_float=_Number, object_pairs_hook=_Object)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ReadError(f"not valid JSON: {exc}", path=path) from exc
+
+
+class _Object(dict[str, Any]):
+    """A JSON object that remembers every member when a name occurs more than once.
+
+    JSON leaves repeated names to the reader, and Python keeps the last: an SDMX-JSON message
+    that repeats a series key (ILOSTAT writes 39 series objects on 3 keys) would lose all
+    but one series, silently. `pairs` holds them all, in order.
+    """
+
+    pairs: list[tuple[str, Any]] | None = None
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        if len(self) < len(pairs):
+            self.pairs = pairs
+
+
+def _members(obj: Mapping[str, Any]) -> Sequence[tuple[str, Any]]:
+    """Every member of a JSON object, repeated names included."""
+    pairs = getattr(obj, "pairs", None)
+    return pairs if pairs is not None else list(obj.items())
 
 
 def message_kind(doc: Any) -> str:
@@ -127,6 +149,7 @@ def read_sdmx_json(path: Path, doc: Any | None = None) -> ParsedTable:
     data = doc["data"] if kind == "data-2.0" else doc
     builder = TableBuilder()
     order: list[str] = []
+    notes: list[str] = []
     try:
         for dataset in data.get("dataSets") or []:
             index = int(dataset.get("structure", 0)) if kind == "data-2.0" else 0
@@ -134,6 +157,7 @@ def read_sdmx_json(path: Path, doc: Any | None = None) -> ParsedTable:
             order += [name for name in reader.order if name not in order]
             for row in reader.rows(dataset):
                 builder.add(row)
+            notes += reader.notes
     except (IndexError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ReadError(
             f"SDMX-JSON data that does not match its structure section: {type(exc).__name__}: "
@@ -142,7 +166,7 @@ def read_sdmx_json(path: Path, doc: Any | None = None) -> ParsedTable:
         ) from exc
     version = kind.removeprefix("data-")
     return ParsedTable(builder.table(order), "DataMessage", structure_ref(doc),
-                       f"sdmx-json-{version}")  # fmt: skip
+                       f"sdmx-json-{version}", tuple(notes))  # fmt: skip
 
 
 def _structures(doc: Any) -> list[dict[str, Any]]:
@@ -212,17 +236,20 @@ class _Structure:
         self._fixed = ["0"] * len(self.dims["dataSet"])  # data-set dimensions in a full key
         for level in ("dataSet", "dimensionGroup", "series", "observation"):
             self.order += [a.id for a in self.attrs[level]]
+        self.notes: list[str] = []
 
     def rows(self, dataset: Mapping[str, Any]) -> Iterator[dict[str, str | None]]:
         """One row per observation of ``dataset``."""
         base = {d.id: d.value(0) for d in self.dims["dataSet"]}
         base.update(self._attributes("dataSet", dataset.get("attributes")))
         groups = self._groups(dataset.get("dimensionGroupAttributes") or {})
-        for key, series in (dataset.get("series") or {}).items():
+        merged = _merge_series(_members(dataset.get("series") or {}), self.notes)
+        for key, (attributes, observations) in merged.items():
             row = base | self._key("series", key)
-            row.update(self._attributes("series", series.get("attributes")))
-            yield from self._observations(row, series.get("observations") or {}, groups, key)
-        yield from self._observations(base, dataset.get("observations") or {}, groups, "")
+            row.update(self._attributes("series", attributes))
+            yield from self._observations(row, observations, groups, key)
+        observations = _merge_observations(_members(dataset.get("observations") or {}), "")
+        yield from self._observations(base, observations, groups, "")
 
     def _observations(
         self,
@@ -267,6 +294,55 @@ class _Structure:
             (key.split(":"), self._attributes("dimensionGroup", values))
             for key, values in groups.items()
         ]
+
+
+def _merge_series(
+    members: Sequence[tuple[str, Any]], notes: list[str]
+) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """Series by key, the observations of a repeated key merged (and said in ``notes``).
+
+    Raises:
+        ValueError: a repeated series key with two different attribute sets, or one
+            observation given twice with different values (naming the key).
+    """
+    out: dict[str, tuple[Any, dict[str, Any]]] = {}
+    repeats: dict[str, int] = {}
+    for key, series in members:
+        attributes = series.get("attributes")
+        observations = _merge_observations(_members(series.get("observations") or {}), key)
+        if key not in out:
+            out[key] = (attributes, observations)
+            continue
+        repeats[key] = repeats.get(key, 1) + 1
+        known_attributes, known = out[key]
+        if (attributes or None) != (known_attributes or None):
+            raise ValueError(f"series key {key!r} is repeated with other series attributes")
+        for obs_key, values in observations.items():
+            if obs_key in known and known[obs_key] != values:
+                raise ValueError(
+                    f"series key {key!r} is repeated, and its observation {obs_key!r} has two "
+                    "different values"
+                )
+            known[obs_key] = values
+    if repeats:
+        listed = ", ".join(f"{k!r} ({n} times)" for k, n in list(repeats.items())[:5])
+        more = f" and {len(repeats) - 5} more" if len(repeats) > 5 else ""
+        notes.append(
+            f"{len(repeats)} series keys are repeated in the message ({listed}{more}): their "
+            "observations were merged"
+        )
+    return out
+
+
+def _merge_observations(members: Sequence[tuple[str, Any]], series: str) -> dict[str, Any]:
+    """Observations by key; one repeated with another value is refused, naming it."""
+    out: dict[str, Any] = {}
+    for key, values in members:
+        if key in out and out[key] != values:
+            where = f" of series {series!r}" if series else ""
+            raise ValueError(f"observation {key!r}{where} is given twice with different values")
+        out[key] = values
+    return out
 
 
 def _matches(pattern: list[str], key: list[str]) -> bool:

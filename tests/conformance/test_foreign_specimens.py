@@ -552,3 +552,55 @@ def test_cli_as_installed(tmp_path) -> None:
                           text=True, timeout=120, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1] == 'A,B,2014-01,12.4,Value X Value Y,"M, N & O P & Q",A B C'
+
+
+def _repeated_series_message(observation_values: list[list[object]]) -> str:
+    """An SDMX-JSON 2.0 data message whose series object repeats its keys, as ILOSTAT writes:
+    3 series keys, 13 series objects each, one observation per object (39 in all)."""
+    structure = {
+        "dimensions": {
+            "dataSet": [],
+            "series": [{"id": "REF_AREA", "values": [{"id": "KE"}, {"id": "NP"}, {"id": "BD"}]}],
+            "observation": [
+                {"id": "TIME_PERIOD", "values": [{"id": str(2000 + y)} for y in range(13)]}
+            ],
+        },
+        "measures": {"observation": [{"id": "OBS_VALUE"}]},
+        "attributes": {"dataSet": [], "series": [], "observation": []},
+    }
+    members = [
+        f'"{area}": {{"observations": {{"{year}": {json.dumps(observation_values[area])}}}}}'
+        for year in range(13)
+        for area in range(3)
+    ]
+    head = json.dumps({"meta": {"schema": "https://json.sdmx.org/2.0.0/sdmx-json-data-schema.json",
+                                "id": "ILO", "prepared": "2024-01-01T00:00:00Z"}})[:-1]  # fmt: skip
+    series = "{" + ", ".join(members) + "}"
+    data = json.dumps({"structures": [structure]})[:-1]
+    return f'{head}, "data": {data}, "dataSets": [{{"structure": 0, "series": {series}}}]}}}}'
+
+
+def test_repeated_series_keys_of_sdmx_json_are_merged_and_said(tmp_path: Path) -> None:
+    """ILOSTAT repeats series keys (39 series objects on 3 keys): Python's json keeps the last
+    member of a name, so 3 observations were read instead of 39, exit 0, no word."""
+    path = tmp_path / "ilo.json"
+    path.write_text(_repeated_series_message([[1.5], [2.5], [3.5]]), encoding="utf-8")
+    assert len(json.loads(path.read_text("utf-8"))["data"]["dataSets"][0]["series"]) == 3
+    result = read_foreign(path)
+    assert result.num_rows == 39
+    rows = result.table.to_pylist()
+    assert {(r["REF_AREA"], r["OBS_VALUE"]) for r in rows} == {("KE", "1.5"), ("NP", "2.5"),
+                                                               ("BD", "3.5")}  # fmt: skip
+    assert len({(r["REF_AREA"], r["TIME_PERIOD"]) for r in rows}) == 39
+    assert any("3 series keys are repeated" in note for note in result.notes)
+
+
+def test_a_repeated_observation_with_two_values_is_refused_by_key(tmp_path: Path) -> None:
+    path = tmp_path / "ilo.json"
+    text = _repeated_series_message([[1.5], [2.5], [3.5]])
+    # the same observation of series "0" twice, with another value the second time
+    once = '"0": {"observations": {"0": [1.5]}}'
+    text = text.replace(once, once + ', "0": {"observations": {"0": [9]}}', 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ReadError, match="'0' is repeated, and its observation '0' has two"):
+        read_foreign(path)
