@@ -259,6 +259,11 @@ def _read_sdmx1(path: Path, info: XmlInfo, structure: Path | None) -> ForeignTab
     with _sdmx1_call(path, f"this SDMX-ML {info.version} {info.root}", notes), source:
         message: Any = _sdmx1().read_sdmx(source, format="XML", **options)
     datasets = [list(_dataset_rows(dataset)) for dataset in message.data]
+    said = _footer(message)
+    if said and not any(datasets):
+        raise ReadError(f"the message holds no data; its footer says: {said}", path=path)
+    if said:
+        notes.append(f"the message's footer says: {said}")
     if has_complex:
         _add_complex(path, datasets, complex_)
         notes.append("values of multi-valued attributes are joined with one space")
@@ -271,6 +276,24 @@ def _read_sdmx1(path: Path, info: XmlInfo, structure: Path | None) -> ForeignTab
     flavour = "-generic" if info.root.startswith("Generic") else ""
     return ForeignTable(builder.table(order), info.root, info.structure_ref,
                         f"sdmx-ml-{info.version}{flavour}", tuple(notes))  # fmt: skip
+
+
+def _footer(message: Any) -> str | None:
+    """What a message's footer says (severity, code, texts), or ``None`` without one.
+
+    A footer is how a service tells what the data cannot: an error, or, like Eurostat's code
+    413, that the answer will be written to a file at some URL. It must not go unseen.
+    """
+    footer = getattr(message, "footer", None)
+    if footer is None:
+        return None
+    texts = "; ".join(str(text) for text in footer.text or ()) or "(no text)"
+    labels = [
+        part
+        for part in (footer.severity, None if footer.code is None else f"code {footer.code}")
+        if part
+    ]
+    return f"{texts} ({', '.join(labels)})" if labels else texts
 
 
 class _Sdmx1Log(logging.Handler):

@@ -604,3 +604,41 @@ def test_a_repeated_observation_with_two_values_is_refused_by_key(tmp_path: Path
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ReadError, match="'0' is repeated, and its observation '0' has two"):
         read_foreign(path)
+
+
+_FOOTER = (
+    '<footer:Footer xmlns:footer="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message/'
+    'footer" xmlns:common="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common">'
+    '<footer:Message code="413" severity="Infomation"><common:Text xml:lang="en">Due to the '
+    "large query the response will be written to a file which will be located under URL: "
+    "https://ec.europa.eu/eurostat/SDMX/diss-web/file/abc</common:Text></footer:Message>"
+    "</footer:Footer>"
+)
+
+
+def test_a_footer_is_never_unseen(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Eurostat answers a large query with a footer (code 413: 'response will be written to a
+    file') and no data: it was read as an empty table, exit 0, the message unseen."""
+    empty = tmp_path / "async.xml"
+    empty.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><message:GenericData xmlns:message='
+        '"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"><message:Header>'
+        "<message:ID>ASYNC</message:ID><message:Test>false</message:Test><message:Prepared>"
+        '2024-01-01T00:00:00Z</message:Prepared><message:Sender id="ESTAT"/></message:Header>'
+        f"{_FOOTER}</message:GenericData>",
+        encoding="utf-8",
+    )
+    with pytest.raises(ReadError, match=r"holds no data; its footer says: Due to .* code 413"):
+        read_foreign(empty)
+    assert main(["read", str(empty), "--to", "csv"]) == 3
+    assert "diss-web/file/abc" in capsys.readouterr().err
+    # with data, the footer is a note
+    package = sdmx_cso.write_example("kenya-disability-survey", tmp_path)
+    out = tmp_path / "kenya.xml"
+    sdmx_cso.convert(package, to="sdmx-ml-2.1-generic", output=out, with_metadata=False)
+    text = out.read_text("utf-8")
+    closing = text.rindex("</")
+    out.write_text(text[:closing] + _FOOTER + text[closing:], encoding="utf-8")
+    result = read_foreign(out)
+    assert result.num_rows == 264
+    assert any("footer says: Due to the large query" in note for note in result.notes)
