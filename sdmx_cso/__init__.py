@@ -18,9 +18,11 @@ from sdmx_cso.errors import (
     SchemaInvalid,
     SdmxCsoError,
     SdmxExportError,
+    SpecError,
     UnsupportedFormat,
 )
 from sdmx_cso.examples import Example, example_path, list_examples, write_example
+from sdmx_cso.field import SurveyImport, aggregate, read_survey_spec
 from sdmx_cso.formats import DATA_FORMATS, METADATA_FORMATS, STRUCTURE_FORMATS
 from sdmx_cso.formats.xsd import dsd_xsd, validate_json, validate_message
 from sdmx_cso.io import read_submission
@@ -92,9 +94,12 @@ __all__ = [
     "SdmxCsoError",
     "SdmxExportError",
     "ServicePoint",
+    "SpecError",
     "Standard",
+    "SurveyImport",
     "UnsupportedFormat",
     "__version__",
+    "aggregate",
     "check_in_batches",
     "convert",
     "dsd_xsd",
@@ -112,6 +117,7 @@ __all__ = [
     "read",
     "read_foreign",
     "read_submission",
+    "read_survey_spec",
     "render_html",
     "structure_of",
     "to_sdmx1",

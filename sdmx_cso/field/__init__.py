@@ -1,0 +1,158 @@
+"""From the field to the standard: survey exports into submissions.
+
+`aggregate` reads a KoboToolbox or ODK export and a declarative spec (YAML) and returns the
+standard's rows (NUMERATOR, SAMPLE_SIZE, OBS_VALUE, Wilson bounds) with the dataset
+metadata, ready to be written as a submission package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sdmx_cso._version import __version__
+from sdmx_cso.errors import SpecError
+from sdmx_cso.field.exports import read_export
+from sdmx_cso.field.form import read_form
+from sdmx_cso.field.package import write_package
+from sdmx_cso.field.spec import SurveySpec, parse_survey_spec
+from sdmx_cso.field.survey import SurveyTable, tabulate
+from sdmx_cso.io.metadata_file import parse_mapping, read_metadata
+
+__all__ = ["SurveyImport", "aggregate", "read_survey_spec"]
+
+
+@dataclass(frozen=True)
+class SurveyImport:
+    """The result of `aggregate`: a submission's data and metadata, not yet written.
+
+    Attributes:
+        table: the observations, with what was left out (``table.notes``).
+        metadata: the dataset metadata (field IDs upper case), with the method recorded.
+    """
+
+    table: SurveyTable
+    metadata: Mapping[str, Any]
+
+    def write(self, folder: str | Path) -> Path:
+        """Write the submission package: ``folder/data.csv`` and ``folder/metadata.yaml``."""
+        return write_package(folder, self.table.columns, self.table.rows, self.metadata)
+
+
+def read_survey_spec(spec: str | Path | Mapping[str, Any]) -> SurveySpec:
+    """A survey spec from its YAML/JSON file, or from a mapping.
+
+    Raises:
+        ReadError: the file cannot be read or parsed.
+        SpecError: the spec's problems, each named by its key.
+    """
+    path = None
+    if isinstance(spec, Mapping):
+        raw: Mapping[Any, Any] = spec
+    else:
+        path = Path(spec)
+        raw = parse_mapping(_read(path), path=str(path), what="survey spec")
+    parsed, problems = parse_survey_spec(raw)
+    if parsed is None:
+        raise SpecError(problems, path=path)
+    if parsed.form is not None and path is not None:
+        form = Path(parsed.form)
+        parsed = _with_form(parsed, str(form if form.is_absolute() else path.parent / form))
+    return parsed
+
+
+def _with_form(spec: SurveySpec, form: str) -> SurveySpec:
+    from dataclasses import replace
+
+    return replace(spec, form=form)
+
+
+def _read(path: Path) -> bytes:
+    from sdmx_cso.errors import ReadError
+
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"cannot read: {exc.strerror or exc}", path=path) from exc
+
+
+def aggregate(
+    data: str | Path,
+    spec: str | Path | Mapping[str, Any],
+    *,
+    metadata: str | Path | None = None,
+    form: str | Path | None = None,
+) -> SurveyImport:
+    """Turn a survey export (one row per respondent) into the standard's observations.
+
+    Args:
+        data: a KoboToolbox or ODK export: CSV (``/`` or ``-`` group paths, names or
+            labels as headers) or XLSX (repeat groups on their own sheets).
+        spec: the import spec (a YAML/JSON file or a mapping): series, breakdowns, time
+            period, weight, confidence, design effect (see the survey import guide).
+        metadata: the dataset metadata file (YAML/JSON); the method is added to it.
+        form: the XLSForm, for an export with labels as headers (or ``form:`` in the spec).
+
+    Raises:
+        ReadError: a file cannot be read, or a weight is not a positive number.
+        SpecError: the spec does not fit the standard or the export; every problem is
+            named by its key, and an ambiguous question name by the columns it fits.
+
+    """
+    spec_file = None if isinstance(spec, Mapping) else str(spec)
+    parsed = read_survey_spec(spec)
+    meta: dict[str, Any] = {}
+    if metadata is not None:
+        meta = read_metadata(_read(Path(metadata)), path=str(metadata))
+    export = read_export(data)
+    units = export.units(parsed.repeat)
+    form_path = form if form is not None else parsed.form
+    multiple: frozenset[str] = frozenset()
+    if form_path is not None:
+        xlsform = read_form(form_path)
+        units = xlsform.named(units)
+        multiple = xlsform.multiple
+    table = tabulate(
+        units, parsed, data_file=str(data), spec_file=spec_file, metadata=meta, multiple=multiple
+    )
+    return SurveyImport(table, _metadata(meta, parsed))
+
+
+def _metadata(given: Mapping[str, Any], spec: SurveySpec) -> dict[str, Any]:
+    """The metadata with the import's method recorded (DATA_COMP, WEIGHTING, WG-SS)."""
+    out = dict(given)
+    out.setdefault("DATASET_TYPE", "SURVEY")
+    _append(out, "DATA_COMP", _method(spec))
+    if spec.weight is not None:
+        _append(out, "WEIGHTING", f"Weighted with the survey weights of column {spec.weight}.")
+    if any(b.washington_group for b in spec.breakdowns):
+        out.setdefault("GROUP_ID_METHOD", "WG_SS")
+    return out
+
+
+def _append(metadata: dict[str, Any], field: str, text: str) -> None:
+    """Add a paragraph to a text field of the metadata."""
+    given = str(metadata.get(field) or "").strip()
+    metadata[field] = f"{given}\n\n{text}" if given else text
+
+
+def _method(spec: SurveySpec) -> str:
+    weighted = spec.weight is not None
+    value = f"the proportion weighted by {spec.weight}" if weighted else "NUMERATOR / SAMPLE_SIZE"
+    size = (
+        "Kish's effective sample size (sum of weights squared over sum of squared weights)"
+        if weighted
+        else "SAMPLE_SIZE"
+    )
+    deff = (
+        "" if spec.design_effect == 1 else f", divided by a design effect of {spec.design_effect}"
+    )
+    return (
+        f"Computed from the respondents' answers by sdmx-cso {__version__} (import survey). "
+        "NUMERATOR and SAMPLE_SIZE are unweighted counts of respondents; 'don't know', "
+        "refused and missing answers are left out of the denominator. OBS_VALUE is "
+        f"{value}, in per cent. LOWER_BOUND and UPPER_BOUND are the Wilson score interval "
+        f"at {spec.confidence:.0%} confidence from {size}{deff}."
+    )
