@@ -23,6 +23,7 @@ from sdmx_cso.errors import (
 )
 from sdmx_cso.examples import Example, example_path, list_examples, write_example
 from sdmx_cso.field import SurveyImport, aggregate, read_survey_spec
+from sdmx_cso.field.toolkit import write_codelists
 from sdmx_cso.formats import DATA_FORMATS, METADATA_FORMATS, STRUCTURE_FORMATS
 from sdmx_cso.formats.xsd import dsd_xsd, validate_json, validate_message
 from sdmx_cso.io import read_submission
@@ -125,6 +126,7 @@ __all__ = [
     "validate_json",
     "validate_message",
     "write_batches",
+    "write_codelists",
     "write_data",
     "write_example",
     "write_metadata",

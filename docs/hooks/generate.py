@@ -47,6 +47,7 @@ from pydantic_core import CoreSchema
 import sdmx_cso.model
 from sdmx_cso.cli import cli
 from sdmx_cso.codelists import Code, Codelist
+from sdmx_cso.field.toolkit import choices_csv, choices_rows, choices_xlsx, codelist_csv
 from sdmx_cso.schema import SCHEMA_BASE, json_schema
 from sdmx_cso.standard import (
     STANDARD_VERSION,
@@ -119,6 +120,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     }
     for path, content in pages.items():
         files.append(File.generated(config, path, content=content))
+    rows = choices_rows(ctx.codelists.values())
+    files.append(
+        File.generated(config, f"{CODELISTS_DIR}/choices.xlsx", content=choices_xlsx(rows))
+    )
+    files.append(File.generated(config, f"{CODELISTS_DIR}/choices.csv", content=choices_csv(rows)))
     expand_nav(config.nav, f"{CODELISTS_DIR}/index.md", {i: page_of(i) for i in ctx.codelists})
     models = {name: f"{SCHEMA_DIR}/{name}.md" for name in ctx.schemas}
     expand_nav(config.nav, f"{SCHEMA_DIR}/index.md", models)
@@ -589,13 +595,20 @@ def codelist_page(cl: Codelist, used_by: Sequence[str]) -> str:
         else ""
     )
     title = f"{esc(cl.id)}: {esc(cl.name)}"
-    return page(title, generated_note(), esc(cl.description), facts, sensitive, codes)
+    download = (
+        f"Download: {link_md(f'{cl.id}.csv', f'{cl.id}.csv')} (one row per code), or every "
+        f"list as XLSForm choices: {link_md('choices.xlsx', 'choices.xlsx')} (list name "
+        f"`{cl.id}`)."
+    )
+    return page(title, generated_note(), esc(cl.description), download, facts, sensitive, codes)
 
 
 def codelist_pages(ctx: Context) -> Pages:
     """The index of code lists and one page per code list."""
     used = usage(ctx.standard)
     pages = {page_of(i): codelist_page(cl, used.get(i, [])) for i, cl in ctx.codelists.items()}
+    for i, cl in ctx.codelists.items():
+        pages[f"{CODELISTS_DIR}/{i}.csv"] = codelist_csv(cl)
     rows = [
         [
             code(cl.agency),
@@ -604,6 +617,7 @@ def codelist_pages(ctx: Context) -> Pages:
             esc(cl.name),
             str(len(cl)),
             esc(cl.source),
+            link_md("CSV", f"{cl.id}.csv"),
         ]
         for cl in ctx.codelists.values()
     ]
@@ -613,8 +627,13 @@ def codelist_pages(ctx: Context) -> Pages:
         f"coalition's lists are maintained by {code(ctx.standard.agency)} (the default agency; "
         "it can be changed). `CL_SERIES_CGD` and `CL_AREA_CGD` extend the IAEG-SDGs lists, and "
         "each dataset can extend them further with its own codes, declared in its metadata file."
+        "\n\n**For survey toolkits**: every list as the rows of an XLSForm `choices` sheet, "
+        "[choices.xlsx](choices.xlsx) or [choices.csv](choices.csv) (`list_name` = the code "
+        "list ID, so a KoboToolbox or ODK form asks `select_one CL_SEX`), and each list as CSV "
+        "in the last column. `sdmx-cso codelists --format csv|xlsform -o DIR` writes the same "
+        "files. They are generated from the package when the site is built."
     )
-    headers = ["Agency", "ID", "Version", "Name", "Codes", "Source"]
+    headers = ["Agency", "ID", "Version", "Name", "Codes", "Source", "Download"]
     pages[f"{CODELISTS_DIR}/index.md"] = page(
         "Code lists", generated_note(), intro, table(headers, rows)
     )

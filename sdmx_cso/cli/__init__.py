@@ -15,6 +15,7 @@ import pyarrow
 
 from sdmx_cso import __version__
 from sdmx_cso.cli._app import Context, run
+from sdmx_cso.cli.codelists import codelists
 from sdmx_cso.cli.convert import convert
 from sdmx_cso.cli.examples import examples
 from sdmx_cso.cli.importing import import_
@@ -40,6 +41,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = Context(debug=debug)
 
 
+cli.add_command(codelists)
 cli.add_command(convert)
 cli.add_command(examples)
 cli.add_command(import_)

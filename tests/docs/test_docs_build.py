@@ -44,6 +44,20 @@ def test_code_list_pages(site: Path) -> None:
 
 
 @pytest.mark.slow
+def test_code_list_downloads_are_generated(site: Path, tmp_path: Path) -> None:
+    """The CSV and XLSForm files on the site are the ones `write_codelists` writes."""
+    from sdmx_cso import write_codelists
+
+    folder = site / "standard/codelists"
+    for path in write_codelists(tmp_path) + write_codelists(tmp_path, format="xlsform"):
+        if path.suffix == ".csv":
+            assert (folder / path.name).read_text("utf-8") == path.read_text("utf-8"), path.name
+        else:
+            assert (folder / path.name).stat().st_size > 0
+    assert 'href="../CL_SEX.csv"' in page(site, "standard/codelists/CL_SEX")
+
+
+@pytest.mark.slow
 def test_standard_pages(site: Path) -> None:
     dimensions = page(site, "standard/dimensions")
     assert "POP_GROUP" in dimensions

@@ -177,7 +177,8 @@ def test_weights_give_the_weighted_proportion_and_kish_effective_size():
 def test_repeat_group_members_joined_to_their_household():
     result = aggregate(EXPORTS / "households.xlsx", EXPORTS / "households.yaml", metadata=META)
     book = load_workbook(EXPORTS / "households.xlsx", read_only=True)
-    main, members = (list(book[name].iter_rows(values_only=True)) for name in book.sheetnames)
+    main, members = [list(book[name].iter_rows(values_only=True)) for name in book.sheetnames]
+    book.close()
     head = {row[main[0].index("_index")]: dict(zip(main[0], row, strict=True)) for row in main[1:]}
     people = [dict(zip(members[0], row, strict=True)) for row in members[1:]]
     kept = [

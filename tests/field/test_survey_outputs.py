@@ -41,9 +41,9 @@ NAMED = {
 
 def _labels() -> set[str]:
     """The labels (in form.xlsx) of the questions the specs name."""
-    rows = list(
-        load_workbook(EXPORTS / "form.xlsx", read_only=True)["survey"].iter_rows(values_only=True)
-    )
+    book = load_workbook(EXPORTS / "form.xlsx", read_only=True)
+    rows = list(book["survey"].iter_rows(values_only=True))
+    book.close()
     return {str(row[2]) for row in rows[1:] if row[1] in NAMED}
 
 
@@ -51,7 +51,8 @@ def _cells(path: Path) -> list[tuple[str, str]]:
     """(header, value) of every cell of an export, every sheet."""
     if path.suffix == ".xlsx":
         out = []
-        for sheet in load_workbook(path, read_only=True):
+        book = load_workbook(path, read_only=True)
+        for sheet in book:
             rows = list(sheet.iter_rows(values_only=True))
             out += [
                 (str(h), str(v))
@@ -59,6 +60,7 @@ def _cells(path: Path) -> list[tuple[str, str]]:
                 for h, v in zip(rows[0], row, strict=True)
                 if v is not None
             ]
+        book.close()
         return out
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";" if "kobo" in path.name else ","))
