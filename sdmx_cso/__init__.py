@@ -23,6 +23,7 @@ from sdmx_cso.errors import (
 )
 from sdmx_cso.examples import Example, example_path, list_examples, write_example
 from sdmx_cso.field import SurveyImport, aggregate, read_survey_spec
+from sdmx_cso.field.template import write_template
 from sdmx_cso.field.toolkit import write_codelists
 from sdmx_cso.formats import DATA_FORMATS, METADATA_FORMATS, STRUCTURE_FORMATS
 from sdmx_cso.formats.xsd import dsd_xsd, validate_json, validate_message
@@ -132,4 +133,5 @@ __all__ = [
     "write_metadata",
     "write_schemas",
     "write_structures",
+    "write_template",
 ]

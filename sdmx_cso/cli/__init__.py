@@ -22,6 +22,7 @@ from sdmx_cso.cli.importing import import_
 from sdmx_cso.cli.read import read
 from sdmx_cso.cli.schema import schema
 from sdmx_cso.cli.structures import structures
+from sdmx_cso.cli.template import template
 from sdmx_cso.cli.validate import validate
 from sdmx_cso.cli.xsd import xsd
 
@@ -48,6 +49,7 @@ cli.add_command(import_)
 cli.add_command(read)
 cli.add_command(schema)
 cli.add_command(structures)
+cli.add_command(template)
 cli.add_command(validate)
 cli.add_command(xsd)
 

@@ -9,12 +9,11 @@ with labels.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from sdmx_cso.errors import ReadError, UnsupportedFormat
-from sdmx_cso.io.tables import TableRead, read_csv, read_xlsx
+from sdmx_cso.io.tables import TableRead, read_csv, read_xlsx, xlsx_sheet_names
 
 __all__ = [
     "META_COLUMNS",
@@ -22,7 +21,6 @@ __all__ = [
     "SurveyExport",
     "is_meta",
     "read_export",
-    "sheet_names",
 ]
 
 #: Columns KoboToolbox and ODK add to every export (compared case-insensitively, after the
@@ -149,22 +147,10 @@ def read_export(path: str | Path) -> SurveyExport:
         read = read_csv(data, path=str(path), delimiter="\t" if suffix == ".tsv" else None)
         return SurveyExport(str(path), (_sheet(path.name, read),))
     if suffix == ".xlsx":
-        names = sheet_names(data, str(path))
+        names = xlsx_sheet_names(data, path=str(path))
         sheets = [_sheet(n, read_xlsx(data, path=str(path), sheet=n)) for n in names]
         return SurveyExport(str(path), tuple(s for s in sheets if s.headers))
     raise UnsupportedFormat(f"{path}: survey exports must be CSV or XLSX")
-
-
-def sheet_names(data: bytes, path: str) -> list[str]:
-    """The sheet names of an XLSX workbook, after the submission reader's safety checks."""
-    from openpyxl import load_workbook
-
-    read_xlsx(data, path=path)  # the workbook's safety checks, before openpyxl opens it
-    book = load_workbook(io.BytesIO(data), read_only=True, keep_links=False)
-    try:
-        return list(book.sheetnames)
-    finally:
-        book.close()
 
 
 def _sheet(name: str, read: TableRead) -> Sheet:

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from sdmx_cso.errors import ReadError
-from sdmx_cso.field.exports import Sheet, sheet_names
-from sdmx_cso.io.tables import read_xlsx
+from sdmx_cso.field.exports import Sheet
+from sdmx_cso.io.tables import read_xlsx, xlsx_sheet_names
 
 __all__ = ["XlsForm", "read_form"]
 
@@ -114,7 +114,7 @@ def _questions(
 def _records(
     data: bytes, path: str, sheet: str, *, required: bool = True
 ) -> Iterator[dict[str, Any]]:
-    if sheet not in sheet_names(data, path):
+    if sheet not in xlsx_sheet_names(data, path=path):
         if required:
             raise ReadError(f"the form has no {sheet!r} sheet", path=path)
         return

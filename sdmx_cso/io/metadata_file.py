@@ -21,6 +21,7 @@ __all__ = [
     "MAX_METADATA_BYTES",
     "MAX_NODES",
     "METADATA_SUFFIXES",
+    "load_yaml_value",
     "parse_mapping",
     "read_metadata",
 ]
@@ -137,6 +138,17 @@ def _upper(value: Any, path: str) -> Any:
     if isinstance(value, list):
         return [_upper(v, path) for v in value]
     return value
+
+
+def load_yaml_value(text: str) -> Any:
+    """A YAML value (e.g. flow text in a spreadsheet cell), read as metadata files are.
+
+    Raises:
+        ReadError: aliases that would expand beyond :data:`MAX_NODES` nodes.
+        yaml.YAMLError: not YAML.
+    """
+    _check_aliases(text, "a YAML value")
+    return yaml.load(text, Loader=_Loader)
 
 
 def parse_mapping(data: bytes, *, path: str, what: str = "metadata file") -> dict[Any, Any]:
