@@ -125,8 +125,11 @@ def _metadata(given: Mapping[str, Any], spec: SurveySpec) -> dict[str, Any]:
     out = dict(given)
     out.setdefault("DATASET_TYPE", "SURVEY")
     _append(out, "DATA_COMP", _method(spec))
-    if spec.weight is not None:
-        _append(out, "WEIGHTING", f"Weighted with the survey weights of column {spec.weight}.")
+    if spec.weight is not None:  # first, so that the text says it is weighted
+        given = str(out.get("WEIGHTING") or "").strip()
+        out["WEIGHTING"] = f"Weighted with the survey weights of column {spec.weight}." + (
+            f"\n\n{given}" if given else ""
+        )
     if any(b.washington_group for b in spec.breakdowns):
         out.setdefault("GROUP_ID_METHOD", "WG_SS")
     return out
