@@ -126,9 +126,9 @@ def _metadata(given: Mapping[str, Any], spec: SurveySpec) -> dict[str, Any]:
     out.setdefault("DATASET_TYPE", "SURVEY")
     _append(out, "DATA_COMP", _method(spec))
     if spec.weight is not None:  # first, so that the text says it is weighted
-        given = str(out.get("WEIGHTING") or "").strip()
+        before = str(out.get("WEIGHTING") or "").strip()
         out["WEIGHTING"] = f"Weighted with the survey weights of column {spec.weight}." + (
-            f"\n\n{given}" if given else ""
+            f"\n\n{before}" if before else ""
         )
     if any(b.washington_group for b in spec.breakdowns):
         out.setdefault("GROUP_ID_METHOD", "WG_SS")
