@@ -22,7 +22,7 @@ from sdmx_cso.errors import (
     UnsupportedFormat,
 )
 from sdmx_cso.examples import Example, example_path, list_examples, write_example
-from sdmx_cso.field import SurveyImport, aggregate, read_survey_spec
+from sdmx_cso.field import SurveyImport, aggregate, aggregate_scorecard, read_survey_spec
 from sdmx_cso.field.template import write_template
 from sdmx_cso.field.toolkit import write_codelists
 from sdmx_cso.formats import DATA_FORMATS, METADATA_FORMATS, STRUCTURE_FORMATS
@@ -102,6 +102,7 @@ __all__ = [
     "UnsupportedFormat",
     "__version__",
     "aggregate",
+    "aggregate_scorecard",
     "check_in_batches",
     "convert",
     "dsd_xsd",

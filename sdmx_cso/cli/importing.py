@@ -56,3 +56,31 @@ def survey(data: Path, spec: Path, metadata: Path | None, form: Path | None, out
             "fields before validating"
         )
     return 0
+
+
+@import_.command()
+@click.argument("sheet", type=_FILE)
+@click.option(
+    "-s", "--spec", type=_FILE, required=True,
+    help="Scorecard spec (YAML): kind (consensus or individual), criteria → series, the "
+    "columns of criterion, score, service point, group and round.",
+)  # fmt: skip
+@click.option(
+    "-m", "--metadata", type=_FILE,
+    help="Dataset metadata (YAML/JSON): SERVICE_POINTS give REF_AREA and SERVICE.",
+)  # fmt: skip
+@click.option(
+    "-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+    help="Folder of the submission package to write (created).",
+)  # fmt: skip
+def scorecard(sheet: Path, spec: Path, metadata: Path | None, output: Path) -> int:
+    """Turn the community scorecard SHEET (CSV or XLSX) into a submission package.
+
+    One row per score: criterion, service point, respondent group, round, score. Group-
+    consensus scores are copied as agreed; individual scores are averaged per group. Check
+    the package with `sdmx-cso validate OUTPUT`.
+    """
+    result = sdmx_cso.aggregate_scorecard(sheet, spec, metadata=metadata)
+    folder = result.write(output)
+    click.echo(f"{folder}: {len(result.table.rows)} observations from {result.table.units} rows")
+    return 0

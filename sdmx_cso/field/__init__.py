@@ -17,11 +17,12 @@ from sdmx_cso.errors import SpecError
 from sdmx_cso.field.exports import read_export
 from sdmx_cso.field.form import read_form
 from sdmx_cso.field.package import write_package
+from sdmx_cso.field.scorecard import KINDS, parse_scorecard_spec, tabulate_scorecard
 from sdmx_cso.field.spec import SurveySpec, parse_survey_spec
 from sdmx_cso.field.survey import SurveyTable, tabulate
 from sdmx_cso.io.metadata_file import parse_mapping, read_metadata
 
-__all__ = ["SurveyImport", "aggregate", "read_survey_spec"]
+__all__ = ["SurveyImport", "aggregate", "aggregate_scorecard", "read_survey_spec"]
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,58 @@ def aggregate(
         units, parsed, data_file=str(data), spec_file=spec_file, metadata=meta, multiple=multiple
     )
     return SurveyImport(table, _metadata(meta, parsed))
+
+
+def aggregate_scorecard(
+    sheet: str | Path,
+    spec: str | Path | Mapping[str, Any],
+    *,
+    metadata: str | Path | None = None,
+) -> SurveyImport:
+    """Turn a community scorecard sheet into observations of the scorecard dataflow.
+
+    Args:
+        sheet: the scorecard sheet (CSV or XLSX): one row per score, with columns for the
+            criterion, service point, respondent group, round and score.
+        spec: the scorecard spec (YAML/JSON file or mapping): ``kind`` (``consensus`` or
+            ``individual``), ``criteria`` (criterion → series), the columns, group and round
+            maps (see the scorecard guide).
+        metadata: the dataset metadata: its SERVICE_POINTS give REF_AREA and SERVICE, its
+            SERIES the scales.
+
+    Raises:
+        ReadError: a file cannot be read; a score is no number, outside its scale, or a
+            second consensus score for one key.
+        SpecError: the spec's problems, each named by its key.
+    """
+    spec_file = None if isinstance(spec, Mapping) else str(spec)
+    raw = spec if isinstance(spec, Mapping) else parse_mapping(
+        _read(Path(spec)), path=str(spec), what="scorecard spec")  # fmt: skip
+    parsed, problems = parse_scorecard_spec(raw)
+    if parsed is None:
+        raise SpecError(problems, path=spec_file)
+    meta: dict[str, Any] = {}
+    if metadata is not None:
+        meta = read_metadata(_read(Path(metadata)), path=str(metadata))
+    mode = KINDS[parsed.kind]
+    if meta.get("RESPONSE_MODE") not in (None, mode):
+        raise SpecError(
+            [("kind", f"{parsed.kind} scores are RESPONSE_MODE {mode}, but the metadata says "
+                      f"{meta['RESPONSE_MODE']}: import each kind as its own dataset")],
+            path=spec_file,
+        )  # fmt: skip
+    units = read_export(sheet).units()
+    table = tabulate_scorecard(units, parsed, data_file=str(sheet), spec_file=spec_file,
+                               metadata=meta)  # fmt: skip
+    out = dict(meta)
+    out.setdefault("DATASET_TYPE", "SCORECARD")
+    out["RESPONSE_MODE"] = mode
+    how = ("Group-consensus scores, copied as agreed; SAMPLE_SIZE is the group's "
+           "participants." if parsed.kind == "consensus" else
+           "Mean of the individual scores per criterion, service point, group and round; "
+           "SAMPLE_SIZE is the number of scores averaged.")  # fmt: skip
+    _append(out, "DATA_COMP", f"{how} Computed by sdmx-cso {__version__} (import scorecard).")
+    return SurveyImport(table, out)
 
 
 def _metadata(given: Mapping[str, Any], spec: SurveySpec) -> dict[str, Any]:
