@@ -1,19 +1,21 @@
-"""From the field to the standard: survey exports into submissions.
+"""From the field to the standard: survey exports, scorecards, templates, code lists.
 
 `aggregate` reads a KoboToolbox or ODK export and a declarative spec (YAML) and returns the
 standard's rows (NUMERATOR, SAMPLE_SIZE, OBS_VALUE, Wilson bounds) with the dataset
-metadata, ready to be written as a submission package.
+metadata, ready to be written as a submission package; `aggregate_scorecard` does the same
+for a community scorecard sheet. `sdmx_cso.field.template` writes spreadsheet templates and
+`sdmx_cso.field.toolkit` the code lists as CSV and XLSForm choices.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from sdmx_cso._version import __version__
-from sdmx_cso.errors import SpecError
+from sdmx_cso.errors import ReadError, SpecError
 from sdmx_cso.field.exports import read_export
 from sdmx_cso.field.form import read_form
 from sdmx_cso.field.package import write_package
@@ -27,7 +29,7 @@ __all__ = ["SurveyImport", "aggregate", "aggregate_scorecard", "read_survey_spec
 
 @dataclass(frozen=True)
 class SurveyImport:
-    """The result of `aggregate`: a submission's data and metadata, not yet written.
+    """The result of `aggregate` or `aggregate_scorecard`: a submission, not yet written.
 
     Attributes:
         table: the observations, with what was left out (``table.notes``).
@@ -60,19 +62,11 @@ def read_survey_spec(spec: str | Path | Mapping[str, Any]) -> SurveySpec:
         raise SpecError(problems, path=path)
     if parsed.form is not None and path is not None:
         form = Path(parsed.form)
-        parsed = _with_form(parsed, str(form if form.is_absolute() else path.parent / form))
+        parsed = replace(parsed, form=str(form if form.is_absolute() else path.parent / form))
     return parsed
 
 
-def _with_form(spec: SurveySpec, form: str) -> SurveySpec:
-    from dataclasses import replace
-
-    return replace(spec, form=form)
-
-
 def _read(path: Path) -> bytes:
-    from sdmx_cso.errors import ReadError
-
     try:
         return path.read_bytes()
     except OSError as exc:

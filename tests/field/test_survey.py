@@ -275,3 +275,15 @@ def test_a_bad_weight_is_located_by_row_and_column(tmp_path):
     with pytest.raises(sdmx_cso.ReadError) as excinfo:
         aggregate(data, spec, metadata=META)
     assert (excinfo.value.row, excinfo.value.column) == (3, "wt")
+
+
+def test_the_spec_can_name_the_form_beside_it(tmp_path):
+    (tmp_path / "form.xlsx").write_bytes((EXPORTS / "form.xlsx").read_bytes())
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(SPEC.read_text("utf-8") + "form: form.xlsx\n", "utf-8")
+    labels = aggregate(EXPORTS / "kobo_labels.csv", spec, metadata=META).table
+    assert labels.rows == aggregate(EXPORTS / "kobo.csv", SPEC, metadata=META).table.rows
+    # without the form, label headers are not question names: a message naming the spec key
+    with pytest.raises(SpecError) as excinfo:
+        aggregate(EXPORTS / "kobo_labels.csv", SPEC, metadata=META)
+    assert "series[0].numerator.question" in _problems(excinfo)
