@@ -287,3 +287,26 @@ def test_the_spec_can_name_the_form_beside_it(tmp_path):
     with pytest.raises(SpecError) as excinfo:
         aggregate(EXPORTS / "kobo_labels.csv", SPEC, metadata=META)
     assert "series[0].numerator.question" in _problems(excinfo)
+
+
+def test_disability_type_is_the_one_domain_at_the_cut_off_or_multiple():
+    domains = ("SEEING", "HEARING", "MOBILITY", "COGNITION", "SELF_CARE", "COMMUNICATION")
+    wg = ["seeing", "hearing", "walking", "remembering", "selfcare", "communicating"]
+    spec = _spec(
+        series=_spec()["series"][:1],
+        breakdowns={"REF_AREA": "KE", "DISABILITY_TYPE": {"washington_group": wg}},
+    )
+    got = {
+        r["DISABILITY_TYPE"]: r
+        for r in aggregate(EXPORTS / "kobo.csv", spec, metadata=META).table.rows
+    }
+    kept = [r for r in kobo_rows() if r["consent"] == "yes" and r["_validation_status"] !=
+            "validation_status_not_approved" and r["has_card"] in ("yes", "no")]  # fmt: skip
+    expected: dict[str, int] = {}
+    for r in kept:
+        severe = [d for d, q in zip(domains, WG, strict=True) if r[q] in SEVERE]
+        if severe:
+            code = severe[0] if len(severe) == 1 else "MULTIPLE"
+            expected[code] = expected.get(code, 0) + 1
+    assert {k: int(v["SAMPLE_SIZE"]) for k, v in got.items() if k != "_T"} == expected
+    assert int(got["_T"]["SAMPLE_SIZE"]) == len(kept)
