@@ -164,7 +164,11 @@ def _column_codes(column: str, metadata: Mapping[str, Any]) -> list[str] | None:
 
 
 def _codes_sheet(book: Any, columns: Iterable[str], metadata: Mapping[str, Any]) -> dict[str, str]:
-    """The hidden sheet of code lists; column ID → the range its drop-down reads."""
+    """The hidden sheet of code lists; column ID → the range its drop-down reads.
+
+    The range of a list with no codes yet (a dataset's own providers or service points, not
+    declared) starts with ``open:``: its drop-down must not refuse what is typed.
+    """
     from openpyxl.utils import get_column_letter
 
     sheet = book.create_sheet("codes")
@@ -186,6 +190,8 @@ def _codes_sheet(book: Any, columns: Iterable[str], metadata: Mapping[str, Any])
         for row, code in enumerate(codes or [""], 2):
             sheet.cell(row=row, column=index, value=code).number_format = "@"
         ranges[column] = f"codes!${letter}$2:${letter}${max(2, len(codes) + 1)}"
+        if not codes:  # a dataset's own list, not declared yet: suggest nothing, refuse nothing
+            ranges[column] = f"open:{ranges[column]}"
     return ranges
 
 
@@ -227,7 +233,9 @@ def _data_sheet(
         for row in range(2, last + 1):
             sheet.cell(row=row, column=index).number_format = "@"  # text: no dates, no %
         if column in codes:
-            check = _validation(codes[column], strict=column not in _MULTIPLE)
+            formula = codes[column].removeprefix("open:")
+            strict = column not in _MULTIPLE and not codes[column].startswith("open:")
+            check = _validation(formula, strict=strict)
             check.add(f"{letter}2:{letter}{last}")
             sheet.add_data_validation(check)
     for number, values in enumerate(rows, 2):

@@ -43,7 +43,9 @@ def test_every_coded_column_has_a_drop_down_bound_to_its_code_list(dataflow, tmp
         sheet, cells = check.formula1.lstrip("=").split("!")
         first, last = (int(part.split("$")[-1]) for part in cells.split(":"))
         listed = [codes[f"{cells.split('$')[1]}{row}"].value for row in range(first, last + 1)]
-        if column not in ("DATA_PRODUCER",):  # a dataset's own list: empty until declared
+        # a dataset's own list (data providers) is empty until declared: it refuses nothing
+        assert check.showErrorMessage is (column not in ("DATA_PRODUCER", "QUALITY_FLAGS"))
+        if column not in ("DATA_PRODUCER",):
             ref = (
                 get_standard().dsd.dimension(column).codelist
                 if column in (get_standard().dsd.dimension_ids)
