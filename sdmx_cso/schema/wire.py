@@ -46,9 +46,9 @@ def key_pattern(key: str) -> str:
 
 def as_read(schema: Mapping[str, Any]) -> dict[str, Any]:
     """``schema`` (a pydantic JSON Schema) made to accept documents as sdmx_cso reads them."""
-    out: dict[str, Any] = _node(schema)
-    defs = out.get("$defs", {})
-    if "Period" in defs:
+    source = dict(schema)
+    defs = dict(source.get("$defs", {}))
+    if "Period" in defs:  # first, so that references into it point where it ends up
         period = defs["Period"]
         defs["Period"] = {
             "description": period.get("description", ""),
@@ -57,24 +57,38 @@ def as_read(schema: Mapping[str, Any]) -> dict[str, Any]:
                 {"type": "string", "pattern": PERIOD_TEXT},
             ],
         }
+        source["$defs"] = defs
+    out: dict[str, Any] = _node(source)
     return out
 
 
-def _node(node: Any, *, option: bool = False) -> Any:
-    """``node`` as read; ``option``: an alternative of an ``anyOf`` (already given its text)."""
+def _node(node: Any, *, option: bool = False, path: str = "") -> Any:
+    """``node`` (at JSON pointer ``path``) as read.
+
+    ``option``: ``node`` is an alternative of an ``anyOf`` (already given its text).
+    """
     if isinstance(node, list):
-        return [_node(item) for item in node]
+        return [_node(item, path=f"{path}/{i}") for i, item in enumerate(node)]
     if not isinstance(node, Mapping):
         return node
-    out = {
-        key: [_node(o, option=True) for o in _texts(value)] if key == "anyOf" else _node(value)
-        for key, value in node.items()
-    }
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        where = f"{path}/{_pointer(key)}"
+        if key == "anyOf":
+            out[key] = [
+                _node(o, option=True, path=f"{where}/{i}") for i, o in enumerate(_texts(value))
+            ]
+        else:
+            out[key] = _node(value, path=where)
     if not option and "anyOf" not in out and out.get("type") in ("integer", "number"):
         out = {"anyOf": _texts([out])}
     if isinstance(out.get("properties"), Mapping):
-        out = _any_case(out)
+        out = _any_case(out, path)
     return out
+
+
+def _pointer(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
 
 
 def _texts(options: list[Any]) -> list[Any]:
@@ -89,10 +103,11 @@ def _texts(options: list[Any]) -> list[Any]:
     return [*kept, text]
 
 
-def _any_case(node: dict[str, Any]) -> dict[str, Any]:
+def _any_case(node: dict[str, Any], path: str) -> dict[str, Any]:
+    """Each property also under a case-insensitive pattern (a reference to it, not a copy)."""
     properties: Mapping[str, Any] = node["properties"]
     node["patternProperties"] = {
-        key_pattern(key): value for key, value in properties.items()
+        key_pattern(key): {"$ref": f"#{path}/properties/{_pointer(key)}"} for key in properties
     } | dict(node.get("patternProperties", {}))
     required = node.pop("required", [])
     if required:
