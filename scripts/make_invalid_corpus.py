@@ -109,7 +109,8 @@ def case_missing_mandatory_attribute(t: Table, m: dict[str, Any]) -> None:
 
 def case_duplicate_key(t: Table, m: dict[str, Any]) -> None:
     t.append(list(t[1]))
-    t[-1][col(t, "OBS_VALUE")] = "13.0"
+    t[-1][col(t, "OBS_VALUE")] = "13.75"
+    t[-1][col(t, "NUMERATOR")] = "11"  # 11 / 80: the value agrees with its counts
 
 
 def case_series_attribute_differs(t: Table, m: dict[str, Any]) -> None:
@@ -131,6 +132,10 @@ def case_numerator_exceeds_sample(t: Table, m: dict[str, Any]) -> None:
 def case_percent_out_of_range(t: Table, m: dict[str, Any]) -> None:
     set_cell(t, 4, "OBS_VALUE", "145")
     set_cell(t, 4, "UPPER_BOUND", "150")
+
+
+def case_value_disagrees_with_counts(t: Table, m: dict[str, Any]) -> None:
+    set_cell(t, 4, "OBS_VALUE", "35.0")  # 15 / 50 is 30.0
 
 
 def case_score_out_of_scale(t: Table, m: dict[str, Any]) -> None:
@@ -232,6 +237,7 @@ EXPECTED: dict[str, list[list[Any]]] = {
     "value-outside-bounds": [[3, "OBS_VALUE"]],
     "numerator-exceeds-sample": [[5, "NUMERATOR"]],
     "percent-out-of-range": [[4, "OBS_VALUE"]],
+    "value-disagrees-with-counts": [[4, "OBS_VALUE"]],
     "score-out-of-scale": [[2, "OBS_VALUE"]],
     "time-period-frequency": [[4, "TIME_PERIOD"]],
     "period-outside-reference": [[4, "TIME_PERIOD"]],

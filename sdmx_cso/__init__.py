@@ -19,9 +19,13 @@ from sdmx_cso.errors import (
     SchemaInvalid,
     SdmxCsoError,
     SdmxExportError,
+    SpecError,
     UnsupportedFormat,
 )
 from sdmx_cso.examples import Example, example_path, list_examples, write_example
+from sdmx_cso.field import SurveyImport, aggregate, aggregate_scorecard, read_survey_spec
+from sdmx_cso.field.template import write_template
+from sdmx_cso.field.toolkit import write_codelists
 from sdmx_cso.formats import DATA_FORMATS, METADATA_FORMATS, STRUCTURE_FORMATS
 from sdmx_cso.formats.xsd import dsd_xsd, validate_json, validate_message
 from sdmx_cso.io import read_submission
@@ -97,9 +101,13 @@ __all__ = [
     "SdmxCsoError",
     "SdmxExportError",
     "ServicePoint",
+    "SpecError",
     "Standard",
+    "SurveyImport",
     "UnsupportedFormat",
     "__version__",
+    "aggregate",
+    "aggregate_scorecard",
     "check_in_batches",
     "convert",
     "dsd_xsd",
@@ -118,6 +126,7 @@ __all__ = [
     "read_foreign",
     "read_register",
     "read_submission",
+    "read_survey_spec",
     "register_dataset",
     "render_html",
     "structure_of",
@@ -126,10 +135,12 @@ __all__ = [
     "validate_json",
     "validate_message",
     "write_batches",
+    "write_codelists",
     "write_data",
     "write_example",
     "write_metadata",
     "write_register",
     "write_schemas",
     "write_structures",
+    "write_template",
 ]

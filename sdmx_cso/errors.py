@@ -12,6 +12,7 @@ The tree::
     ├── RegistrationError       a registration would change what the register holds
     ├── CodelistNotFound        no code list with that ID is packaged
     ├── ExampleNotFound         no bundled example with that name
+    ├── SpecError               an import spec (survey, scorecard) that cannot be followed
     ├── SdmxExportError         a dataset cannot be expressed in the requested SDMX form
     └── SchemaInvalid           an SDMX message failed its XSD or JSON Schema
 """
@@ -28,6 +29,7 @@ __all__ = [
     "SchemaInvalid",
     "SdmxCsoError",
     "SdmxExportError",
+    "SpecError",
     "UnsupportedFormat",
 ]
 
@@ -88,6 +90,26 @@ class ExampleNotFound(SdmxCsoError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class SpecError(SdmxCsoError):
+    """An import spec (``sdmx-cso import survey|scorecard``) that cannot be followed.
+
+    Every problem found is listed, each naming the spec file and the key in it (e.g.
+    ``series[0].numerator.question``); a question name that fits several columns of the
+    export names them all.
+
+    Attributes:
+        path: the spec file, when read from one.
+        problems: ``(key, message)`` pairs.
+    """
+
+    def __init__(self, problems: list[tuple[str, str]], *, path: str | Path | None = None) -> None:
+        self.path = None if path is None else str(path)
+        self.problems = list(problems)
+        where = self.path or "spec"
+        lines = [f"{where}, key {key}: {message}" for key, message in self.problems]
+        super().__init__("\n".join(lines) if lines else f"{where}: invalid spec")
 
 
 class SdmxExportError(SdmxCsoError):

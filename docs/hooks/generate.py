@@ -34,6 +34,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import click
@@ -47,7 +48,8 @@ from pydantic_core import CoreSchema
 import sdmx_cso.model
 from sdmx_cso.cli import cli
 from sdmx_cso.codelists import Code, Codelist
-from sdmx_cso.schema import SCHEMA_BASE, json_schema
+from sdmx_cso.field.toolkit import choices_csv, choices_rows, choices_xlsx, codelist_csv
+from sdmx_cso.schema import DESCRIPTOR_FILES, SCHEMA_BASE, json_schema
 from sdmx_cso.standard import (
     STANDARD_VERSION,
     AttributeSpec,
@@ -118,11 +120,36 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         "reference/cli.md": cli_page(),
     }
     for path, content in pages.items():
+        if released_elsewhere(files, path, content):
+            continue
         files.append(File.generated(config, path, content=content))
+    rows = choices_rows(ctx.codelists.values())
+    files.append(
+        File.generated(config, f"{CODELISTS_DIR}/choices.xlsx", content=choices_xlsx(rows))
+    )
+    files.append(File.generated(config, f"{CODELISTS_DIR}/choices.csv", content=choices_csv(rows)))
     expand_nav(config.nav, f"{CODELISTS_DIR}/index.md", {i: page_of(i) for i in ctx.codelists})
     models = {name: f"{SCHEMA_DIR}/{name}.md" for name in ctx.schemas}
     expand_nav(config.nav, f"{SCHEMA_DIR}/index.md", models)
     return files
+
+
+def released_elsewhere(files: Files, path: str, content: str) -> bool:
+    """Whether ``path`` is a released schema kept under ``docs/schemas/<version>/``.
+
+    Released versions are kept as files, so that their ``$id`` addresses never vanish; the
+    current version's schemas must then be exactly the released ones (else the standard
+    changed without a new version).
+    """
+    kept = files.get_file_from_path(path)
+    if kept is None:
+        return False
+    if Path(kept.abs_src_path or "").read_text("utf-8") != content:
+        raise ValueError(
+            f"docs/{path} is released and differs from the schema the package writes: give "
+            "the standard a new version (STANDARD_VERSION) instead of changing a released one"
+        )
+    return True
 
 
 def expand_nav(nav: Any, index: str, children: Mapping[str, str]) -> None:
@@ -592,13 +619,20 @@ def codelist_page(cl: Codelist, used_by: Sequence[str]) -> str:
         else ""
     )
     title = f"{esc(cl.id)}: {esc(cl.name)}"
-    return page(title, generated_note(), esc(cl.description), facts, sensitive, codes)
+    download = (
+        f"Download: {link_md(f'{cl.id}.csv', f'{cl.id}.csv')} (one row per code), or every "
+        f"list as XLSForm choices: {link_md('choices.xlsx', 'choices.xlsx')} (list name "
+        f"`{cl.id}`)."
+    )
+    return page(title, generated_note(), esc(cl.description), download, facts, sensitive, codes)
 
 
 def codelist_pages(ctx: Context) -> Pages:
     """The index of code lists and one page per code list."""
     used = usage(ctx.standard)
     pages = {page_of(i): codelist_page(cl, used.get(i, [])) for i, cl in ctx.codelists.items()}
+    for i, cl in ctx.codelists.items():
+        pages[f"{CODELISTS_DIR}/{i}.csv"] = codelist_csv(cl)
     rows = [
         [
             code(cl.agency),
@@ -607,6 +641,7 @@ def codelist_pages(ctx: Context) -> Pages:
             esc(cl.name),
             str(len(cl)),
             esc(cl.source),
+            link_md("CSV", f"{cl.id}.csv"),
         ]
         for cl in ctx.codelists.values()
     ]
@@ -618,8 +653,13 @@ def codelist_pages(ctx: Context) -> Pages:
         "it can be changed). `CL_SERIES_CGD` and `CL_AREA_CGD` extend the IAEG-SDGs lists "
         "(`CL_AREA_CGD` with the ISO 3166-2 subdivisions of the coalition countries), and "
         "each dataset can extend them further with its own codes, declared in its metadata file."
+        "\n\n**For survey toolkits**: every list as the rows of an XLSForm `choices` sheet, "
+        "[choices.xlsx](choices.xlsx) or [choices.csv](choices.csv) (`list_name` = the code "
+        "list ID, so a KoboToolbox or ODK form asks `select_one CL_SEX`), and each list as CSV "
+        "in the last column. `sdmx-cso codelists --format csv|xlsform -o DIR` writes the same "
+        "files. They are generated from the package when the site is built."
     )
-    headers = ["Agency", "ID", "Version", "Name", "Codes", "Source"]
+    headers = ["Agency", "ID", "Version", "Name", "Codes", "Source", "Download"]
     pages[f"{CODELISTS_DIR}/index.md"] = page(
         "Code lists", generated_note(), intro, table(headers, rows)
     )
@@ -663,9 +703,14 @@ def model_schema(model: type[BaseModel]) -> Schema:
             '!!! warning "Part of this schema comes from the field declaration"\n'
             f"    pydantic reports: {esc(reason)}. That field is described by the JSON form "
             "its declaration gives (`json_schema_extra`). `sdmx_cso.json_schema()` cannot "
-            "export this model, so this schema has no `$id`."
+            "export this model; this schema is published with the same versioned `$id`."
         )
-        schema = model.model_json_schema(by_alias=True, schema_generator=LenientJsonSchema)
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"{SCHEMA_BASE}/{STANDARD_VERSION}/{model.__name__}.json",
+            "x-standard-version": STANDARD_VERSION,
+            **model.model_json_schema(by_alias=True, schema_generator=LenientJsonSchema),
+        }
         return Schema(model, schema, note)
 
 
@@ -764,7 +809,7 @@ class TypeRenderer:
 def field_rows(schema: Schema, render: TypeRenderer) -> list[list[str]]:
     """One row per field: wire name, Python name, type, required, default, description."""
     properties = schema.json.get("properties", {})
-    required = set(schema.json.get("required", ()))
+    required = set(schema.json.get("required", ())) | set(schema.json.get("x-required", ()))
     rows = []
     for name, info in schema.model.model_fields.items():
         wire = info.serialization_alias or info.alias or name
@@ -828,6 +873,8 @@ def schema_pages(ctx: Context) -> Pages:
                 link_md(f"{name}.json", f"{name}.json"),
             ]
         )
+    for name, make in DESCRIPTOR_FILES.items():
+        pages[f"schemas/{STANDARD_VERSION}/{name}"] = schema_json(make())
     others = sorted(set(sdmx_cso.model.__all__) - set(ctx.schemas))
     intro = (
         "The public pydantic models of `sdmx_cso.model`, with their fields and JSON Schemas as "
@@ -840,6 +887,21 @@ def schema_pages(ctx: Context) -> Pages:
     )
     if others:
         intro += " Not pydantic models, so not listed: " + ", ".join(map(code, others)) + "."
+    intro += (
+        "\n\nThe schemas accept documents as sdmx_cso reads them, and a test runs them and the "
+        "validator on the same generated documents: keys in any case, numbers also as the "
+        'text a CSV file or a survey export delivers (`"200"`), a period also as one '
+        "interval string. Rules across fields, rows or files are the validator's alone.\n\n"
+        "**Frictionless**: the data table as a "
+        f"[Table Schema](../../schemas/{STANDARD_VERSION}/table-schema.json) and a "
+        f"[Data Package descriptor](../../schemas/{STANDARD_VERSION}/datapackage.json) "
+        "of a submission package.\n\n"
+        f"**Versions.** Every file is served under `schemas/<standard version>/`. The schemas "
+        "of each released version of the standard are kept in the repository "
+        "(`docs/schemas/<version>/`, written with `sdmx-cso schema` at the release) and served "
+        "by every later build, so an `$id` never stops resolving; the build fails if the "
+        "current version's schemas differ from its released ones."
+    )
     pages[f"{SCHEMA_DIR}/index.md"] = page(
         "JSON Schemas", generated_note(), intro, table(["Model", "What it is", "File"], rows)
     )

@@ -15,12 +15,15 @@ import pyarrow
 
 from sdmx_cso import __version__
 from sdmx_cso.cli._app import Context, run
+from sdmx_cso.cli.codelists import codelists
 from sdmx_cso.cli.convert import convert
 from sdmx_cso.cli.examples import examples
+from sdmx_cso.cli.importing import import_
 from sdmx_cso.cli.read import read
 from sdmx_cso.cli.register import register
 from sdmx_cso.cli.schema import schema
 from sdmx_cso.cli.structures import structures
+from sdmx_cso.cli.template import template
 from sdmx_cso.cli.validate import validate
 from sdmx_cso.cli.xsd import xsd
 
@@ -40,12 +43,15 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = Context(debug=debug)
 
 
+cli.add_command(codelists)
 cli.add_command(convert)
 cli.add_command(examples)
+cli.add_command(import_)
 cli.add_command(read)
 cli.add_command(register)
 cli.add_command(schema)
 cli.add_command(structures)
+cli.add_command(template)
 cli.add_command(validate)
 cli.add_command(xsd)
 

@@ -17,7 +17,9 @@ import sdmx_cso
 def schema(output: Path) -> int:
     """Write JSON Schemas (metadata.schema.json, observation.schema.json) into OUTPUT.
 
-    Each schema's $id carries the version of the standard.
+    Each schema's $id carries the version of the standard. Also writes the Frictionless
+    Table Schema (table-schema.json) and Data Package descriptor (datapackage.json) of the
+    data table.
     """
     for path in sdmx_cso.write_schemas(output):
         click.echo(str(path))

@@ -17,7 +17,14 @@ import yaml
 from sdmx_cso.errors import ReadError
 from sdmx_cso.io._text import decode
 
-__all__ = ["MAX_METADATA_BYTES", "MAX_NODES", "METADATA_SUFFIXES", "read_metadata"]
+__all__ = [
+    "MAX_METADATA_BYTES",
+    "MAX_NODES",
+    "METADATA_SUFFIXES",
+    "load_yaml_value",
+    "parse_mapping",
+    "read_metadata",
+]
 
 METADATA_SUFFIXES = (".yaml", ".yml", ".json")
 #: Largest metadata file read (a real one is a few kilobytes).
@@ -133,14 +140,28 @@ def _upper(value: Any, path: str) -> Any:
     return value
 
 
-def read_metadata(data: bytes, *, path: str) -> dict[str, Any]:
-    """Parse a metadata file (YAML or JSON by suffix; YAML also reads JSON).
+def load_yaml_value(text: str) -> Any:
+    """A YAML value (e.g. flow text in a spreadsheet cell), read as metadata files are.
+
+    Raises:
+        ReadError: aliases that would expand beyond :data:`MAX_NODES` nodes.
+        yaml.YAMLError: not YAML.
+    """
+    _check_aliases(text, "a YAML value")
+    return yaml.load(text, Loader=_Loader)
+
+
+def parse_mapping(data: bytes, *, path: str, what: str = "metadata file") -> dict[Any, Any]:
+    """Parse a YAML or JSON mapping (by suffix; YAML also reads JSON), keys as written.
+
+    The same safe reading as metadata files: YAML 1.2 booleans, duplicate keys refused, no
+    alias bombs, a size limit.
 
     Raises:
         ReadError: unparseable, duplicate keys, or not a mapping at the top.
     """
     if len(data) > MAX_METADATA_BYTES:
-        raise ReadError(f"larger than {MAX_METADATA_BYTES} bytes: not a metadata file", path=path)
+        raise ReadError(f"larger than {MAX_METADATA_BYTES} bytes: not a {what}", path=path)
     text, _ = decode(data, path=path)
     try:
         if Path(path).suffix.lower() != ".json":
@@ -154,11 +175,24 @@ def read_metadata(data: bytes, *, path: str) -> dict[str, Any]:
         row = None if mark is None else mark.line + 1
         raise ReadError(f"invalid YAML: {exc.problem or exc}", path=path, row=row) from exc
     except (yaml.YAMLError, ValueError) as exc:
-        raise ReadError(f"invalid metadata file: {exc}", path=path) from exc
+        raise ReadError(f"invalid {what}: {exc}", path=path) from exc
     except RecursionError:
-        raise ReadError("nested too deeply to be a metadata file", path=path) from None
+        raise ReadError(f"nested too deeply to be a {what}", path=path) from None
     if not isinstance(parsed, Mapping):
-        raise ReadError("the metadata file must hold a mapping of field IDs", path=path)
+        raise ReadError(f"the {what} must hold a mapping{_OF.get(what, '')}", path=path)
+    return dict(parsed)
+
+
+_OF = {"metadata file": " of field IDs"}
+
+
+def read_metadata(data: bytes, *, path: str) -> dict[str, Any]:
+    """Parse a metadata file (YAML or JSON by suffix; YAML also reads JSON).
+
+    Raises:
+        ReadError: unparseable, duplicate keys, or not a mapping at the top.
+    """
+    parsed = parse_mapping(data, path=path)
     try:
         result: dict[str, Any] = _upper(parsed, path)
     except RecursionError:

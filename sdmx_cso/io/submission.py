@@ -6,6 +6,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pyarrow as pa
 
@@ -13,7 +14,8 @@ from sdmx_cso.errors import ReadError, UnsupportedFormat
 from sdmx_cso.io._limits import MAX_MEMBER_BYTES, check_member
 from sdmx_cso.io.csv_batches import BLOCK_BYTES, NotStreamable, csv_header, csv_tables
 from sdmx_cso.io.metadata_file import METADATA_SUFFIXES, read_metadata
-from sdmx_cso.io.tables import TableRead, read_csv, read_xlsx
+from sdmx_cso.io.metadata_sheet import METADATA_SHEET, read_metadata_sheet
+from sdmx_cso.io.tables import TableRead, read_csv, read_xlsx, xlsx_sheet_names
 from sdmx_cso.model.submission import RawSubmission, ReadProblem
 
 __all__ = [
@@ -70,17 +72,16 @@ def read_submission(
         meta_src = _Source(str(metadata), _read(Path(metadata)))
     elif meta_src is None and not path.is_dir() and path.suffix.lower() != ".zip":
         meta_src = _sibling_metadata(path)
-    if meta_src is None:
-        raise ReadError(
-            "no metadata file: give one with --metadata, or put metadata.yaml beside the data",
-            path=path,
-        )
+    if meta_src is not None:
+        fields, metadata_file = read_metadata(meta_src.data, path=meta_src.name), meta_src.name
+    else:
+        fields, metadata_file = _metadata_sheet(data_src, path)
     table = _table(data_src, encoding=encoding, delimiter=delimiter, sheet=sheet)
     return RawSubmission(
         table=table.table,
-        metadata=read_metadata(meta_src.data, path=meta_src.name),
+        metadata=fields,
         data_file=data_src.name,
-        metadata_file=meta_src.name,
+        metadata_file=metadata_file,
         columns=table.columns,
         row_numbers=table.row_numbers,
         problems=tuple(table.problems),
@@ -183,6 +184,25 @@ def _csv_parts(path: Path, metadata: str | Path | None) -> tuple[Path, _Source]:
     return data_path, meta_src
 
 
+def _metadata_sheet(data_src: _Source, path: Path) -> tuple[dict[str, Any], str]:
+    """The metadata of a workbook's ``metadata`` sheet, for a workbook without a metadata file.
+
+    Raises:
+        ReadError: no metadata file, and no metadata sheet with values.
+    """
+    found = None
+    if PurePosixPath(data_src.name).suffix.lower() == ".xlsx":
+        names = xlsx_sheet_names(data_src.data, path=data_src.name)
+        found = read_metadata_sheet(data_src.data, path=data_src.name, names=names)
+    if found is None:
+        raise ReadError(
+            "no metadata file: give one with --metadata, put metadata.yaml beside the data, "
+            f"or fill the {METADATA_SHEET!r} sheet of an XLSX workbook (sdmx-cso template)",
+            path=path,
+        )
+    return found, f"{data_src.name} (sheet {METADATA_SHEET!r})"
+
+
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -197,13 +217,30 @@ def _table(
 ) -> TableRead:
     suffix = PurePosixPath(src.name).suffix.lower()
     if suffix == ".xlsx":
-        return read_xlsx(src.data, path=src.name, sheet=sheet)
+        return _without_empty_columns(read_xlsx(src.data, path=src.name, sheet=sheet))
     if suffix in (".csv", ".tsv", ".txt"):
         delim = delimiter or ("\t" if suffix == ".tsv" else None)
         return read_csv(src.data, path=src.name, encoding=encoding, delimiter=delim)
     raise UnsupportedFormat(
         f"{src.name}: data files must be CSV or XLSX ({', '.join(DATA_SUFFIXES)})"
     )
+
+
+def _without_empty_columns(read: TableRead) -> TableRead:
+    """A workbook's table without the columns that are empty in every row.
+
+    A template's sheet has a column for every breakdown its dataflow may have; one left
+    empty is as if absent (``_T`` for a dimension), as in a CSV file without that column.
+    """
+    table = read.table
+    if table.num_rows == 0:
+        return read
+    empty = [n for n in table.column_names if table.column(n).null_count == table.num_rows]
+    if not empty:
+        return read
+    read.table = table.drop_columns(empty)
+    read.columns = {k: v for k, v in read.columns.items() if k not in empty}
+    return read
 
 
 def _pick(names: list[str], stem: str, suffixes: tuple[str, ...], where: Path) -> str | None:

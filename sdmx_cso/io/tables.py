@@ -38,7 +38,7 @@ from sdmx_cso.model.submission import ReadProblem
 from sdmx_cso.standard import get_standard
 from sdmx_cso.types import NOT_TEXT
 
-__all__ = ["DELIMITERS", "TableRead", "read_csv", "read_xlsx"]
+__all__ = ["DELIMITERS", "TableRead", "read_csv", "read_xlsx", "xlsx_sheet_names"]
 
 #: Delimiters recognised in CSV files, in order of preference.
 DELIMITERS = ",;\t|"
@@ -354,6 +354,25 @@ def read_xlsx(data: bytes, *, path: str, sheet: str | None = None) -> TableRead:
     finally:
         for b in books:
             b.close()
+
+
+def xlsx_sheet_names(data: bytes, *, path: str) -> list[str]:
+    """The sheet names of an XLSX workbook, after the safety checks of `read_xlsx`.
+
+    Raises:
+        ReadError: as `read_xlsx`.
+    """
+    from openpyxl import load_workbook
+
+    _check_workbook(data, path=path)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, keep_links=False)
+    except _XLSX_ERRORS as exc:
+        raise ReadError(f"not a readable XLSX workbook: {exc}", path=path) from exc
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
 
 
 def _check_workbook(data: bytes, *, path: str) -> bool:

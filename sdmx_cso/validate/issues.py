@@ -162,6 +162,18 @@ _ENTRIES = (
         "Give percentages from 0 to 100; use UNIT_MEASURE for shares of 1 if that is meant.",
     ),
     IssueType(
+        "value-disagrees-with-counts", "Percentage disagrees with its counts", "warning",
+        ("#row", "#cell", "#quality"),
+        "A value in per cent (UNIT_MEASURE PT, given or declared for the series) differs from "
+        "NUMERATOR / SAMPLE_SIZE × 100 by more than rounding to the decimals given. Not "
+        "checked when the metadata's WEIGHTING describes weights (a weighted share differs "
+        "from the unweighted counts).",
+        "OBS_VALUE 90 with NUMERATOR 123 and SAMPLE_SIZE 200 (61.5); or 0.615, a spreadsheet's "
+        "percentage format turning 61.5 % into a share of 1.",
+        "Recompute OBS_VALUE from the counts, or correct the counts; keep percentage cells as "
+        "text or plain numbers.",
+    ),
+    IssueType(
         "score-out-of-scale", "Score outside its scale", "error", ("#row", "#cell", "#quality"),
         "A scorecard value lies outside SCALE_MIN…SCALE_MAX (given, or declared for the series).",
         "A score of 7 on a 1–5 scale.",

@@ -44,6 +44,20 @@ def test_code_list_pages(site: Path) -> None:
 
 
 @pytest.mark.slow
+def test_code_list_downloads_are_generated(site: Path, tmp_path: Path) -> None:
+    """The CSV and XLSForm files on the site are the ones `write_codelists` writes."""
+    from sdmx_cso import write_codelists
+
+    folder = site / "standard/codelists"
+    for path in write_codelists(tmp_path) + write_codelists(tmp_path, format="xlsform"):
+        if path.suffix == ".csv":
+            assert (folder / path.name).read_text("utf-8") == path.read_text("utf-8"), path.name
+        else:
+            assert (folder / path.name).stat().st_size > 0
+    assert 'href="../CL_SEX.csv"' in page(site, "standard/codelists/CL_SEX")
+
+
+@pytest.mark.slow
 def test_standard_pages(site: Path) -> None:
     dimensions = page(site, "standard/dimensions")
     assert "POP_GROUP" in dimensions
@@ -57,10 +71,17 @@ def test_standard_pages(site: Path) -> None:
 def test_json_schema_files(site: Path) -> None:
     schema = json.loads((site / "standard/schema/DatasetMetadata.json").read_text("utf-8"))
     assert "CONTACT_EMAIL" in schema["properties"]
-    assert set(schema["required"]) == {
+    assert set(schema["x-required"]) == {  # "required" in any case of the key (issue #18)
         info.alias for info in DatasetMetadata.model_fields.values() if info.is_required()
     }
     assert "DatasetMetadata" in page(site, "standard/schema/DatasetMetadata")
+    # the Frictionless descriptors are published beside the JSON Schemas
+    for name in ("table-schema.json", "datapackage.json"):
+        assert json.loads((site / f"schemas/{STANDARD_VERSION}/{name}").read_text("utf-8"))
+    # every model's schema has an $id, served where it points
+    for name in ("CommunityDataset", "DatasetMetadata", "Observation"):
+        schema_id = json.loads((site / f"standard/schema/{name}.json").read_text("utf-8"))["$id"]
+        assert f"/schemas/{STANDARD_VERSION}/" in schema_id, name
 
 
 @pytest.mark.slow

@@ -53,10 +53,9 @@ def test_row_schema_validates_the_examples_rows(example_dir):
     check = validator(Observation)
     with (example_dir / "data.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            cleaned = {k: v for k, v in row.items() if v != ""}
-            for key in ("SAMPLE_SIZE", "NUMERATOR"):
-                if key in cleaned:
-                    cleaned[key] = int(cleaned[key])
+            # cells as the CSV gives them: text, and null when empty (issue #18: "200" is an
+            # integer as a CSV or KoboToolbox export delivers it)
+            cleaned = {k: (None if v == "" else v) for k, v in row.items()}
             problems = [
                 e.message
                 for e in check.iter_errors(cleaned)

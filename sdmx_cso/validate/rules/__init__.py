@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from sdmx_cso.validate.report import Issue
-from sdmx_cso.validate.rules import consistency, constraint, keys, periods, ranges
+from sdmx_cso.validate.rules import consistency, constraint, keys, periods, ranges, shares
 from sdmx_cso.validate.rules.context import RuleContext
 
 __all__ = ["RULES", "RuleContext", "run_rules"]
@@ -18,6 +18,7 @@ __all__ = ["RULES", "RuleContext", "run_rules"]
 RULES: tuple[Callable[[RuleContext], Iterator[Issue]], ...] = (
     keys.check,
     ranges.check,
+    shares.check,
     periods.check,
     consistency.check,
     constraint.check,

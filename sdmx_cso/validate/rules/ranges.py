@@ -58,7 +58,7 @@ def _numerator(ctx: RuleContext) -> Iterator[Issue]:
         )  # fmt: skip
 
 
-def _unit(ctx: RuleContext) -> pa.Array:
+def declared_unit(ctx: RuleContext) -> pa.Array:
     """UNIT_MEASURE per row: given, else the coalition series' declared unit."""
     unit = ctx.table.column("UNIT_MEASURE")
     if ctx.metadata is None or not ctx.metadata.series:
@@ -71,7 +71,7 @@ def _unit(ctx: RuleContext) -> pa.Array:
 
 
 def _percent(ctx: RuleContext, value: pa.Array, text: list[str | None]) -> Iterator[Issue]:
-    unit = _unit(ctx)
+    unit = declared_unit(ctx)
     is_pct = pc.is_in(unit, value_set=pa.array(sorted(PERCENT_UNITS)))
     bad = pc.and_(is_pct, pc.or_(pc.less(value, 0), pc.greater(value, 100)))
     for row in true_rows(bad):
