@@ -211,6 +211,10 @@ def case_metadata_invalid_value(t: Table, m: dict[str, Any]) -> None:
     m["COLL_METHOD"] = {"MODE": "ZOOM"}
 
 
+def case_metadata_syntax(t: Table, m: dict[str, Any]) -> None:
+    pass  # the metadata file is broken as it is written (see `write`)
+
+
 def case_outside_dataflow_constraint(t: Table, m: dict[str, Any]) -> None:
     # the Kenyan example's dataset, registered in the packaged register for eight counties
     m["DATASET_ID"] = "TDA_PWD_SOCIAL_SERVICES_2022_2023"
@@ -253,6 +257,7 @@ EXPECTED: dict[str, list[list[Any]]] = {
     "metadata-unknown-field": [[None, "CONTACT_MAIL"]],
     "metadata-invalid-value": [[None, "COLL_METHOD.MODE"]],
     "outside-dataflow-constraint": [[3, "REF_AREA"]],
+    "metadata-syntax": [[2, None]],
 }
 
 
@@ -264,9 +269,10 @@ def write(folder: Path, table: Table, metadata: dict[str, Any], expected: list[l
         (folder / "data.csv").write_bytes(mixed_encoding_bytes(buffer.getvalue()))
     else:
         (folder / "data.csv").write_text(buffer.getvalue(), encoding="utf-8")
-    (folder / "metadata.yaml").write_text(
-        yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
+    text = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False)
+    if folder.name == "metadata-syntax":  # a colon in an unquoted value, on line 2
+        text = text.replace("TITLE: Test survey", "TITLE: Test: survey of 2023", 1)
+    (folder / "metadata.yaml").write_text(text, encoding="utf-8")
     (folder / "expected.json").write_text(json.dumps(expected, indent=1) + "\n", encoding="utf-8")
 
 

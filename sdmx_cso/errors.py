@@ -45,6 +45,7 @@ class ReadError(SdmxCsoError):
         path: the file, when known.
         row: spreadsheet row number (header = 1), when the failure has one.
         column: column name, when the failure has one.
+        reason: the message without its location.
     """
 
     def __init__(
@@ -58,6 +59,7 @@ class ReadError(SdmxCsoError):
         self.path = None if path is None else str(path)
         self.row = row
         self.column = column
+        self.reason = message
         where = ", ".join(
             part
             for part in (

@@ -44,8 +44,8 @@ def render_table(report: Report, *, source: str, per_code: int = PER_CODE) -> st
 
 def _where(issue: Issue) -> str:
     parts = []
-    if issue.row is not None:
-        parts.append(f"row {issue.row}")
+    if issue.row is not None:  # a line of the metadata file, a row of the data table
+        parts.append(f"{'line' if issue.code.startswith('metadata') else 'row'} {issue.row}")
     if issue.column:
         parts.append(issue.column)
     return f"{', '.join(parts)}: " if parts else ""

@@ -174,6 +174,8 @@ def parse_mapping(data: bytes, *, path: str, what: str = "metadata file") -> dic
         mark = exc.problem_mark
         row = None if mark is None else mark.line + 1
         raise ReadError(f"invalid YAML: {exc.problem or exc}", path=path, row=row) from exc
+    except json.JSONDecodeError as exc:
+        raise ReadError(f"invalid JSON: {exc.msg}", path=path, row=exc.lineno) from exc
     except (yaml.YAMLError, ValueError) as exc:
         raise ReadError(f"invalid {what}: {exc}", path=path) from exc
     except RecursionError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 import pyarrow as pa
@@ -72,8 +72,9 @@ def read_submission(
         meta_src = _Source(str(metadata), _read(Path(metadata)))
     elif meta_src is None and not path.is_dir() and path.suffix.lower() != ".zip":
         meta_src = _sibling_metadata(path)
+    meta_problems: tuple[ReadProblem, ...] = ()
     if meta_src is not None:
-        fields, metadata_file = read_metadata(meta_src.data, path=meta_src.name), meta_src.name
+        (fields, meta_problems), metadata_file = _metadata(meta_src), meta_src.name
     else:
         fields, metadata_file = _metadata_sheet(data_src, path)
     table = _table(data_src, encoding=encoding, delimiter=delimiter, sheet=sheet)
@@ -84,7 +85,7 @@ def read_submission(
         metadata_file=metadata_file,
         columns=table.columns,
         row_numbers=table.row_numbers,
-        problems=tuple(table.problems),
+        problems=(*meta_problems, *table.problems),
     )
 
 
@@ -128,7 +129,7 @@ def submission_batches(
         header = csv_header(data_path, encoding=encoding, delimiter=delimiter)
     except OSError as exc:
         raise ReadError(f"cannot read: {exc.strerror or exc}", path=data_path) from exc
-    parsed = read_metadata(meta_src.data, path=meta_src.name)
+    parsed, meta_problems = _metadata(meta_src)
     data_file = str(data_path)
 
     def raw(table: pa.Table, first_row: int, problems: tuple[ReadProblem, ...]) -> RawSubmission:
@@ -147,12 +148,28 @@ def submission_batches(
     def batches() -> Iterator[RawSubmission]:
         given = False
         for table, first_row, problems in csv_tables(data_path, header, block_bytes=block_bytes):
+            # a metadata problem is the first batch's, so that it is reported once
+            yield raw(table, first_row, (*(() if given else meta_problems), *problems))
             given = True
-            yield raw(table, first_row, tuple(problems))
         if not given:
-            yield raw(empty, 2, ())
+            yield raw(empty, 2, meta_problems)
 
-    return SubmissionBatches(data_file=data_file, first=raw(empty, 2, ()), batches=batches())
+    first = raw(empty, 2, meta_problems)
+    return SubmissionBatches(data_file=data_file, first=first, batches=batches())
+
+
+def _metadata(src: _Source) -> tuple[dict[str, Any], tuple[ReadProblem, ...]]:
+    """The parsed metadata file, or nothing and the located problem that stopped it.
+
+    A metadata file that is not YAML/JSON, or not a mapping, is a problem of the report
+    (``metadata-syntax``, with its line), like any other mistake in a submission: the data
+    are still checked, and the user sees every problem at once.
+    """
+    try:
+        return read_metadata(src.data, path=src.name), ()
+    except ReadError as exc:
+        message = f"{PurePath(src.name).name}: {exc.reason}"
+        return {}, (ReadProblem("metadata-syntax", message, row=exc.row, file=src.name),)
 
 
 def _csv_parts(path: Path, metadata: str | Path | None) -> tuple[Path, _Source]:

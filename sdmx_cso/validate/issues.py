@@ -258,6 +258,16 @@ _ENTRIES = (
         "Delete the row.",
     ),
     IssueType(
+        "metadata-syntax", "Metadata file not readable as YAML or JSON", "error",
+        ("#metadata",),
+        "The metadata file is not valid YAML or JSON (a tab where spaces are expected, an "
+        "unclosed quote, a key given twice), or does not hold a mapping of field IDs. Its "
+        "fields cannot be checked until it is; the data are still checked.",
+        "`TITLE: \"Survey` (the quote is not closed) on line 2.",
+        "Correct the file at the line named (a YAML linter helps), or start again from a "
+        "bundled example's metadata.yaml.",
+    ),
+    IssueType(
         "metadata-missing-field", "Missing metadata field", "error", ("#metadata",),
         "A field the standard requires is absent from the metadata file.",
         "A metadata file without LICENCE.",

@@ -144,7 +144,10 @@ class BatchCheck:
         self._register = register
         self._skip = frozenset(skip)
         self._header = list(_header(first))
-        self.metadata, self._meta_issues = check_metadata(first.metadata, first.metadata_file)
+        unparsed = any(p.code == "metadata-syntax" for p in first.problems)
+        self.metadata, self._meta_issues = (
+            (None, []) if unparsed else check_metadata(first.metadata, first.metadata_file)
+        )
         self._extensions = (
             self.metadata.extensions if self.metadata else lenient_extensions(first.metadata)
         )
@@ -156,7 +159,8 @@ class BatchCheck:
         self._batches = 0
         self._derived: dict[str, Derived] = {}
         self.rows = 0
-        self._failed = _has_error(self._header) or _has_error(self._meta_issues)
+        self._failed = unparsed or _has_error(self._header) or _has_error(self._meta_issues)
+        self._unparsed = unparsed
 
     @property
     def failed(self) -> bool:
@@ -183,6 +187,12 @@ class BatchCheck:
         known = [n for n in raw.table.column_names if n in get_standard().dsd.columns]
         table = raw.table.select(known)
         cells = list(_cells(raw, table, self._extensions))
+        if self._unparsed:  # the metadata's own codes are unknown: do not call them wrong
+            declarable = {raw.columns.get(c, c) for c in _DECLARABLE}
+            cells = [
+                i for i in cells
+                if not (i.code == "code-not-in-codelist" and i.column in declarable)
+            ]  # fmt: skip
         failed = {i.row for i in cells if i.row is not None}
         ctx = RuleContext(
             table=normalize_table(table, typed=False),
@@ -278,6 +288,9 @@ class BatchCheck:
 
 #: The rules checked a batch at a time (keys are checked across batches by `KeyIndex`).
 _ROW_RULES = tuple(rule for rule in RULES if rule is not keys.check)
+#: Columns whose codes a metadata file may declare (coalition series, local areas, service
+#: points, data providers): not checked when the metadata file cannot be read.
+_DECLARABLE = ("SERIES", "REF_AREA", "SERVICE_POINT", "DATA_PRODUCER")
 
 
 def _by_row(issue: Issue) -> tuple[bool, int]:
