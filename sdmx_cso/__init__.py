@@ -35,11 +35,13 @@ from sdmx_cso.model import (
     QualityFlag,
     ServicePoint,
 )
+from sdmx_cso.model.disclosure import DisclosureAudit, DisclosurePolicy
 from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.output import (
     Conversion,
     convert,
     metadata_path_for,
+    protect,
     read,
     structure_of,
     write_batches,
@@ -75,6 +77,8 @@ __all__ = [
     "DataProvider",
     "DatasetMetadata",
     "DerivationConfig",
+    "DisclosureAudit",
+    "DisclosurePolicy",
     "Example",
     "ExampleNotFound",
     "ForeignTable",
@@ -109,6 +113,7 @@ __all__ = [
     "load",
     "metadata_path_for",
     "own_message_format",
+    "protect",
     "read",
     "read_foreign",
     "read_submission",

@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from sdmx_cso.api import Source, as_submission, check_in_batches
 from sdmx_cso.errors import ReadError, SdmxCsoError, UnsupportedFormat
@@ -19,9 +20,17 @@ from sdmx_cso.formats import detect_format, reader_for, writer_for
 from sdmx_cso.formats.series import Batches, DatasetValues, layout
 from sdmx_cso.io.atomic import atomic_output
 from sdmx_cso.io.csv_batches import BLOCK_BYTES, NotStreamable
-from sdmx_cso.io.spill import MEMORY_ROWS, SortedSpill
+from sdmx_cso.io.spill import MEMORY_ROWS, SortedSpill, row_keys
 from sdmx_cso.model import CommunityDataset, DatasetMetadata, DerivationConfig
 from sdmx_cso.model.columns import canonical_schema
+from sdmx_cso.model.disclosure import (
+    GROUP_DIMENSIONS,
+    DisclosureAudit,
+    DisclosurePolicy,
+    disclosure_policy,
+    protect_table,
+    with_disclosure_metadata,
+)
 from sdmx_cso.model.structure import DatasetStructure, structure_for
 from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.progress import Progress, ProgressWriter, notify
@@ -32,6 +41,7 @@ __all__ = [
     "Conversion",
     "convert",
     "metadata_path_for",
+    "protect",
     "read",
     "structure_of",
     "write_batches",
@@ -156,6 +166,8 @@ class Conversion:
     report: Report
     data: Path | None = None
     metadata: Path | None = None
+    audit: DisclosureAudit | None = None
+    """What disclosure control withheld, and what its auditor could prove."""
 
 
 def convert(
@@ -181,6 +193,11 @@ def convert(
     ``progress`` receives `sdmx_cso.ProgressEvent` events: ``read``, ``validate``, ``write``
     (bytes of the data message) and ``done``.
 
+    Disclosure control is always applied (:func:`protect`): cells resting on small counts
+    are withheld, with the cells that would give them away, before anything is written;
+    the policy and its audit go into the reference metadata's ``DISCLOSURE_CONTROL`` and
+    ``Conversion.audit``. ``config`` may make its thresholds stricter.
+
     A CSV submission goes through the batch pipeline: read, checked and derived a block of
     ``block_bytes`` at a time, put in key order by an external sort that holds
     ``memory_rows`` observations at a time (`sdmx_cso.io.spill.SortedSpill`), and written
@@ -195,7 +212,7 @@ def convert(
     _data_writer(to, flags_as_text=flags_as_text)  # fail on a bad format before any work
     if not isinstance(source, RawSubmission):
         try:
-            with _Sorting(memory_rows) as sorting:
+            with _Sorting(memory_rows, protection=True) as sorting:
                 check, data_file = check_in_batches(
                     source, metadata=metadata, config=config, build=True, each=sorting.add,
                     progress=progress, block_bytes=block_bytes,
@@ -204,7 +221,8 @@ def convert(
                 if not report.valid or check.metadata is None:
                     notify(progress, "done")
                     return Conversion(report=report)
-                dataset = sorting.dataset(check.metadata)
+                audit = sorting.protect(check.metadata, disclosure_policy(check.metadata, config))
+                dataset = sorting.dataset(with_disclosure_metadata(check.metadata, audit))
                 del check  # its key index is no longer needed while writing
                 data_path = _write_data(
                     dataset, output, format=to, agency=agency, flags_as_text=flags_as_text,
@@ -213,17 +231,45 @@ def convert(
         except NotStreamable:
             pass  # read whole below
         else:
-            return _finish(dataset, report, data_path, output, to, agency, with_metadata, progress)
+            return _finish(
+                dataset, report, data_path, output, to, agency, with_metadata, progress, audit
+            )
     raw = as_submission(source, metadata, progress=progress)
     report, whole = check_submission(raw, config=config)
     del raw  # the dataset holds what is written; the raw table can go
     if whole is None:
         notify(progress, "done")
         return Conversion(report=report)
+    whole, audit = protect(whole, config=config)
     data_path = _write_data(
         whole, output, format=to, agency=agency, flags_as_text=flags_as_text, progress=progress
     )
-    return _finish(whole, report, data_path, output, to, agency, with_metadata, progress)
+    return _finish(whole, report, data_path, output, to, agency, with_metadata, progress, audit)
+
+
+def protect(
+    dataset: CommunityDataset, *, config: DerivationConfig | None = None
+) -> tuple[CommunityDataset, DisclosureAudit]:
+    """The dataset with disclosure control applied, and the audit of what was done.
+
+    Cells resting on a count below the primary threshold (the sensitive threshold for
+    sensitive population groups) are withheld, then the cells that would let them be
+    recovered from totals, area hierarchies and published proportions; an auditor solves
+    linear programs (HiGHS) to check that no withheld count can be narrowed below the
+    protection level. The thresholds come from the dataset's ``DISCLOSURE_CONTROL``
+    metadata when stricter than ``config``'s (the standard's 5 and 10 by default). The
+    returned metadata's ``DISCLOSURE_CONTROL`` states the policy and the audit's summary.
+
+    Examples:
+        >>> from sdmx_cso import example_path, load, protect
+        >>> protected, audit = protect(load(example_path("kenya-disability-survey")))
+        >>> audit.primary > 0 and audit.protected
+        True
+    """
+    policy = disclosure_policy(dataset.metadata, config)
+    table, audit = protect_table(dataset.observations, dataset.metadata, policy)
+    metadata = with_disclosure_metadata(dataset.metadata, audit)
+    return CommunityDataset.model_construct(metadata=metadata, observations=table), audit
 
 
 def write_batches(
@@ -265,10 +311,21 @@ def write_batches(
 
 
 class _Sorting:
-    """Derived observations on their way to a writer: sorted, and dataset values gathered."""
+    """Derived observations on their way to a writer: sorted, and dataset values gathered.
 
-    def __init__(self, memory_rows: int) -> None:
+    With ``protection``, the observations first go through disclosure control
+    (`protect`): they are sorted by FREQ, REPORTING_TYPE, SERIES and TIME_PERIOD (an
+    external sort, like the final one), so that every group of cells that totals relate
+    arrives whole; each run of such slices is protected and handed to the key-order sort.
+    Memory holds one part of the sort plus the largest slice.
+    """
+
+    def __init__(self, memory_rows: int, *, protection: bool = False) -> None:
+        self._memory_rows = memory_rows
         self._spill = SortedSpill(memory_rows=memory_rows)
+        self._grouping = (
+            SortedSpill(memory_rows=memory_rows, key=_slice_order) if protection else None
+        )
         self._values = DatasetValues(layout(get_standard().dsd).dataset_attributes)
 
     def __enter__(self) -> _Sorting:
@@ -276,10 +333,44 @@ class _Sorting:
 
     def __exit__(self, *exc: object) -> None:
         self._spill.close()
+        if self._grouping is not None:
+            self._grouping.close()
 
     def add(self, table: pa.Table) -> None:
         self._values.add(table)
-        self._spill.add(table)
+        (self._grouping or self._spill).add(table)
+
+    def protect(self, metadata: DatasetMetadata, policy: DisclosurePolicy) -> DisclosureAudit:
+        """Apply disclosure control to everything added (slice by slice), and audit it."""
+        audit = DisclosureAudit(policy=policy)
+        if self._grouping is None:
+            return audit
+        carry: pa.Table | None = None
+        for table in self._grouping.tables():
+            if carry is not None:
+                table = pa.concat_tables([carry, table])
+            slices = _slice_keys(table)
+            last = slices[-1].as_py()
+            whole = pc.not_equal(slices, last)
+            done, carry = table.filter(whole), table.filter(pc.invert(whole))
+            self._protect(done, metadata, policy, audit)
+        if carry is not None:
+            self._protect(carry, metadata, policy, audit)
+        self._grouping.close()
+        self._grouping = None
+        return audit
+
+    def _protect(
+        self,
+        table: pa.Table,
+        metadata: DatasetMetadata,
+        policy: DisclosurePolicy,
+        audit: DisclosureAudit,
+    ) -> None:
+        if table.num_rows:
+            protected, found = protect_table(table, metadata, policy)
+            audit.merge(found)
+            self._spill.add(protected)
 
     def dataset(self, metadata: DatasetMetadata) -> CommunityDataset:
         """The dataset the writers see: the metadata, the observations' schema."""
@@ -291,6 +382,18 @@ class _Sorting:
         return Batches(tables=self._spill.tables(), dataset_values=self._values.values())
 
 
+def _slice_keys(table: pa.Table) -> pa.Array:
+    """Each row's slice: the dimensions that cells related by totals share."""
+    parts = [pc.fill_null(table.column(n), "") for n in GROUP_DIMENSIONS]
+    joined = pc.binary_join_element_wise(*parts, "\x1f")
+    return joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
+
+
+def _slice_order(table: pa.Table) -> pa.ChunkedArray:
+    """Sort key of the disclosure stage: the slice, then the observation's key."""
+    return pc.binary_join_element_wise(_slice_keys(table), row_keys(table), "\x1e")
+
+
 def _finish(
     dataset: CommunityDataset,
     report: Report,
@@ -300,6 +403,7 @@ def _finish(
     agency: str | None,
     with_metadata: bool,
     progress: Progress | None,
+    audit: DisclosureAudit | None = None,
 ) -> Conversion:
     """Write the reference metadata beside the data message (or remove the data on failure)."""
     meta_path = None
@@ -313,7 +417,7 @@ def _finish(
             data_path.unlink(missing_ok=True)
             raise
     notify(progress, "done")
-    return Conversion(report=report, data=data_path, metadata=meta_path)
+    return Conversion(report=report, data=data_path, metadata=meta_path, audit=audit)
 
 
 def _metadata_format(path: Path) -> str:
