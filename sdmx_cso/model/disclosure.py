@@ -365,12 +365,20 @@ def _cells(table: pa.Table, metadata: DatasetMetadata | None) -> list[Cell]:
     ]
 
 
-def _relations(cells: list[Cell], parents: dict[str, str]) -> list[Relation]:
-    """Totals and their parts among ``cells`` (indices), along each dimension."""
+def _relations(
+    cells: list[Cell], parents: dict[str, str], *, area: int | None = None
+) -> list[Relation]:
+    """Totals and their parts among ``cells`` (indices), along each dimension.
+
+    ``area``: the position of REF_AREA in the cells' keys (default: the DSD's, less the
+    group dimensions before it).
+    """
     if not cells:
         return []
     width = len(cells[0].key)
-    area = get_standard().dsd.dimension_ids.index("REF_AREA") - 3  # FREQ, RT, SERIES precede
+    if area is None:
+        dims = [d for d in get_standard().dsd.dimension_ids if d not in GROUP_DIMENSIONS]
+        area = dims.index("REF_AREA")
     relations: list[Relation] = []
     for d in range(width):
         buckets: dict[tuple[str, ...], dict[str, int]] = {}
