@@ -23,3 +23,13 @@ progress_option = click.option(
     default=None,
     help="Show a status line on stderr while working (default: only on a terminal).",
 )
+
+#: Personal-data findings the submitter has checked and accepts.
+accept_option = click.option(
+    "--accept-personal-data",
+    "accept",
+    multiple=True,
+    metavar="ROW:COLUMN",
+    help="Accept a personal-data finding the report names (ROW:COLUMN in the data, FIELD in "
+    "the metadata) after checking it may be published; it becomes a warning (repeatable).",
+)

@@ -8,7 +8,12 @@ import click
 
 import sdmx_cso
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
-from sdmx_cso.cli._options import metadata_option, progress_option, submission_argument
+from sdmx_cso.cli._options import (
+    accept_option,
+    metadata_option,
+    progress_option,
+    submission_argument,
+)
 from sdmx_cso.cli._progress import status_line
 from sdmx_cso.cli._render import render_table
 
@@ -40,6 +45,7 @@ from sdmx_cso.cli._render import render_table
     "instead of a multi-valued QUALITY_FLAGS[] column, for readers without multi-valued "
     "components such as pysdmx 1.21.",
 )
+@accept_option
 @progress_option
 def convert(
     submission: Path,
@@ -49,6 +55,7 @@ def convert(
     agency: str | None,
     no_metadata: bool,
     flags_as_text: bool,
+    accept: tuple[str, ...],
     progress: bool | None,
 ) -> int:
     """Validate SUBMISSION and, if it is valid, write it as SDMX.
@@ -66,6 +73,7 @@ def convert(
             agency=agency,
             with_metadata=not no_metadata,
             flags_as_text=flags_as_text,
+            config=sdmx_cso.DerivationConfig(accept_personal_data=frozenset(accept)),
             progress=status,
         )
     except sdmx_cso.UnsupportedFormat as exc:  # --to is a choice: an option that cannot apply

@@ -9,7 +9,12 @@ import click
 
 import sdmx_cso
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
-from sdmx_cso.cli._options import metadata_option, progress_option, submission_argument
+from sdmx_cso.cli._options import (
+    accept_option,
+    metadata_option,
+    progress_option,
+    submission_argument,
+)
 from sdmx_cso.cli._progress import status_line
 from sdmx_cso.cli._render import render_table
 
@@ -37,6 +42,7 @@ def _codes(values: tuple[str, ...]) -> list[str]:
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file instead of standard output.",
 )  # fmt: skip
+@accept_option
 @progress_option
 def validate(
     submission: Path,
@@ -46,6 +52,7 @@ def validate(
     skip: tuple[str, ...],
     warnings_as_errors: bool,
     output: Path | None,
+    accept: tuple[str, ...],
     progress: bool | None,
 ) -> int:
     """Check SUBMISSION (a data file, folder or zip) against the standard.
@@ -62,6 +69,7 @@ def validate(
             pick=_codes(pick),
             skip=_codes(skip),
             warnings_as_errors=warnings_as_errors,
+            config=sdmx_cso.DerivationConfig(accept_personal_data=frozenset(accept)),
             progress=status,
         )
     finally:

@@ -39,6 +39,11 @@ class DerivationConfig(CsoModel):
     estimate_for_population: bool = False
     """Whether values are presented as estimates for a population (``NON_PROBABILITY`` → ``E``)."""
 
+    accept_personal_data: frozenset[str] = frozenset()
+    """Personal-data findings the submitter has checked and accepts: ``ROW:COLUMN`` (e.g.
+    ``12:COMMENT_OBS``) in the data, the field path (``DATA_COMP``) in the metadata. They
+    are reported as warnings instead of errors."""
+
     @model_validator(mode="after")
     def _ordered(self) -> DerivationConfig:
         if self.caution_min > self.reliable_min:

@@ -129,6 +129,18 @@ class BatchCheck:
         self.rows = 0
         self._failed = _has_error(self._header) or _has_error(self._meta_issues)
 
+    def _accepted(self, issue: Issue) -> Issue:
+        """A personal-data finding the submitter accepted, as a warning."""
+        accepted = self._config.accept_personal_data if self._config else frozenset()
+        if issue.code != "personal-data" or not accepted:
+            return issue
+        where = issue.column if issue.row is None else f"{issue.row}:{issue.column}"
+        if where not in accepted:
+            return issue
+        return issue.model_copy(
+            update={"severity": "warning", "message": f"{issue.message} (accepted)"}
+        )
+
     @property
     def failed(self) -> bool:
         """Whether an error has been found so far (derived batches are then not returned)."""
@@ -167,7 +179,7 @@ class BatchCheck:
         )
         rules = []
         for found, rule in zip(self._rules, _ROW_RULES, strict=True):
-            issues = sorted(rule(ctx), key=_by_row)
+            issues = sorted(map(self._accepted, rule(ctx)), key=_by_row)
             if self._batches:  # issues of the metadata (no row) are reported once
                 issues = [i for i in issues if i.row is not None]
             found.extend(issues)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from sdmx_cso.validate.report import Issue
-from sdmx_cso.validate.rules import consistency, keys, periods, ranges
+from sdmx_cso.validate.rules import consistency, keys, periods, personal, ranges
 from sdmx_cso.validate.rules.context import RuleContext
 
 __all__ = ["RULES", "RuleContext", "run_rules"]
@@ -20,6 +20,7 @@ RULES: tuple[Callable[[RuleContext], Iterator[Issue]], ...] = (
     ranges.check,
     periods.check,
     consistency.check,
+    personal.check,
 )
 
 
