@@ -39,9 +39,11 @@ from sdmx_cso.model.disclosure import DisclosureAudit, DisclosurePolicy
 from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.output import (
     Conversion,
+    Protection,
     convert,
     metadata_path_for,
     protect,
+    protect_submission,
     read,
     structure_of,
     write_batches,
@@ -88,6 +90,7 @@ __all__ = [
     "Observation",
     "Progress",
     "ProgressEvent",
+    "Protection",
     "QualityFlag",
     "RawSubmission",
     "ReadError",
@@ -114,6 +117,7 @@ __all__ = [
     "metadata_path_for",
     "own_message_format",
     "protect",
+    "protect_submission",
     "read",
     "read_foreign",
     "read_submission",

@@ -21,6 +21,7 @@ from sdmx_cso.formats.series import Batches, DatasetValues, layout
 from sdmx_cso.io.atomic import atomic_output
 from sdmx_cso.io.csv_batches import BLOCK_BYTES, NotStreamable
 from sdmx_cso.io.spill import MEMORY_ROWS, SortedSpill, row_keys
+from sdmx_cso.io.write_submission import write_submission
 from sdmx_cso.model import CommunityDataset, DatasetMetadata, DerivationConfig
 from sdmx_cso.model.columns import canonical_schema
 from sdmx_cso.model.disclosure import (
@@ -39,9 +40,11 @@ from sdmx_cso.validate import Report, check_submission
 
 __all__ = [
     "Conversion",
+    "Protection",
     "convert",
     "metadata_path_for",
     "protect",
+    "protect_submission",
     "read",
     "structure_of",
     "write_batches",
@@ -247,6 +250,69 @@ def convert(
     return _finish(whole, report, data_path, output, to, agency, with_metadata, progress, audit)
 
 
+@dataclass(frozen=True)
+class Protection:
+    """The outcome of :func:`protect_submission`."""
+
+    report: Report
+    """The validation report (nothing is protected when the submission is invalid)."""
+    dataset: CommunityDataset | None = None
+    """The protected dataset."""
+    audit: DisclosureAudit | None = None
+    """What was withheld and what the auditor could prove."""
+    withheld: tuple[dict[str, str], ...] = ()
+    """Each withheld cell: its key (the dimensions that are not ``_T`` or ``_Z``) and
+    ``REASON``, the flag that withheld it."""
+    files: tuple[Path, ...] = ()
+    """The protected submission's files (``data.csv``, ``metadata.yaml``), if written."""
+
+
+def protect_submission(
+    source: Source,
+    *,
+    metadata: str | Path | None = None,
+    output: str | Path | None = None,
+    config: DerivationConfig | None = None,
+) -> Protection:
+    """Validate a submission and apply disclosure control to it (:func:`protect`).
+
+    Returns the report, the protected dataset, its audit and the cells withheld with the
+    reason; with ``output`` (a folder), writes the protected submission there as
+    ``data.csv`` and ``metadata.yaml``, which validate and convert as they are.
+
+    Raises:
+        ReadError: a file cannot be read at all.
+    """
+    raw = as_submission(source, metadata)
+    report, whole = check_submission(raw, config=config)
+    if whole is None:
+        return Protection(report=report)
+    dataset, audit = protect(whole, config=config)
+    withheld = _withheld(dataset, audit)
+    files: tuple[Path, ...] = ()
+    if output is not None:
+        files = write_submission(dataset, output)
+    return Protection(report, dataset, audit, withheld, files)
+
+
+_REASONS = ("GEO_COARSENED", "SUPPRESSED_PRIMARY", "SUPPRESSED_SECONDARY")
+
+
+def _withheld(dataset: CommunityDataset, audit: DisclosureAudit) -> tuple[dict[str, str], ...]:
+    table = dataset.observations
+    flags = pc.fill_null(table.column("QUALITY_FLAGS"), "")
+    hidden = pc.match_substring_regex(flags, "SUPPRESSED_|GEO_COARSENED")
+    dsd = get_standard().dsd
+    names = [*dsd.dimension_ids, dsd.time_dimension.id]
+    out = []
+    for row in table.filter(hidden).select([*names, "QUALITY_FLAGS"]).to_pylist():
+        present = set(row.pop("QUALITY_FLAGS").split())
+        key = {k: v for k, v in row.items() if v not in ("_T", "_Z", None)}
+        reason = next(r for r in _REASONS if r in present)
+        out.append({**key, "REASON": reason})
+    return tuple(out)
+
+
 def protect(
     dataset: CommunityDataset, *, config: DerivationConfig | None = None
 ) -> tuple[CommunityDataset, DisclosureAudit]:
@@ -282,13 +348,15 @@ def write_batches(
     flags_as_text: bool = False,
     progress: Progress | None = None,
     memory_rows: int = MEMORY_ROWS,
+    config: DerivationConfig | None = None,
 ) -> Path:
     """Write observations that come a batch at a time, in any order, as an SDMX data message.
 
     The writing half of the batch pipeline, for observations checked and derived elsewhere
     (by `BatchCheck`, in Dask tasks for instance): they are put in key order by an external
-    sort holding ``memory_rows`` at a time, then written. The bytes are those `write_data`
-    writes for the dataset of all the batches together.
+    sort holding ``memory_rows`` at a time, protected by disclosure control as `convert`
+    does (``config`` may make it stricter), then written. The bytes are those `convert`
+    writes for the same submission.
 
     Args:
         metadata: the dataset metadata (`BatchCheck.metadata`).
@@ -299,11 +367,13 @@ def write_batches(
         flags_as_text: QUALITY_FLAGS of ``sdmx-csv-2.0`` as one value (see `write_data`).
         progress: a callback for ``write`` `sdmx_cso.ProgressEvent` events.
         memory_rows: observations sorted in memory at a time.
+        config: thresholds of disclosure control (stricter than the standard's, if given).
     """
     _data_writer(format, flags_as_text=flags_as_text)
-    with _Sorting(memory_rows) as sorting:
+    with _Sorting(memory_rows, protection=True) as sorting:
         for table in tables:
             sorting.add(table)
+        sorting.protect(metadata, disclosure_policy(metadata, config))
         return _write_data(
             sorting.dataset(metadata), path, format=format, agency=agency,
             flags_as_text=flags_as_text, progress=progress, batches=sorting.batches(),

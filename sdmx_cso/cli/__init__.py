@@ -17,6 +17,7 @@ from sdmx_cso import __version__
 from sdmx_cso.cli._app import Context, run
 from sdmx_cso.cli.convert import convert
 from sdmx_cso.cli.examples import examples
+from sdmx_cso.cli.protect import protect
 from sdmx_cso.cli.read import read
 from sdmx_cso.cli.schema import schema
 from sdmx_cso.cli.structures import structures
@@ -41,6 +42,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 cli.add_command(convert)
 cli.add_command(examples)
+cli.add_command(protect)
 cli.add_command(read)
 cli.add_command(schema)
 cli.add_command(structures)

@@ -163,14 +163,24 @@ def _thresholds(table: pa.Table, policy: DisclosurePolicy) -> pa.Array:
     return pc.if_else(_sensitive(table), policy.sensitive_threshold, policy.primary_threshold)
 
 
-def primary_mask(table: pa.Table, policy: DisclosurePolicy) -> pa.Array:
+def primary_mask(
+    table: pa.Table, policy: DisclosurePolicy, metadata: DatasetMetadata | None = None
+) -> pa.Array:
     """Which rows are withheld by the threshold rule (``SUPPRESSED_PRIMARY``).
 
     A row is withheld when its count, or its SAMPLE_SIZE when the value rests on a count,
-    is at least 1 and below the row's threshold. Vectorised; row-local.
+    is at least 1 and below the row's threshold. Vectorised; row-local. With ``metadata``,
+    a missing UNIT_MEASURE is taken from the coalition series' declaration (as derivation
+    does), for tables not derived yet.
     """
     if table.num_rows == 0:
         return pa.array([], pa.bool_())
+    if metadata is not None and metadata.series:
+        codes = pa.array([s.code for s in metadata.series], pa.string())
+        units = pa.array([s.unit for s in metadata.series], pa.string())
+        declared = pc.take(units, pc.index_in(table.column("SERIES"), value_set=codes))
+        unit = pc.coalesce(table.column("UNIT_MEASURE"), declared)
+        table = table.set_column(table.schema.get_field_index("UNIT_MEASURE"), "UNIT_MEASURE", unit)
     counts, sizes = _implied_counts(table)
     threshold = _thresholds(table, policy)
     bears_count = pc.is_valid(counts)

@@ -173,7 +173,7 @@ def check(ctx: RuleContext) -> Iterator[Issue]:
             for f in find_personal_data(text, allowed=allowed):
                 yield ctx.issue(
                     "personal-data",
-                    _message(f, text, f"{ctx.row_number(row)}:{column}"),
+                    _message(f, text),
                     row=row,
                     column=column,
                     value=mask(text[f.start : f.end]),
@@ -182,11 +182,11 @@ def check(ctx: RuleContext) -> Iterator[Issue]:
         yield from _metadata(ctx, allowed)
 
 
-def _message(f: Finding, text: str, accept: str) -> str:
+def _message(f: Finding, text: str) -> str:
     return (
         f"looks like a {f.kind} ({mask(text[f.start : f.end])}); remove it, or if it may be "
-        f"published (an organisation's helpline, say) accept it with "
-        f"--accept-personal-data {accept}"
+        "published (an organisation's helpline, say) accept this finding with "
+        "--accept-personal-data ROW:COLUMN (FIELD in the metadata)"
     )
 
 
@@ -197,7 +197,7 @@ def _metadata(ctx: RuleContext, allowed: list[str]) -> Iterator[Issue]:
         if name.split(".")[0].split("[")[0] in _CONTACT_FIELDS:
             continue
         for f in find_personal_data(text, allowed=allowed):
-            issue = ctx.metadata_issue("personal-data", _message(f, text, name), column=name)
+            issue = ctx.metadata_issue("personal-data", _message(f, text), column=name)
             yield issue.model_copy(update={"value": mask(text[f.start : f.end])})
 
 
