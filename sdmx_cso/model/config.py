@@ -31,9 +31,11 @@ class DerivationConfig(CsoModel):
     withhold_unreliable: bool = False
     """Withhold values resting on a VERY_SMALL_SAMPLE (OBS_STATUS ``L``) rather than publish
     them with ``U``."""
-    sensitive_area_level: str | None = None
-    """Sensitive population groups are withheld (``GEO_COARSENED``) in local areas of this
-    LEVEL, e.g. ``ward``."""
+    sensitive_area_level: str | None = "local"
+    """Below which area sensitive population groups are not published (``GEO_COARSENED``):
+    ``local`` (default) withholds them in every local area of the dataset (LOCAL_AREAS:
+    wards, settlements, below the ISO 3166-2 subdivisions); a LEVEL (e.g. ``ward``) only
+    in local areas of that level; ``None`` allows small-area release."""
     low_response_rate: float = Field(default=50.0, ge=0, le=100)
     """A RESPONSE_RATE (per cent) below this sets ``LOW_RESPONSE``."""
     estimate_for_population: bool = False

@@ -93,9 +93,10 @@ class DisclosurePolicy(CsoModel):
     withhold_unreliable: bool = False
     """Withhold values resting on a ``VERY_SMALL_SAMPLE`` (OBS_STATUS ``L``) instead of
     publishing them with ``U``."""
-    sensitive_area_level: str | None = None
-    """Sensitive groups are not published for local areas of this LEVEL (e.g. ``ward``):
-    their cells are withheld and flagged ``GEO_COARSENED``."""
+    sensitive_area_level: str | None = "local"
+    """Sensitive groups are not published for local areas (``local``: all of the dataset's
+    LOCAL_AREAS; a LEVEL such as ``ward``: those of that level; ``None``: allowed): their
+    cells are withheld and flagged ``GEO_COARSENED``."""
     secondary_method: str = SECONDARY_METHOD
     """How complementary cells are chosen."""
 
@@ -351,7 +352,11 @@ def _coarsened_mask(
     if level is None or metadata is None:
         return pa.array(np.zeros(table.num_rows, dtype=bool))
     small = pa.array(
-        [a.code for a in metadata.local_areas if (a.level or "").lower() == level.lower()],
+        [
+            a.code
+            for a in metadata.local_areas
+            if level == "local" or (a.level or "").lower() == level.lower()
+        ],
         pa.string(),
     )
     sensitive = pc.is_in(table.column("POP_GROUP"), value_set=_sensitive_groups())
@@ -556,11 +561,10 @@ def with_disclosure_metadata(metadata: DatasetMetadata, audit: DisclosureAudit) 
     if declared.secondary_method:
         method = f"{declared.secondary_method.rstrip()} Applied: {method}"
     geo = declared.geo_coarsening
-    if policy.sensitive_area_level:
-        rule = (
-            f"Sensitive population groups are not published for areas of level "
-            f"{policy.sensitive_area_level}."
-        )
+    if policy.sensitive_area_level and audit.coarsened:
+        level = policy.sensitive_area_level
+        where = "local areas" if level == "local" else f"local areas of level {level}"
+        rule = f"Sensitive population groups are not published for {where}."
         geo = f"{geo.rstrip()} {rule}" if geo else rule
     control = declared.model_copy(
         update={

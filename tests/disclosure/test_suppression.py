@@ -166,3 +166,57 @@ def test_scores_are_not_counts():
     _, audit = sdmx_cso.protect(dataset)
     assert audit.primary == 0
     assert audit.secondary == 0
+
+
+def _with_wards(kenya: Path, rows: list[str]) -> Path:
+    meta = (kenya / "metadata.yaml").read_text("utf-8")
+    meta += (
+        "\nLOCAL_AREAS:\n"
+        "  - {CODE: KE-30-W1, NAME: Kibera ward, PARENT: KE-30, LEVEL: ward}\n"
+        "  - {CODE: KE-30-W2, NAME: Mathare ward, PARENT: KE-30, LEVEL: ward}\n"
+    )
+    (kenya / "metadata.yaml").write_text(meta, encoding="utf-8")
+    lines = (kenya / "data.csv").read_text("utf-8").splitlines()
+    lines[0] += ",POP_GROUP"
+    lines[1:] = [line + ",_T" for line in lines[1:]]
+    (kenya / "data.csv").write_text("\n".join([*lines, *rows]) + "\n", encoding="utf-8")
+    return kenya
+
+
+WARD_ROWS = [
+    f"SI_COV_DISAB,{area},_T,Y_GE18,PD,_T,2021,{v},PT,,,{n},{x},,,TDA,{group}"
+    for area, group, v, n, x in [
+        ("KE-30", "SEX_WORKER", "40.0", 120, 48),
+        ("KE-30-W1", "SEX_WORKER", "45.0", 60, 27),
+        ("KE-30-W2", "SEX_WORKER", "35.0", 60, 21),
+    ]
+]
+
+
+def test_sensitive_groups_are_not_published_for_small_areas(kenya, tmp_path):
+    _with_wards(kenya, WARD_ROWS)
+    out = tmp_path / "k.csv"
+    result = sdmx_cso.convert(kenya, to="sdmx-csv-1.0", output=out)
+    assert result.report.valid
+    rows = {r["REF_AREA"]: r for r in _rows(out) if r["POP_GROUP"] == "SEX_WORKER"}
+    for ward in ("KE-30-W1", "KE-30-W2"):
+        assert "GEO_COARSENED" in rows[ward]["QUALITY_FLAGS"].split()
+        assert rows[ward]["OBS_VALUE"] == rows[ward]["NUMERATOR"] == ""
+        assert rows[ward]["OBS_STATUS"] == "Q"
+    assert rows["KE-30"]["OBS_VALUE"] == "40.0"  # the county is published
+    assert result.audit is not None
+    assert result.audit.coarsened == 2
+    meta = sdmx_cso.read(out).metadata.disclosure_control
+    assert meta is not None
+    assert "not published for local areas" in (meta.geo_coarsening or "")
+
+
+def test_the_policy_may_allow_small_area_release(kenya, tmp_path):
+    _with_wards(kenya, WARD_ROWS)
+    out = tmp_path / "k.csv"
+    config = sdmx_cso.DerivationConfig(sensitive_area_level=None)
+    result = sdmx_cso.convert(kenya, to="sdmx-csv-1.0", output=out, config=config)
+    rows = {r["REF_AREA"]: r for r in _rows(out) if r["POP_GROUP"] == "SEX_WORKER"}
+    assert rows["KE-30-W1"]["OBS_VALUE"] == "45.0"
+    assert result.audit is not None
+    assert result.audit.coarsened == 0
