@@ -69,7 +69,7 @@ def _submission(folder: Path, wards: dict[str, int], cells) -> Path:
         low, high = max(0.0, value - 5), min(100.0, value + 5)
         lines.append(
             f"SI_COV_DISAB,{area},{sex},Y_GE18,PD,{kind},2022,{value:.1f},PT,{low:.1f},"
-            f"{high:.1f},{n},{x},Tally {x} of {n} in {area},TDA"
+            f"{high:.1f},{n},{x},Tally {x} of {n} in {area} {sex} {kind},TDA"
         )
     (folder / "data.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
@@ -106,7 +106,7 @@ def test_no_withheld_count_leaks_or_can_be_narrowed(table, tmp_path_factory):
                 assert all(row[c] is None for c in REMOVED), (fmt, key, row)
                 assert row["OBS_STATUS"] == "Q"
                 assert row["CONF_STATUS"] in ("A", "D")
-                assert f"Tally {x} of {n} in {key[0]}," not in text
+                assert "Tally {} of {} in {} {} {},".format(x, n, *key) not in text
             else:  # what is published is the truth
                 assert (row["NUMERATOR"], row["SAMPLE_SIZE"]) == (x, n)
             if 1 <= x < policy_level or 1 <= n < policy_level:
