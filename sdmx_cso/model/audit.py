@@ -29,6 +29,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import highspy
 import numpy as np
@@ -78,19 +79,33 @@ class CellInterval:
 
 _MEASURES = ("count", "size")
 
+Row = tuple[dict[int, float], float, float]
+"""A linear constraint: coefficients by variable, lower and upper bound."""
+
 
 def audit_group(
-    cells: list[Cell], hidden: list[bool], relations: list[Relation], protection: list[int]
+    cells: list[Cell],
+    hidden: list[bool],
+    relations: list[Relation],
+    protection: list[int],
+    *,
+    solved: dict[Any, list[tuple[float, float]]] | None = None,
 ) -> list[CellInterval]:
-    """The interval the auditor can prove for each withheld count of the group."""
-    variables: dict[tuple[int, str], int] = {}
-    for i, cell in enumerate(cells):
-        if hidden[i]:
-            for measure in _MEASURES:
-                if getattr(cell, measure) is not None:
-                    variables[(i, measure)] = len(variables)
-    if not variables:
-        return []
+    """The interval the auditor can prove for each withheld count of the group.
+
+    The unknowns fall apart into independent parts (those no relation links); each part's
+    programs are solved on their own, and ``solved`` keeps their results between calls for
+    the same group (secondary suppression audits again after each widening, and most parts
+    do not change).
+    """
+    variables = {
+        (i, measure): 0
+        for i, cell in enumerate(cells)
+        if hidden[i]
+        for measure in _MEASURES
+        if getattr(cell, measure) is not None
+    }
+    variables = {name: v for v, name in enumerate(variables)}
     rows = [
         row
         for rel in relations
@@ -100,11 +115,44 @@ def audit_group(
     for (i, measure), v in variables.items():
         if measure == "count" and (i, "size") in variables:
             rows.append(({variables[(i, "size")]: 1.0, v: -1.0}, 0.0, math.inf))
-    return _solve(variables, rows, protection)
+    names = list(variables)
+    solved = {} if solved is None else solved
+    out: list[CellInterval] = []
+    for part, part_rows in _parts(len(names), rows):
+        local = {v: j for j, v in enumerate(part)}
+        lp_rows = [({local[v]: c for v, c in co.items()}, lo, hi) for co, lo, hi in part_rows]
+        key = (tuple(names[v] for v in part), tuple(
+            (tuple(sorted(co.items())), lo, hi) for co, lo, hi in lp_rows
+        ))  # fmt: skip
+        if key not in solved:
+            solved[key] = _solve(len(part), lp_rows)
+        for v, (lower, upper) in zip(part, solved[key], strict=True):
+            at, measure = names[v]
+            out.append(CellInterval(at, measure, lower, upper, protection[at]))
+    return sorted(out, key=lambda iv: (iv.cell, iv.measure))
 
 
-Row = tuple[dict[int, float], float, float]
-"""A linear constraint: coefficients by variable, lower and upper bound."""
+def _parts(n: int, rows: list[Row]) -> list[tuple[list[int], list[Row]]]:
+    """The unknowns in groups that no row links, each with its rows."""
+    parent = list(range(n))
+
+    def find(v: int) -> int:
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+
+    for coeffs, _, _ in rows:
+        first, *rest = coeffs
+        for v in rest:
+            parent[find(v)] = find(first)
+    members: dict[int, list[int]] = {}
+    for v in range(n):
+        members.setdefault(find(v), []).append(v)
+    by_root: dict[int, list[Row]] = {root: [] for root in members}
+    for row in rows:
+        by_root[find(next(iter(row[0])))].append(row)
+    return [(members[root], by_root[root]) for root in sorted(members)]
 
 
 def _relation_row(
@@ -133,27 +181,25 @@ def _relation_row(
     return coeffs, -constant, -constant if parts == total else math.inf
 
 
-def _solve(
-    variables: dict[tuple[int, str], int],
-    rows: list[Row],
-    protection: list[int],
-) -> list[CellInterval]:
+def _solve(n: int, rows: list[Row]) -> list[tuple[float, float]]:
+    """The minimum and maximum of each of ``n`` unknowns (≥ 0) subject to ``rows``."""
+    if not rows:
+        return [(0, math.inf)] * n
     h = _solver()
     h.clearModel()
     inf = highspy.kHighsInf
-    n = len(variables)
     h.addVars(n, np.zeros(n), np.full(n, inf))
     for coeffs, lower, upper in rows:
         idx = np.array(sorted(coeffs), dtype=np.int32)
         vals = np.array([coeffs[i] for i in idx], dtype=np.float64)
         h.addRow(lower, inf if math.isinf(upper) else upper, len(idx), idx, vals)
-    out: list[CellInterval] = []
-    for (cell, measure), v in variables.items():
+    out: list[tuple[float, float]] = []
+    for v in range(n):
         low = _optimum(h, v, n, highspy.ObjSense.kMinimize)
         high = _optimum(h, v, n, highspy.ObjSense.kMaximize)
         lower = math.ceil(low - 1e-6)
         upper = high if math.isinf(high) else math.floor(high + 1e-6)
-        out.append(CellInterval(cell, measure, lower, upper, protection[cell]))
+        out.append((lower, upper))
     return out
 
 

@@ -431,13 +431,15 @@ def _protect_group(
     hidden = [withheld[i] for i in order]
     relations = _relations(cells, parents)
     protection = [policy.protection_level or policy.threshold(c.sensitive) for c in cells]
+    solved: dict[Any, list[tuple[float, float]]] = {}
     while True:
         _complete_relations(cells, hidden, relations)
-        intervals = audit_group(cells, hidden, relations, protection)
-        failing = [iv for iv in intervals if not iv.protected]
-        if not failing:
-            break
-        if not _widen(failing[0].cell, cells, hidden, relations):
+        intervals = audit_group(cells, hidden, relations, protection, solved=solved)
+        failing = sorted({iv.cell for iv in intervals if not iv.protected})
+        widened = False
+        for cell in failing:  # one more cell for each, then audit again
+            widened = _widen(cell, cells, hidden, relations) or widened
+        if not widened:
             break
     for iv in intervals:
         iv.key = cells[iv.cell].key
