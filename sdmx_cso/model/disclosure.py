@@ -395,7 +395,8 @@ def _relations(
         dims = [d for d in get_standard().dsd.dimension_ids if d not in GROUP_DIMENSIONS]
         area = dims.index("REF_AREA")
     relations: list[Relation] = []
-    for d in range(width):
+    varying = [d for d in range(width) if len({cell.key[d] for cell in cells}) > 1]
+    for d in varying:
         buckets: dict[tuple[str, ...], dict[str, int]] = {}
         for i, cell in enumerate(cells):
             rest = cell.key[:d] + cell.key[d + 1 :]
