@@ -56,6 +56,10 @@ def generate(n: int) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     src = sdmx_cso.example_path("kenya-disability-survey")
     meta = (src / "metadata.yaml").read_text("utf-8")
+    meta = meta.replace(  # the months generated below, so no row is outside it
+        "REF_PERIOD: {START: 2022-01-01, END: 2023-12-31}",
+        "REF_PERIOD: {START: 2000-01-01, END: 2099-12-31}",
+    )
     wards = [f"{c}-W{w}" for c in COUNTIES for w in range(1, 5)]
     meta += "\nLOCAL_AREAS:\n" + "".join(
         f"  - {{CODE: {w}, NAME: Ward {w}, PARENT: {w[:5]}, LEVEL: ward}}\n" for w in wards
@@ -67,11 +71,8 @@ def generate(n: int) -> Path:
     tmp = folder / "data.csv.tmp"
     with tmp.open("w", encoding="utf-8") as out:
         out.write(HEADER + "\n")
-        done = 0
-        for series, month in itertools.product(SERIES, months):
-            if done >= slices:
-                break
-            done += 1
+        pairs = itertools.islice(itertools.product(SERIES, months), slices)
+        for series, month in pairs:
             cells: dict[tuple[str, str, str, str], list[int]] = {}
             for ward in wards:
                 for sex, kind, group in itertools.product(SEXES, TYPES, GROUPS):

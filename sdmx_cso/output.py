@@ -439,7 +439,7 @@ class _Sorting:
     ) -> None:
         if table.num_rows:
             protected, found = protect_table(table, metadata, policy)
-            audit.merge(found)
+            audit.merge(found, keep=False)  # the counts: intervals would grow with n
             self._spill.add(protected)
 
     def dataset(self, metadata: DatasetMetadata) -> CommunityDataset:

@@ -219,7 +219,8 @@ class DisclosureAudit:
     """What disclosure control did to a dataset, and what the auditor could prove.
 
     ``intervals`` holds, for each withheld count, the narrowest interval the auditor could
-    prove for it from everything published (``None`` bound: unbounded).
+    prove for it from everything published (an infinite upper bound: unbounded); the
+    streaming pipeline keeps only the counts (``examined``, ``narrowest``, ``unprotected``).
     """
 
     policy: DisclosurePolicy
@@ -229,28 +230,43 @@ class DisclosureAudit:
     withheld_unreliable: int = 0
     groups: int = 0
     intervals: list[CellInterval] = field(default_factory=list)
-    suppressed_keys: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def narrowest(self) -> float | None:
-        """The narrowest interval width proved for any withheld count (``None``: none)."""
-        widths = [i.width for i in self.intervals]
-        return min(widths) if widths else None
+    examined: int = 0
+    """How many withheld counts the auditor examined (all of them, kept or not)."""
+    narrowest: float | None = None
+    """The narrowest interval width proved for any withheld count (``None``: none)."""
+    unprotected: int = 0
+    """How many withheld counts the auditor could narrow below the protection level."""
 
     @property
     def protected(self) -> bool:
         """Whether every withheld count is protected (its interval is wide enough)."""
-        return all(i.protected for i in self.intervals)
+        return self.unprotected == 0
 
-    def merge(self, other: DisclosureAudit) -> None:
-        """Take in the audit of other groups."""
+    def add_intervals(self, intervals: list[CellInterval], *, keep: bool = True) -> None:
+        """Count in the intervals of one group (and keep them, unless ``keep`` is false)."""
+        self.examined += len(intervals)
+        self.unprotected += sum(not i.protected for i in intervals)
+        widths = [i.width for i in intervals]
+        if self.narrowest is not None:
+            widths.append(self.narrowest)
+        self.narrowest = min(widths) if widths else None
+        if keep:
+            self.intervals += intervals
+
+    def merge(self, other: DisclosureAudit, *, keep: bool = True) -> None:
+        """Take in the audit of other groups (``keep``: their intervals too)."""
         self.primary += other.primary
         self.secondary += other.secondary
         self.coarsened += other.coarsened
         self.withheld_unreliable += other.withheld_unreliable
         self.groups += other.groups
-        self.intervals += other.intervals
-        self.suppressed_keys += other.suppressed_keys
+        self.examined += other.examined
+        self.unprotected += other.unprotected
+        if other.narrowest is not None:
+            mine = self.narrowest
+            self.narrowest = other.narrowest if mine is None else min(mine, other.narrowest)
+        if keep:
+            self.intervals += other.intervals
 
     def summary(self) -> str:
         """One paragraph for the reference metadata and the report."""
@@ -259,7 +275,7 @@ class DisclosureAudit:
             "no withheld count"
             if narrow is None
             else (
-                f"{len(self.intervals)} withheld counts, the narrowest interval proved "
+                f"{self.examined} withheld counts, the narrowest interval proved "
                 f"{'unbounded' if math.isinf(narrow) else f'{narrow:g} wide'}"
             )
         )
@@ -317,7 +333,7 @@ def protect_table(
                 parents,
             )
             audit.groups += 1
-            audit.intervals += intervals
+            audit.add_intervals(intervals)
             for local in chosen:
                 secondary[rows[members[local]]] = True
     unreliable = _unreliable_mask(table, policy)
