@@ -487,6 +487,8 @@ def _finish(
             data_path.unlink(missing_ok=True)
             raise
     notify(progress, "done")
+    if audit is not None:  # the report says what disclosure control did
+        report = report.model_copy(update={"notes": (*report.notes, audit.summary())})
     return Conversion(report=report, data=data_path, metadata=meta_path, audit=audit)
 
 

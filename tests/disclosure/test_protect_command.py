@@ -53,4 +53,5 @@ def test_the_metadata_states_the_policy_and_the_audit(kenya, tmp_path):
     assert method.startswith("Complementary suppression of the smallest cell")  # as declared
     assert result.audit is not None
     assert result.audit.summary() in method
+    assert result.audit.summary() in result.report.notes  # and the report says it too
     assert f"{result.audit.primary} by the threshold rule" in method
