@@ -93,6 +93,9 @@ def write_data(
 ) -> Path:
     """Write the dataset's observations as an SDMX data message.
 
+    The observations are written as given: to publish, protect them first (:func:`protect`;
+    :func:`convert` does).
+
     Args:
         dataset: the dataset.
         path: the file to write (replaced atomically).
