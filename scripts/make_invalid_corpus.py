@@ -211,6 +211,10 @@ def case_metadata_invalid_value(t: Table, m: dict[str, Any]) -> None:
     m["COLL_METHOD"] = {"MODE": "ZOOM"}
 
 
+def case_personal_data(t: Table, m: dict[str, Any]) -> None:
+    add_column(t, "COMMENT_OBS", ["", "", "Follow-up with Mrs Wanjiru", ""])
+
+
 def case_metadata_syntax(t: Table, m: dict[str, Any]) -> None:
     pass  # the metadata file is broken as it is written (see `write`)
 
@@ -258,6 +262,7 @@ EXPECTED: dict[str, list[list[Any]]] = {
     "metadata-invalid-value": [[None, "COLL_METHOD.MODE"]],
     "outside-dataflow-constraint": [[3, "REF_AREA"]],
     "metadata-syntax": [[2, None]],
+    "personal-data": [[4, "COMMENT_OBS"]],
 }
 
 

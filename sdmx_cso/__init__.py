@@ -41,12 +41,16 @@ from sdmx_cso.model import (
     QualityFlag,
     ServicePoint,
 )
+from sdmx_cso.model.disclosure import DisclosureAudit, DisclosurePolicy
 from sdmx_cso.model.register import Register
 from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.output import (
     Conversion,
+    Protection,
     convert,
     metadata_path_for,
+    protect,
+    protect_submission,
     read,
     structure_of,
     write_batches,
@@ -82,6 +86,8 @@ __all__ = [
     "DataProvider",
     "DatasetMetadata",
     "DerivationConfig",
+    "DisclosureAudit",
+    "DisclosurePolicy",
     "Example",
     "ExampleNotFound",
     "ForeignTable",
@@ -91,6 +97,7 @@ __all__ = [
     "Observation",
     "Progress",
     "ProgressEvent",
+    "Protection",
     "QualityFlag",
     "RawSubmission",
     "ReadError",
@@ -122,6 +129,8 @@ __all__ = [
     "load",
     "metadata_path_for",
     "own_message_format",
+    "protect",
+    "protect_submission",
     "read",
     "read_foreign",
     "read_register",

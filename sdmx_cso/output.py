@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from sdmx_cso.api import Source, as_submission, check_in_batches
 from sdmx_cso.errors import ReadError, SdmxCsoError, UnsupportedFormat
@@ -19,9 +20,18 @@ from sdmx_cso.formats import detect_format, reader_for, writer_for
 from sdmx_cso.formats.series import Batches, DatasetValues, layout
 from sdmx_cso.io.atomic import atomic_output
 from sdmx_cso.io.csv_batches import BLOCK_BYTES, NotStreamable
-from sdmx_cso.io.spill import MEMORY_ROWS, SortedSpill
+from sdmx_cso.io.spill import MEMORY_ROWS, SortedSpill, row_keys
+from sdmx_cso.io.write_submission import write_submission
 from sdmx_cso.model import CommunityDataset, DatasetMetadata, DerivationConfig
 from sdmx_cso.model.columns import canonical_schema
+from sdmx_cso.model.disclosure import (
+    GROUP_DIMENSIONS,
+    DisclosureAudit,
+    DisclosurePolicy,
+    disclosure_policy,
+    protect_table,
+    with_disclosure_metadata,
+)
 from sdmx_cso.model.register import Register
 from sdmx_cso.model.structure import DatasetStructure, structure_for
 from sdmx_cso.model.submission import RawSubmission
@@ -31,8 +41,11 @@ from sdmx_cso.validate import Report, check_submission
 
 __all__ = [
     "Conversion",
+    "Protection",
     "convert",
     "metadata_path_for",
+    "protect",
+    "protect_submission",
     "read",
     "structure_of",
     "write_batches",
@@ -90,6 +103,9 @@ def write_data(
     register: Register | None = None,
 ) -> Path:
     """Write the dataset's observations as an SDMX data message.
+
+    The observations are written as given: to publish, protect them first (:func:`protect`;
+    :func:`convert` does).
 
     Args:
         dataset: the dataset.
@@ -173,6 +189,8 @@ class Conversion:
     report: Report
     data: Path | None = None
     metadata: Path | None = None
+    audit: DisclosureAudit | None = None
+    """What disclosure control withheld, and what its auditor could prove."""
 
 
 def convert(
@@ -199,6 +217,11 @@ def convert(
     ``progress`` receives `sdmx_cso.ProgressEvent` events: ``read``, ``validate``, ``write``
     (bytes of the data message) and ``done``.
 
+    Disclosure control is always applied (:func:`protect`): cells resting on small counts
+    are withheld, with the cells that would give them away, before anything is written;
+    the policy and its audit go into the reference metadata's ``DISCLOSURE_CONTROL`` and
+    ``Conversion.audit``. ``config`` may make its thresholds stricter.
+
     A CSV submission goes through the batch pipeline: read, checked and derived a block of
     ``block_bytes`` at a time, put in key order by an external sort that holds
     ``memory_rows`` observations at a time (`sdmx_cso.io.spill.SortedSpill`), and written
@@ -217,7 +240,7 @@ def convert(
     _data_writer(to, flags_as_text=flags_as_text)  # fail on a bad format before any work
     if not isinstance(source, RawSubmission):
         try:
-            with _Sorting(memory_rows) as sorting:
+            with _Sorting(memory_rows, protection=True) as sorting:
                 check, data_file = check_in_batches(
                     source, metadata=metadata, config=config, build=True, each=sorting.add,
                     progress=progress, block_bytes=block_bytes, register=register,
@@ -226,7 +249,8 @@ def convert(
                 if not report.valid or check.metadata is None:
                     notify(progress, "done")
                     return Conversion(report=report)
-                dataset = sorting.dataset(check.metadata)
+                audit = sorting.protect(check.metadata, disclosure_policy(check.metadata, config))
+                dataset = sorting.dataset(with_disclosure_metadata(check.metadata, audit))
                 del check  # its key index is no longer needed while writing
                 data_path = _write_data(
                     dataset, output, format=to, agency=agency, flags_as_text=flags_as_text,
@@ -237,7 +261,7 @@ def convert(
         else:
             return _finish(
                 dataset, report, data_path, output, to, (agency, register), with_metadata,
-                progress,
+                progress, audit,
             )  # fmt: skip
     raw = as_submission(source, metadata, progress=progress)
     report, whole = check_submission(raw, config=config, register=register)
@@ -245,13 +269,103 @@ def convert(
     if whole is None:
         notify(progress, "done")
         return Conversion(report=report)
+    whole, audit = protect(whole, config=config)
     data_path = _write_data(
         whole, output, format=to, agency=agency, flags_as_text=flags_as_text, progress=progress,
         register=register,
     )  # fmt: skip
     return _finish(
-        whole, report, data_path, output, to, (agency, register), with_metadata, progress
-    )
+        whole, report, data_path, output, to, (agency, register), with_metadata, progress,
+        audit,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Protection:
+    """The outcome of :func:`protect_submission`."""
+
+    report: Report
+    """The validation report (nothing is protected when the submission is invalid)."""
+    dataset: CommunityDataset | None = None
+    """The protected dataset."""
+    audit: DisclosureAudit | None = None
+    """What was withheld and what the auditor could prove."""
+    withheld: tuple[dict[str, str], ...] = ()
+    """Each withheld cell: its key (the dimensions that are not ``_T`` or ``_Z``) and
+    ``REASON``, the flag that withheld it."""
+    files: tuple[Path, ...] = ()
+    """The protected submission's files (``data.csv``, ``metadata.yaml``), if written."""
+
+
+def protect_submission(
+    source: Source,
+    *,
+    metadata: str | Path | None = None,
+    output: str | Path | None = None,
+    config: DerivationConfig | None = None,
+) -> Protection:
+    """Validate a submission and apply disclosure control to it (:func:`protect`).
+
+    Returns the report, the protected dataset, its audit and the cells withheld with the
+    reason; with ``output`` (a folder), writes the protected submission there as
+    ``data.csv`` and ``metadata.yaml``, which validate and convert as they are.
+
+    Raises:
+        ReadError: a file cannot be read at all.
+    """
+    raw = as_submission(source, metadata)
+    report, whole = check_submission(raw, config=config)
+    if whole is None:
+        return Protection(report=report)
+    dataset, audit = protect(whole, config=config)
+    withheld = _withheld(dataset, audit)
+    files: tuple[Path, ...] = ()
+    if output is not None:
+        files = write_submission(dataset, output)
+    return Protection(report, dataset, audit, withheld, files)
+
+
+_REASONS = ("GEO_COARSENED", "SUPPRESSED_PRIMARY", "SUPPRESSED_SECONDARY")
+
+
+def _withheld(dataset: CommunityDataset, audit: DisclosureAudit) -> tuple[dict[str, str], ...]:
+    table = dataset.observations
+    flags = pc.fill_null(table.column("QUALITY_FLAGS"), "")
+    hidden = pc.match_substring_regex(flags, "SUPPRESSED_|GEO_COARSENED")
+    dsd = get_standard().dsd
+    names = [*dsd.dimension_ids, dsd.time_dimension.id]
+    out = []
+    for row in table.filter(hidden).select([*names, "QUALITY_FLAGS"]).to_pylist():
+        present = set(row.pop("QUALITY_FLAGS").split())
+        key = {k: v for k, v in row.items() if v not in ("_T", "_Z", None)}
+        reason = next(r for r in _REASONS if r in present)
+        out.append({**key, "REASON": reason})
+    return tuple(out)
+
+
+def protect(
+    dataset: CommunityDataset, *, config: DerivationConfig | None = None
+) -> tuple[CommunityDataset, DisclosureAudit]:
+    """The dataset with disclosure control applied, and the audit of what was done.
+
+    Cells resting on a count below the primary threshold (the sensitive threshold for
+    sensitive population groups) are withheld, then the cells that would let them be
+    recovered from totals, area hierarchies and published proportions; an auditor solves
+    linear programs (HiGHS) to check that no withheld count can be narrowed below the
+    protection level. The thresholds come from the dataset's ``DISCLOSURE_CONTROL``
+    metadata when stricter than ``config``'s (the standard's 5 and 10 by default). The
+    returned metadata's ``DISCLOSURE_CONTROL`` states the policy and the audit's summary.
+
+    Examples:
+        >>> from sdmx_cso import example_path, load, protect
+        >>> protected, audit = protect(load(example_path("kenya-disability-survey")))
+        >>> audit.primary > 0 and audit.protected
+        True
+    """
+    policy = disclosure_policy(dataset.metadata, config)
+    table, audit = protect_table(dataset.observations, dataset.metadata, policy)
+    metadata = with_disclosure_metadata(dataset.metadata, audit)
+    return CommunityDataset.model_construct(metadata=metadata, observations=table), audit
 
 
 def write_batches(
@@ -264,14 +378,16 @@ def write_batches(
     flags_as_text: bool = False,
     progress: Progress | None = None,
     memory_rows: int = MEMORY_ROWS,
+    config: DerivationConfig | None = None,
     register: Register | None = None,
 ) -> Path:
     """Write observations that come a batch at a time, in any order, as an SDMX data message.
 
     The writing half of the batch pipeline, for observations checked and derived elsewhere
     (by `BatchCheck`, in Dask tasks for instance): they are put in key order by an external
-    sort holding ``memory_rows`` at a time, then written. The bytes are those `write_data`
-    writes for the dataset of all the batches together.
+    sort holding ``memory_rows`` at a time, protected by disclosure control as `convert`
+    does (``config`` may make it stricter), then written. The bytes are those `convert`
+    writes for the same submission.
 
     Args:
         metadata: the dataset metadata (`BatchCheck.metadata`).
@@ -282,12 +398,14 @@ def write_batches(
         flags_as_text: QUALITY_FLAGS of ``sdmx-csv-2.0`` as one value (see `write_data`).
         progress: a callback for ``write`` `sdmx_cso.ProgressEvent` events.
         memory_rows: observations sorted in memory at a time.
+        config: thresholds of disclosure control (stricter than the standard's, if given).
         register: the coalition's register (default: the one packaged for the agency).
     """
     _data_writer(format, flags_as_text=flags_as_text)
-    with _Sorting(memory_rows) as sorting:
+    with _Sorting(memory_rows, protection=True) as sorting:
         for table in tables:
             sorting.add(table)
+        sorting.protect(metadata, disclosure_policy(metadata, config))
         return _write_data(
             sorting.dataset(metadata), path, format=format, agency=agency,
             flags_as_text=flags_as_text, progress=progress, batches=sorting.batches(),
@@ -296,10 +414,21 @@ def write_batches(
 
 
 class _Sorting:
-    """Derived observations on their way to a writer: sorted, and dataset values gathered."""
+    """Derived observations on their way to a writer: sorted, and dataset values gathered.
 
-    def __init__(self, memory_rows: int) -> None:
+    With ``protection``, the observations first go through disclosure control
+    (`protect`): they are sorted by FREQ, REPORTING_TYPE, SERIES and TIME_PERIOD (an
+    external sort, like the final one), so that every group of cells that totals relate
+    arrives whole; each run of such slices is protected and handed to the key-order sort.
+    Memory holds one part of the sort plus the largest slice.
+    """
+
+    def __init__(self, memory_rows: int, *, protection: bool = False) -> None:
+        self._memory_rows = memory_rows
         self._spill = SortedSpill(memory_rows=memory_rows)
+        self._grouping = (
+            SortedSpill(memory_rows=memory_rows, key=_slice_order) if protection else None
+        )
         self._values = DatasetValues(layout(get_standard().dsd).dataset_attributes)
 
     def __enter__(self) -> _Sorting:
@@ -307,10 +436,44 @@ class _Sorting:
 
     def __exit__(self, *exc: object) -> None:
         self._spill.close()
+        if self._grouping is not None:
+            self._grouping.close()
 
     def add(self, table: pa.Table) -> None:
         self._values.add(table)
-        self._spill.add(table)
+        (self._grouping or self._spill).add(table)
+
+    def protect(self, metadata: DatasetMetadata, policy: DisclosurePolicy) -> DisclosureAudit:
+        """Apply disclosure control to everything added (slice by slice), and audit it."""
+        audit = DisclosureAudit(policy=policy)
+        if self._grouping is None:
+            return audit
+        carry: pa.Table | None = None
+        for table in self._grouping.tables():
+            if carry is not None:
+                table = pa.concat_tables([carry, table])
+            slices = _slice_keys(table)
+            last = slices[-1].as_py()
+            whole = pc.not_equal(slices, last)
+            done, carry = table.filter(whole), table.filter(pc.invert(whole))
+            self._protect(done, metadata, policy, audit)
+        if carry is not None:
+            self._protect(carry, metadata, policy, audit)
+        self._grouping.close()
+        self._grouping = None
+        return audit
+
+    def _protect(
+        self,
+        table: pa.Table,
+        metadata: DatasetMetadata,
+        policy: DisclosurePolicy,
+        audit: DisclosureAudit,
+    ) -> None:
+        if table.num_rows:
+            protected, found = protect_table(table, metadata, policy)
+            audit.merge(found, keep=False)  # the counts: intervals would grow with n
+            self._spill.add(protected)
 
     def dataset(self, metadata: DatasetMetadata) -> CommunityDataset:
         """The dataset the writers see: the metadata, the observations' schema."""
@@ -322,6 +485,18 @@ class _Sorting:
         return Batches(tables=self._spill.tables(), dataset_values=self._values.values())
 
 
+def _slice_keys(table: pa.Table) -> pa.Array:
+    """Each row's slice: the dimensions that cells related by totals share."""
+    parts = [pc.fill_null(table.column(n), "") for n in GROUP_DIMENSIONS]
+    joined = pc.binary_join_element_wise(*parts, "\x1f")
+    return joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
+
+
+def _slice_order(table: pa.Table) -> pa.ChunkedArray:
+    """Sort key of the disclosure stage: the slice, then the observation's key."""
+    return pc.binary_join_element_wise(_slice_keys(table), row_keys(table), "\x1e")
+
+
 def _finish(
     dataset: CommunityDataset,
     report: Report,
@@ -331,6 +506,7 @@ def _finish(
     owner: tuple[str | None, Register | None],
     with_metadata: bool,
     progress: Progress | None,
+    audit: DisclosureAudit | None = None,
 ) -> Conversion:
     """Write the reference metadata beside the data message (or remove the data on failure)."""
     meta_path = None
@@ -346,7 +522,9 @@ def _finish(
             data_path.unlink(missing_ok=True)
             raise
     notify(progress, "done")
-    return Conversion(report=report, data=data_path, metadata=meta_path)
+    if audit is not None:  # the report says what disclosure control did
+        report = report.model_copy(update={"notes": (*report.notes, audit.summary())})
+    return Conversion(report=report, data=data_path, metadata=meta_path, audit=audit)
 
 
 def _metadata_format(path: Path) -> str:

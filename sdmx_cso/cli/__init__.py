@@ -19,6 +19,7 @@ from sdmx_cso.cli.codelists import codelists
 from sdmx_cso.cli.convert import convert
 from sdmx_cso.cli.examples import examples
 from sdmx_cso.cli.importing import import_
+from sdmx_cso.cli.protect import protect
 from sdmx_cso.cli.read import read
 from sdmx_cso.cli.register import register
 from sdmx_cso.cli.schema import schema
@@ -47,6 +48,7 @@ cli.add_command(codelists)
 cli.add_command(convert)
 cli.add_command(examples)
 cli.add_command(import_)
+cli.add_command(protect)
 cli.add_command(read)
 cli.add_command(register)
 cli.add_command(schema)

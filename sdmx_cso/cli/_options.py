@@ -32,3 +32,13 @@ register_option = click.option(
     help="The coalition's register (YAML/JSON) of governed codes and dataflows "
     "(default: the one packaged with the standard).",
 )
+
+#: Personal-data findings the submitter has checked and accepts.
+accept_option = click.option(
+    "--accept-personal-data",
+    "accept",
+    multiple=True,
+    metavar="ROW:COLUMN",
+    help="Accept a personal-data finding the report names (ROW:COLUMN in the data, FIELD in "
+    "the metadata) after checking it may be published; it becomes a warning (repeatable).",
+)

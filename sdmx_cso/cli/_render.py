@@ -39,6 +39,9 @@ def render_table(report: Report, *, source: str, per_code: int = PER_CODE) -> st
         if len(issues) > per_code:
             lines.append(f"  … and {len(issues) - per_code} more")
         lines.append(f"  see {issues[0].url}")
+    for note in report.notes:
+        lines.append("")
+        lines.append(f"{click.style('note', fg='cyan', bold=True)}  {note}")
     return "\n".join(lines)
 
 

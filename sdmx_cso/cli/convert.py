@@ -9,6 +9,7 @@ import click
 import sdmx_cso
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
 from sdmx_cso.cli._options import (
+    accept_option,
     metadata_option,
     progress_option,
     register_option,
@@ -52,6 +53,7 @@ from sdmx_cso.cli._render import render_table
     "NSO_ENDORSED) as official: NATURE C for them (otherwise _X).",
 )
 @register_option
+@accept_option
 @progress_option
 def convert(
     submission: Path,
@@ -63,6 +65,7 @@ def convert(
     flags_as_text: bool,
     nso_publishes: bool,
     register_file: Path | None,
+    accept: tuple[str, ...],
     progress: bool | None,
 ) -> int:
     """Validate SUBMISSION and, if it is valid, write it as SDMX.
@@ -81,9 +84,11 @@ def convert(
             agency=agency,
             with_metadata=not no_metadata,
             flags_as_text=flags_as_text,
+            config=sdmx_cso.DerivationConfig(
+                accept_personal_data=frozenset(accept), nso_publishes=nso_publishes
+            ),
             progress=status,
             register=register,
-            config=sdmx_cso.DerivationConfig(nso_publishes=True) if nso_publishes else None,
         )
     except sdmx_cso.UnsupportedFormat as exc:  # --to is a choice: an option that cannot apply
         raise click.UsageError(str(exc)) from None

@@ -10,6 +10,7 @@ import click
 import sdmx_cso
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
 from sdmx_cso.cli._options import (
+    accept_option,
     metadata_option,
     progress_option,
     register_option,
@@ -43,6 +44,7 @@ def _codes(values: tuple[str, ...]) -> list[str]:
     help="Write the report to this file instead of standard output.",
 )  # fmt: skip
 @register_option
+@accept_option
 @progress_option
 def validate(
     submission: Path,
@@ -53,6 +55,7 @@ def validate(
     warnings_as_errors: bool,
     output: Path | None,
     register_file: Path | None,
+    accept: tuple[str, ...],
     progress: bool | None,
 ) -> int:
     """Check SUBMISSION (a data file, folder or zip) against the standard.
@@ -70,6 +73,7 @@ def validate(
             pick=_codes(pick),
             skip=_codes(skip),
             warnings_as_errors=warnings_as_errors,
+            config=sdmx_cso.DerivationConfig(accept_personal_data=frozenset(accept)),
             progress=status,
             register=register,
         )

@@ -287,6 +287,19 @@ _ENTRIES = (
         "`CONTACT_EMAIL: not-an-address`, or `SAMPLING_METHOD: RANDOM`.",
         "Correct the value as the message says.",
     ),
+    IssueType(
+        "personal-data", "Personal data in free text", "error", ("#row", "#cell", "#privacy"),
+        "A free-text attribute (COMMENT_OBS, SOURCE_DETAIL…) or a metadata text holds what "
+        "looks like personal data: a phone number, a person's e-mail address, a national ID "
+        "number (Kenya, Nepal, India, Bangladesh, Vietnam, Malawi, Denmark formats) or a name "
+        "next to a title. The message says which kind and shows the match masked, never in "
+        "full. Conversion refuses until it is removed or accepted.",
+        "`COMMENT_OBS: Call Mr Otieno on 0712 345 678`.",
+        "Remove the personal data. If it may be published (an organisation's helpline, a "
+        "public official), accept that finding: `--accept-personal-data ROW:COLUMN` (or "
+        "`FIELD` for the metadata), `DerivationConfig(accept_personal_data=...)` in Python; "
+        "it is then reported as a warning.",
+    ),
 )  # fmt: skip
 
 CATALOGUE: dict[str, IssueType] = {entry.code: entry for entry in _ENTRIES}

@@ -78,6 +78,9 @@ class Report(CsoModel):
     """Counts."""
     issues: tuple[Issue, ...] = ()
     """Every issue found, in file order."""
+    notes: tuple[str, ...] = ()
+    """Information that is neither an error nor a warning: what disclosure control will
+    withhold on conversion."""
 
     @classmethod
     def from_issues(
@@ -87,6 +90,7 @@ class Report(CsoModel):
         rows: int = 0,
         observations: int = 0,
         warnings_as_errors: bool = False,
+        notes: Iterable[str] = (),
     ) -> Report:
         """Build a report (``valid`` and counts follow from the issues)."""
         found = tuple(issues)
@@ -104,6 +108,7 @@ class Report(CsoModel):
                 by_code=by_code,
             ),
             issues=found,
+            notes=tuple(notes),
         )
 
     def flatten(self, spec: Sequence[str] = ("row", "column", "code")) -> list[list[Any]]:

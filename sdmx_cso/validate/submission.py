@@ -14,6 +14,7 @@ from sdmx_cso.errors import SdmxCsoError
 from sdmx_cso.model import CommunityDataset, DatasetMetadata, DerivationConfig
 from sdmx_cso.model.columns import check_cells, normalize_table, sort_observations, true_rows
 from sdmx_cso.model.derive_table import Derived, derive_table
+from sdmx_cso.model.disclosure import DisclosurePolicy, disclosure_policy, primary_mask
 from sdmx_cso.model.register import Register
 from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.standard import get_standard
@@ -74,8 +75,10 @@ def check_submission(
     register: Register | None = None,
 ) -> tuple[Report, CommunityDataset | None]:
     """The full report of ``raw`` and, when it is valid, its dataset (one pass)."""
-    issues, dataset = _check(raw, config, register=register)
-    report = Report.from_issues(issues, rows=raw.table.num_rows, observations=raw.table.num_rows)
+    issues, dataset, notes = _check(raw, config, register=register)
+    report = Report.from_issues(
+        issues, rows=raw.table.num_rows, observations=raw.table.num_rows, notes=notes
+    )
     return report, dataset if report.valid else None
 
 
@@ -98,7 +101,7 @@ def to_dataset(
     Raises:
         InvalidSubmission: the submission has errors (its ``report`` lists them).
     """
-    issues, dataset = _check(raw, config, register=register, skip=skip)
+    issues, dataset, _ = _check(raw, config, register=register, skip=skip)
     if dataset is None or any(i.severity == "error" for i in issues):
         raise InvalidSubmission(Report.from_issues(issues, rows=raw.table.num_rows))
     return dataset
@@ -158,9 +161,23 @@ class BatchCheck:
         self._mandatory: list[Issue] = []
         self._batches = 0
         self._derived: dict[str, Derived] = {}
+        self._withheld: list[int] = []
+        self._disclosure: DisclosurePolicy | None = None
         self.rows = 0
         self._failed = unparsed or _has_error(self._header) or _has_error(self._meta_issues)
         self._unparsed = unparsed
+
+    def _accepted(self, issue: Issue) -> Issue:
+        """A personal-data finding the submitter accepted, as a warning."""
+        accepted = self._config.accept_personal_data if self._config else frozenset()
+        if issue.code != "personal-data" or not accepted:
+            return issue
+        where = issue.column if issue.row is None else f"{issue.row}:{issue.column}"
+        if where not in accepted:
+            return issue
+        return issue.model_copy(
+            update={"severity": "warning", "message": f"{issue.message} (accepted)"}
+        )
 
     @property
     def failed(self) -> bool:
@@ -207,7 +224,8 @@ class BatchCheck:
         )
         rules = []
         for found, rule in zip(self._rules, _ROW_RULES, strict=True):
-            issues = sorted((i for i in rule(ctx) if i.code not in self._skip), key=_by_row)
+            found_issues = (i for i in rule(ctx) if i.code not in self._skip)
+            issues = sorted(map(self._accepted, found_issues), key=_by_row)
             if self._batches:  # issues of the metadata (no row) are reported once
                 issues = [i for i in issues if i.row is not None]
             found.extend(issues)
@@ -223,11 +241,33 @@ class BatchCheck:
             mandatory = list(_mandatory(raw, table, self.metadata))
             self._mandatory += mandatory
             self._failed = _has_error(mandatory)
-        if not self._build or self._failed or self.metadata is None or not table.num_rows:
+        if self._failed or self.metadata is None or not table.num_rows:
             return None
-        return derive_table(
-            normalize_table(table), self.metadata, self._config, cache=self._derived
-        )
+        typed = normalize_table(table)
+        withheld = primary_mask(typed, self._policy(), self.metadata)
+        self._withheld.extend(ctx.spreadsheet_rows()[withheld.to_numpy(zero_copy_only=False)])
+        if not self._build:
+            return None
+        return derive_table(typed, self.metadata, self._config, cache=self._derived)
+
+    def _policy(self) -> DisclosurePolicy:
+        if self._disclosure is None:
+            self._disclosure = disclosure_policy(self.metadata, self._config)
+        return self._disclosure
+
+    def notes(self) -> list[str]:
+        """What disclosure control will withhold, for the report (information)."""
+        if not self._withheld or self._failed:
+            return []
+        rows = sorted(int(r) for r in self._withheld)
+        shown = ", ".join(map(str, rows[:20])) + (" …" if len(rows) > 20 else "")
+        policy = self._policy()
+        return [
+            f"disclosure control will withhold {len(rows)} cells resting on counts below "
+            f"{policy.primary_threshold} ({policy.sensitive_threshold} for sensitive groups), "
+            f"rows {shown} (primary suppression), and on conversion the cells that would give "
+            f"them away (secondary suppression); `sdmx-cso protect` shows which and why"
+        ]
 
     def issues(self, data_file: str) -> list[Issue]:
         """Every issue of the submission, once all batches are added."""
@@ -264,6 +304,7 @@ class BatchCheck:
             mine += shifted([i for i in theirs if i.row is not None])
         self._keys.merge(other._keys, offset)
         self._mandatory += shifted(other._mandatory)
+        self._withheld += [r + offset for r in other._withheld]
         self._batches += other._batches
         self.rows += other.rows
         self._failed = self._failed or other._failed
@@ -283,6 +324,7 @@ class BatchCheck:
             rows=self.rows,
             observations=self.rows,
             warnings_as_errors=warnings_as_errors,
+            notes=self.notes(),
         )
 
 
@@ -315,18 +357,19 @@ def _check(
     build: bool = True,
     register: Register | None = None,
     skip: Collection[str] = (),
-) -> tuple[list[Issue], CommunityDataset | None]:
+) -> tuple[list[Issue], CommunityDataset | None, list[str]]:
     check = BatchCheck(raw, config=config, build=build, register=register, skip=skip)
     derived = check.add(raw)
     issues = check.issues(raw.data_file)
+    notes = check.notes()
     if _has_error(issues) or check.metadata is None or not build:
-        return issues, None
+        return issues, None, notes
     if derived is None:  # no observations (an error) or nothing to derive
-        return issues, None
+        return issues, None, notes
     dataset = CommunityDataset.model_construct(
         metadata=check.metadata, observations=sort_observations(derived)
     )
-    return issues, dataset
+    return issues, dataset, notes
 
 
 def _indices_of(raw: RawSubmission, rows: set[int], n: int) -> frozenset[int]:

@@ -66,7 +66,7 @@ def test_validate_json_equals_the_python_report(kenya, capsys):
     assert main(["validate", str(kenya), "--format", "json"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed == sdmx_cso.validate(kenya).model_dump(mode="json")
-    assert set(printed) == {"valid", "stats", "issues"}
+    assert set(printed) == {"valid", "stats", "issues", "notes"}
 
 
 def test_validate_table_output_groups_and_caps(kenya, capsys):

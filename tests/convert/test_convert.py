@@ -35,7 +35,7 @@ def test_convert_every_example_to_every_format(example_dir, tmp_path, fmt, capsy
     printed = capsys.readouterr().out.split()
     meta = sdmx_cso.metadata_path_for(out)
     assert printed == [str(out), str(meta)]
-    dataset = sdmx_cso.load(example_dir)
+    dataset, _ = sdmx_cso.protect(sdmx_cso.load(example_dir))
     assert _validate(out, fmt, dataset) == []
     meta_version = "3.0" if fmt == "sdmx-ml-3.0" else "2.1"
     assert sdmx_cso.validate_message(meta, version=meta_version) == []
@@ -94,7 +94,7 @@ def test_flags_as_text_writes_csv20_for_single_valued_readers(example_dir, tmp_p
     header = out.read_bytes().split(b"\r\n", 1)[0]
     assert header.startswith(b"STRUCTURE,")
     assert b"QUALITY_FLAGS," in header + b","
-    assert sdmx_cso.read(out) == sdmx_cso.load(example_dir)
+    assert sdmx_cso.read(out) == sdmx_cso.protect(sdmx_cso.load(example_dir))[0]
 
 
 @pytest.mark.parametrize("fmt", ["sdmx-ml-3.0", "sdmx-json-2.0"])

@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from sdmx_cso.validate.report import Issue
-from sdmx_cso.validate.rules import consistency, constraint, keys, periods, ranges, shares
+from sdmx_cso.validate.rules import (
+    consistency,
+    constraint,
+    keys,
+    periods,
+    personal,
+    ranges,
+    shares,
+)
 from sdmx_cso.validate.rules.context import RuleContext
 
 __all__ = ["RULES", "RuleContext", "run_rules"]
@@ -22,6 +30,7 @@ RULES: tuple[Callable[[RuleContext], Iterator[Issue]], ...] = (
     periods.check,
     consistency.check,
     constraint.check,
+    personal.check,
 )
 
 

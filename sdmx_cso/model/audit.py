@@ -1,0 +1,242 @@
+"""The disclosure auditor: what an attacker can prove about each withheld count.
+
+For a group of related cells (see :mod:`sdmx_cso.model.disclosure`), every withheld cell's
+count (NUMERATOR, or the count its percentage implies) and SAMPLE_SIZE are unknowns; every
+published cell's count and size are known (a published percentage times a published sample
+size gives the count, so they count as published even when NUMERATOR is not). The
+attacker's knowledge is the set of linear relations among the cells:
+
+* ``total = Σ parts`` where the true values add up exactly (a ``_T`` cell and its breakdown,
+  an area and its child areas), ``total ≥ Σ parts`` where the parts fall short (a breakdown
+  that does not cover every category);
+* ``0 ≤ count ≤ size`` for every cell.
+
+For each unknown the auditor solves two linear programs with HiGHS (through ``highspy``),
+minimising and maximising it subject to these relations, and rounds the optimum inwards to
+whole numbers: ``[lower, upper]`` is the interval it can *prove*. The count is protected
+when ``upper − lower`` is at least its protection level.
+
+The relations are taken from the true values (the protector knows them), so the true values
+always satisfy them and the programs are feasible; an attacker who knows less proves less.
+The programs are continuous relaxations: an attacker solving integer programs could at most
+round the bounds inward, which the rounding already does for single variables.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import highspy
+import numpy as np
+
+__all__ = ["Cell", "CellInterval", "Relation", "audit_group"]
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A cell of a group: its key (the dimensions that vary within the group) and counts."""
+
+    key: tuple[str, ...]
+    count: int | None
+    size: int | None
+    sensitive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A total and its parts (indices of cells of the group)."""
+
+    total: int
+    parts: tuple[int, ...]
+
+
+@dataclass(slots=True)
+class CellInterval:
+    """What the auditor can prove about one withheld count of one cell."""
+
+    cell: int
+    measure: str
+    lower: float
+    upper: float
+    protection: int
+    key: tuple[str, ...] = field(default=())
+
+    @property
+    def width(self) -> float:
+        """``upper − lower`` (infinite when the count has no upper bound)."""
+        return self.upper - self.lower
+
+    @property
+    def protected(self) -> bool:
+        """Whether the interval is at least the protection level wide."""
+        return self.width >= self.protection
+
+
+_MEASURES = ("count", "size")
+
+Row = tuple[dict[int, float], float, float]
+"""A linear constraint: coefficients by variable, lower and upper bound."""
+
+
+def audit_group(
+    cells: list[Cell],
+    hidden: list[bool],
+    relations: list[Relation],
+    protection: list[int],
+    *,
+    solved: dict[Any, list[tuple[float, float]]] | None = None,
+) -> list[CellInterval]:
+    """The interval the auditor can prove for each withheld count of the group.
+
+    The unknowns fall apart into independent parts (those no relation links); each part's
+    programs are solved on their own, and ``solved`` keeps their results between calls for
+    the same group (secondary suppression audits again after each widening, and most parts
+    do not change).
+    """
+    variables = {
+        (i, measure): 0
+        for i, cell in enumerate(cells)
+        if hidden[i]
+        for measure in _MEASURES
+        if getattr(cell, measure) is not None
+    }
+    variables = {name: v for v, name in enumerate(variables)}
+    rows = [
+        row
+        for rel in relations
+        for measure in _MEASURES
+        if (row := _relation_row(rel, measure, cells, hidden, variables)) is not None
+    ]
+    for (i, measure), v in variables.items():
+        if measure == "count" and (i, "size") in variables:
+            rows.append(({variables[(i, "size")]: 1.0, v: -1.0}, 0.0, math.inf))
+    names = list(variables)
+    solved = {} if solved is None else solved
+    out: list[CellInterval] = []
+    for part, part_rows in _parts(len(names), rows):
+        local = {v: j for j, v in enumerate(part)}
+        lp_rows = [({local[v]: c for v, c in co.items()}, lo, hi) for co, lo, hi in part_rows]
+        key = (tuple(names[v] for v in part), tuple(
+            (tuple(sorted(co.items())), lo, hi) for co, lo, hi in lp_rows
+        ))  # fmt: skip
+        if key not in solved:
+            solved[key] = _solve(len(part), lp_rows)
+        for v, (lower, upper) in zip(part, solved[key], strict=True):
+            at, measure = names[v]
+            out.append(CellInterval(at, measure, lower, upper, protection[at]))
+    return sorted(out, key=lambda iv: (iv.cell, iv.measure))
+
+
+def _parts(n: int, rows: list[Row]) -> list[tuple[list[int], list[Row]]]:
+    """The unknowns in groups that no row links, each with its rows."""
+    parent = list(range(n))
+
+    def find(v: int) -> int:
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+
+    for coeffs, _, _ in rows:
+        first, *rest = coeffs
+        for v in rest:
+            parent[find(v)] = find(first)
+    members: dict[int, list[int]] = {}
+    for v in range(n):
+        members.setdefault(find(v), []).append(v)
+    by_root: dict[int, list[Row]] = {root: [] for root in members}
+    for row in rows:
+        by_root[find(next(iter(row[0])))].append(row)
+    return [(members[root], by_root[root]) for root in sorted(members)]
+
+
+def _relation_row(
+    rel: Relation,
+    measure: str,
+    cells: list[Cell],
+    hidden: list[bool],
+    variables: dict[tuple[int, str], int],
+) -> Row | None:
+    """``total − Σ parts = 0`` (or ``≥ 0``) over the withheld cells, published ones moved over."""
+    members = (rel.total, *rel.parts)
+    truth = [getattr(cells[m], measure) for m in members]
+    if any(t is None for t in truth) or not any(hidden[m] for m in members):
+        return None
+    total, parts = truth[0], sum(truth[1:])
+    if parts > total:
+        return None  # not a relation of these values
+    coeffs: dict[int, float] = {}
+    constant = 0.0
+    for m, sign in zip(members, (1.0, *(-1.0,) * len(rel.parts)), strict=True):
+        if hidden[m]:
+            v = variables[(m, measure)]
+            coeffs[v] = coeffs.get(v, 0.0) + sign
+        else:
+            constant += sign * getattr(cells[m], measure)
+    return coeffs, -constant, -constant if parts == total else math.inf
+
+
+def _solve(n: int, rows: list[Row]) -> list[tuple[float, float]]:
+    """The minimum and maximum of each of ``n`` unknowns (≥ 0) subject to ``rows``."""
+    if not rows:
+        return [(0, math.inf)] * n
+    h = _solver()
+    h.clearModel()
+    inf = highspy.kHighsInf
+    h.addVars(n, np.zeros(n), np.full(n, inf))
+    for coeffs, lower, upper in rows:
+        idx = np.array(sorted(coeffs), dtype=np.int32)
+        vals = np.array([coeffs[i] for i in idx], dtype=np.float64)
+        h.addRow(lower, inf if math.isinf(upper) else upper, len(idx), idx, vals)
+    out: list[tuple[float, float]] = []
+    for v in range(n):
+        low = _optimum(h, v, n, highspy.ObjSense.kMinimize)
+        high = _optimum(h, v, n, highspy.ObjSense.kMaximize)
+        lower = math.ceil(low - 1e-6)
+        upper = high if math.isinf(high) else math.floor(high + 1e-6)
+        out.append((lower, upper))
+    return out
+
+
+@cache
+def _solver() -> highspy.Highs:
+    """One silent HiGHS instance.
+
+    Its constructor prints a banner on file descriptor 1 whatever the options (HiGHS issue
+    #1702), which would corrupt the CLI's output: it is built once, with that descriptor
+    pointing at the null device.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+def _optimum(h: highspy.Highs, var: int, n: int, sense: highspy.ObjSense) -> float:
+    costs = np.zeros(n)
+    costs[var] = 1.0
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
+    h.changeObjectiveSense(sense)
+    h.run()
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kOptimal:
+        return float(h.getInfo().objective_function_value)
+    if status in (
+        highspy.HighsModelStatus.kUnbounded,
+        highspy.HighsModelStatus.kUnboundedOrInfeasible,
+    ):
+        return math.inf if sense == highspy.ObjSense.kMaximize else 0.0
+    raise RuntimeError(f"disclosure audit: HiGHS ended with {h.modelStatusToString(status)}")
