@@ -298,7 +298,9 @@ class BatchCheck:
                 i if i.row is None else i.model_copy(update={"row": i.row + offset}) for i in issues
             ]
 
-        self._read += shifted(other._read)
+        # a metadata file's problem is the whole submission's, once (its row is a line of
+        # the metadata file, not of the data)
+        self._read += shifted([i for i in other._read if i.code != "metadata-syntax"])
         self._cells += shifted(other._cells)
         for mine, theirs in zip(self._rules, other._rules, strict=True):
             mine += shifted([i for i in theirs if i.row is not None])

@@ -57,6 +57,8 @@ def _submission(folder: Path, wards: dict[str, int], cells) -> Path:
     folder.mkdir()
     kenya = sdmx_cso.write_example("kenya-disability-survey", folder / "src")
     meta = (kenya / "metadata.yaml").read_text("utf-8")
+    # a dataset of its own (the registered Kenyan one may not report unregistered wards)
+    meta = meta.replace("DATASET_ID: TDA_PWD_SOCIAL_SERVICES_2022_2023", "DATASET_ID: TDA_GEN")
     areas = [
         f"  - {{CODE: {c}-W{w}, NAME: Ward {w} of {c}, PARENT: {c}, LEVEL: ward}}"
         for c, n in wards.items()

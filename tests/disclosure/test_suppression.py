@@ -170,6 +170,11 @@ def test_scores_are_not_counts():
 
 def _with_wards(kenya: Path, rows: list[str]) -> Path:
     meta = (kenya / "metadata.yaml").read_text("utf-8")
+    # a dataset of its own: the registered Kenyan dataset may not report wards it did not
+    # register (outside-dataflow-constraint)
+    meta = meta.replace(
+        "DATASET_ID: TDA_PWD_SOCIAL_SERVICES_2022_2023", "DATASET_ID: TDA_WARDS_2023"
+    )
     meta += (
         "\nLOCAL_AREAS:\n"
         "  - {CODE: KE-30-W1, NAME: Kibera ward, PARENT: KE-30, LEVEL: ward}\n"

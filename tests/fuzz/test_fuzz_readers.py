@@ -292,12 +292,14 @@ def test_generic_value_without_an_id_is_a_read_error(messages, scratch):
 
 @pytest.mark.parametrize("key", ["? {A: 1}\n: x\n", "? [1, 2]\n: y\n", "? !!set {a}\n: y\n"])
 def test_metadata_yaml_with_a_complex_key_is_a_read_error(key, scratch):
+    """A complex YAML key is refused by the metadata reader: a located report issue."""
     package = scratch / "package"
     shutil.copytree(VALID, package)
     with (package / "metadata.yaml").open("a", encoding="utf-8") as meta:
         meta.write(key)
-    with pytest.raises(SdmxCsoError, match="a key must be a field ID"):
-        sdmx_cso.validate(package)
+    report = sdmx_cso.validate(package)
+    assert [i.code for i in report.issues] == ["metadata-syntax"]
+    assert "a key must be a field ID" in report.issues[0].message
 
 
 def test_ragged_row_with_invalid_utf8_is_read_without_arrow_printing_an_error(scratch):
