@@ -13,7 +13,8 @@ In order:
    ``_T``/``_Z``. Any other value is refused (``coalition-dimension``).
 3. **POP_GROUP** (applied after SERIES and REF_AREA) ``MIGRANT_INT`` → COMPOSITE_BREAKDOWN
    ``MS_MIGRANT``; any other group → a CUST_BREAKDOWN ``Cnn`` code of this export with
-   CUST_BREAKDOWN_LB = the group's label, only where the observation's own breakdown is ``_T`` (``pop-group`` otherwise).
+   CUST_BREAKDOWN_LB = the group's label, only where the observation's own breakdown is
+   ``_T`` (``pop-group`` otherwise).
 4. **SERIES**: the target's own series pass; a coalition ``CGD_*`` series passes only onto
    a target whose code list holds it, or through the series crosswalk (a national DSD's
    local series, e.g. ``_L_KE_*``). It is never replaced by its ``LINKED_SERIES``: that
