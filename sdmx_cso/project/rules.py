@@ -42,7 +42,7 @@ from typing import Any
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.project.areas import country_of, m49
 from sdmx_cso.project.result import CustomBreakdown, Projection, Refusal
-from sdmx_cso.project.target import SeriesConstraint, TargetStructure
+from sdmx_cso.project.target import SeriesConstraint, TargetStructure, global_target
 from sdmx_cso.standard import get_codelist, get_standard
 
 __all__ = ["project_dataset", "suppressed"]
@@ -313,11 +313,13 @@ def _indicators(
     """
     names = {s: n for s, n in (target.codes.get("SERIES") or {}).items() if s in used}
     declared = dataset.metadata.series_by_code()
+    # a national DSD reuses the SDG series: their indicators are those of the global one
+    constraints = target.constraints or global_target().constraints or {}
     out: dict[str, tuple[str, ...]] = {}
     for series in sorted(used):
         match = _BRACKETS.search(names.get(series, ""))
-        if match is None and target.constraints and series in target.constraints:
-            match = _BRACKETS.search(target.constraints[series].name)
+        if match is None and series in constraints:
+            match = _BRACKETS.search(constraints[series].name)
         if match is not None:
             out[series] = tuple(i.strip() for i in match.group(1).split(",") if i.strip())
             continue

@@ -255,7 +255,9 @@ def read_target(
         )
         for att in node.iter(f"{{{_STR}}}Attribute")
     ]
-    measure = node.find(f".//{{{_STR}}}PrimaryMeasure")
+    measure = node.find(
+        f"{{{_STR}}}DataStructureComponents/{{{_STR}}}MeasureList/{{{_STR}}}PrimaryMeasure"
+    )
     return TargetStructure(
         agency=str(node.get("agencyID")),
         id=str(node.get("id")),
