@@ -50,6 +50,14 @@ from sdmx_cso.output import (
     write_metadata,
 )
 from sdmx_cso.progress import Progress, ProgressEvent
+from sdmx_cso.project import (
+    PROJECTION_FORMATS,
+    Projection,
+    TargetStructure,
+    project,
+    read_target,
+    write_projection,
+)
 from sdmx_cso.schema import json_schema, write_schemas
 from sdmx_cso.standard import (
     DEFAULT_AGENCY,
@@ -66,6 +74,7 @@ __all__ = [
     "DATA_FORMATS",
     "DEFAULT_AGENCY",
     "METADATA_FORMATS",
+    "PROJECTION_FORMATS",
     "STANDARD_VERSION",
     "STRUCTURE_FORMATS",
     "BatchCheck",
@@ -87,6 +96,7 @@ __all__ = [
     "Observation",
     "Progress",
     "ProgressEvent",
+    "Projection",
     "QualityFlag",
     "RawSubmission",
     "ReadError",
@@ -98,6 +108,7 @@ __all__ = [
     "SdmxExportError",
     "ServicePoint",
     "Standard",
+    "TargetStructure",
     "UnsupportedFormat",
     "__version__",
     "check_in_batches",
@@ -114,10 +125,12 @@ __all__ = [
     "load",
     "metadata_path_for",
     "own_message_format",
+    "project",
     "read",
     "read_foreign",
     "read_register",
     "read_submission",
+    "read_target",
     "register_dataset",
     "render_html",
     "structure_of",
@@ -129,6 +142,7 @@ __all__ = [
     "write_data",
     "write_example",
     "write_metadata",
+    "write_projection",
     "write_register",
     "write_schemas",
     "write_structures",

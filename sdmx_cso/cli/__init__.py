@@ -17,6 +17,7 @@ from sdmx_cso import __version__
 from sdmx_cso.cli._app import Context, run
 from sdmx_cso.cli.convert import convert
 from sdmx_cso.cli.examples import examples
+from sdmx_cso.cli.project import project
 from sdmx_cso.cli.read import read
 from sdmx_cso.cli.register import register
 from sdmx_cso.cli.schema import schema
@@ -42,6 +43,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 cli.add_command(convert)
 cli.add_command(examples)
+cli.add_command(project)
 cli.add_command(read)
 cli.add_command(register)
 cli.add_command(schema)
