@@ -162,3 +162,20 @@ def test_content_constraints_refuse_what_the_series_does_not_admit(
     (refusal,) = [r for r in result.refused if r.reason == "outside-content-constraint"]
     assert "UNIT_MEASURE NUMBER" in refusal.detail
     assert refusal.row == 268
+
+
+@pytest.mark.shared
+def test_pysdmx_reads_the_projection_with_the_real_dsd(
+    kenya_national: Path, tmp_path: Path
+) -> None:
+    from pysdmx.io import get_datasets
+
+    dsd_file = shared_path("corpus", "sdg", "IAEG-SDGs_SDG_DSD_1.4_tajstat.xml")
+    out = tmp_path / "kenya-sdg.xml"
+    write_projection(project(kenya_national), to="sdmx-ml-2.1", output=out)
+    (data,) = get_datasets(out, dsd_file)
+    assert data.short_urn == "DataStructure=IAEG-SDGs:SDG(1.4)"
+    frame = data.data
+    assert sorted(frame["OBS_VALUE"].astype(float)) == [12.1, 12.9, 14.0]
+    assert set(frame["REF_AREA"].astype(str)) == {"404"}
+    assert set(frame["NATURE"]) == {"_X"}
