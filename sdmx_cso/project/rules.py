@@ -98,7 +98,7 @@ class _Projector:
         self.pop_names = {c.id: c.name for c in get_codelist("CL_POP_GROUP").codes}
         self.custom: dict[tuple[str, str], CustomBreakdown] = {}
         self.free_custom = iter(
-            sorted(c for c in target.codes.get("CUST_BREAKDOWN", {}) if c not in _TOTALS)
+            [c for c in target.codes.get("CUST_BREAKDOWN", {}) if c not in _TOTALS]
         )
 
     def pop_group(self, row: Mapping[str, Any], out: dict[str, str]) -> None:

@@ -62,6 +62,8 @@ def test_other_groups_become_custom_codes_with_labels_and_a_mapping_table() -> N
     assert {c.code for c in table.values()} <= set(global_target().codes["CUST_BREAKDOWN"])
     assert by_code[table["DALIT"].code]["CUST_BREAKDOWN_LB"] == table["DALIT"].label
     assert "Dalit" in table["DALIT"].label
+    # codes in the code list's order, groups in the dataset's key order
+    assert (table["DALIT"].code, table["SGM"].code) == ("C01", "C02")
     assert "CUST_BREAKDOWN_LB" not in by_code["_T"]
 
 
