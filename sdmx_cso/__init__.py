@@ -50,12 +50,15 @@ from sdmx_cso.output import (
     write_metadata,
 )
 from sdmx_cso.progress import Progress, ProgressEvent
-from sdmx_cso.project import (
+from sdmx_cso.projection import (
     PROJECTION_FORMATS,
+    Comparison,
     Projection,
     TargetStructure,
+    compare,
     project,
     read_target,
+    write_comparison,
     write_projection,
 )
 from sdmx_cso.schema import json_schema, write_schemas
@@ -83,6 +86,7 @@ __all__ = [
     "Codelist",
     "CodelistNotFound",
     "CommunityDataset",
+    "Comparison",
     "Conversion",
     "DataProvider",
     "DatasetMetadata",
@@ -112,6 +116,7 @@ __all__ = [
     "UnsupportedFormat",
     "__version__",
     "check_in_batches",
+    "compare",
     "convert",
     "dsd_xsd",
     "example_path",
@@ -139,6 +144,7 @@ __all__ = [
     "validate_json",
     "validate_message",
     "write_batches",
+    "write_comparison",
     "write_data",
     "write_example",
     "write_metadata",

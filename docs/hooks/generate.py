@@ -47,7 +47,7 @@ from pydantic_core import CoreSchema
 import sdmx_cso.model
 from sdmx_cso.cli import cli
 from sdmx_cso.codelists import Code, Codelist
-from sdmx_cso.project import REASONS, global_target, rules
+from sdmx_cso.projection import REASONS, global_target, rules
 from sdmx_cso.schema import SCHEMA_BASE, json_schema
 from sdmx_cso.standard import (
     STANDARD_VERSION,
@@ -882,12 +882,12 @@ def issues_page() -> str:
 
 
 def projection_page() -> str:
-    """The projection rules and refusal reasons, from `sdmx_cso.project.rules`."""
+    """The projection rules and refusal reasons, from `sdmx_cso.projection.rules`."""
     target = global_target()
     rows = [[code(reason), esc(text)] for reason, text in REASONS.items()]
     return page(
         "Projection onto the SDG DSD",
-        generated_note("`sdmx_cso.project` (its rules and refusal reasons)", "the rules module"),
+        generated_note("`sdmx_cso.projection` (its rules and refusal reasons)", "the rules module"),
         "`sdmx_cso.project()` and `sdmx-cso project` put a coalition dataset into the global "
         f"SDG DSD `{target.ref}` (bundled) or a national DSD given as a structure file. "
         "How to use them: [Project onto the SDG DSD](../guides/project.md).",

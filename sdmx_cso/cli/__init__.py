@@ -15,6 +15,7 @@ import pyarrow
 
 from sdmx_cso import __version__
 from sdmx_cso.cli._app import Context, run
+from sdmx_cso.cli.compare import compare
 from sdmx_cso.cli.convert import convert
 from sdmx_cso.cli.examples import examples
 from sdmx_cso.cli.project import project
@@ -41,6 +42,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = Context(debug=debug)
 
 
+cli.add_command(compare)
 cli.add_command(convert)
 cli.add_command(examples)
 cli.add_command(project)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from sdmx_cso.project import global_target
+from sdmx_cso.projection import global_target
 
 _V21 = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/{}"
 MES, STR, COM = _V21.format("message"), _V21.format("structure"), _V21.format("common")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import sdmx_cso
-from sdmx_cso.project import REASONS, global_target, project, write_projection
-from sdmx_cso.project.write import validate_projection
+from sdmx_cso.projection import REASONS, global_target, project, write_projection
+from sdmx_cso.projection.write import validate_projection
 from tests.conftest import shared_path
 
 #: Three national rows (REF_AREA KE) added to a copy of the Kenya example, so that the

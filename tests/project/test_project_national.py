@@ -9,8 +9,8 @@ import pytest
 
 import sdmx_cso
 from sdmx_cso.errors import ReadError
-from sdmx_cso.project import project, read_target, write_projection
-from sdmx_cso.project.write import validate_projection
+from sdmx_cso.projection import project, read_target, write_projection
+from sdmx_cso.projection.write import validate_projection
 from tests.project.ke1 import CROSSWALK, KE1_AREAS, write_ke1_structure
 
 MAPPED = {"KE-30": "KE_NBO", "KE-28": "KE_MBA", "KE-17": "KE_KIS", "KE-31": "KE_NUU"}
@@ -125,7 +125,7 @@ def test_open_sdg_from_a_national_projection(ke1: Path, crosswalk: Path, tmp_pat
 @pytest.mark.shared
 def test_read_target_reads_the_real_global_dsd_as_bundled() -> None:
     """The structure-file reader and the bundled tables agree on the real DSD 1.4."""
-    from sdmx_cso.project import global_target
+    from sdmx_cso.projection import global_target
     from tests.conftest import shared_path
 
     real = read_target(

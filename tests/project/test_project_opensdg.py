@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from sdmx_cso.project import project, write_projection
+from sdmx_cso.projection import project, write_projection
 from tests.project.test_project_global import kenya_national  # noqa: F401 - a fixture
 from tests.project.test_project_rules import NATIONAL, dataset, row
 

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sdmx_cso.model import CommunityDataset, DatasetMetadata
-from sdmx_cso.project import REASONS, Projection, global_target, project, write_projection
-from sdmx_cso.project.areas import read_crosswalk
-from sdmx_cso.project.rules import suppressed
+from sdmx_cso.projection import REASONS, Projection, global_target, project, write_projection
+from sdmx_cso.projection.areas import read_crosswalk
+from sdmx_cso.projection.rules import suppressed
 from tests.factories import metadata_dict, row
 
 

@@ -1,6 +1,6 @@
 """Projection of a coalition dataset onto the SDG DSD or a national DSD (standard.md §8.7).
 
-`project` applies the rules of `sdmx_cso.project.rules` and returns a `Projection`:
+`project` applies the rules of `sdmx_cso.projection.rules` and returns a `Projection`:
 the projected rows, the refused ones with their reasons, and the counts.
 `write_projection` writes it as SDMX-ML 2.1 structure-specific data (the shape of the
 KE1 sample), SDMX-CSV 1.0 or Open SDG's ``indicator_X-Y-Z.csv`` files, with
@@ -13,28 +13,36 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from sdmx_cso.api import Source, as_submission, load
+from sdmx_cso.bridge.foreign import read_foreign
+from sdmx_cso.io.atomic import atomic_output
 from sdmx_cso.model import CommunityDataset, DerivationConfig
 from sdmx_cso.model.register import Register
 from sdmx_cso.model.submission import RawSubmission
-from sdmx_cso.project.areas import read_crosswalk
-from sdmx_cso.project.result import REASONS, CustomBreakdown, Projection, Refusal
-from sdmx_cso.project.rules import project_dataset
-from sdmx_cso.project.target import TargetStructure, global_target, read_target
-from sdmx_cso.project.write import PROJECTION_FORMATS, refused_path_for, write_projection
+from sdmx_cso.projection.areas import read_crosswalk
+from sdmx_cso.projection.compare import COMPARISON_COLUMNS, Comparison, compare_tables
+from sdmx_cso.projection.compare import write_comparison as _write_comparison
+from sdmx_cso.projection.result import REASONS, CustomBreakdown, Projection, Refusal
+from sdmx_cso.projection.rules import project_dataset
+from sdmx_cso.projection.target import TargetStructure, global_target, read_target
+from sdmx_cso.projection.write import PROJECTION_FORMATS, refused_path_for, write_projection
 from sdmx_cso.standard import get_standard
 
 __all__ = [
+    "COMPARISON_COLUMNS",
     "PROJECTION_FORMATS",
     "REASONS",
+    "Comparison",
     "CustomBreakdown",
     "Projection",
     "Refusal",
     "TargetStructure",
+    "compare",
     "global_target",
     "project",
     "read_crosswalk",
     "read_target",
     "refused_path_for",
+    "write_comparison",
     "write_projection",
 ]
 
@@ -68,6 +76,19 @@ def _mapping(value: Mapping[str, str] | str | Path | None) -> dict[str, str]:
     if isinstance(value, str | Path):
         return read_crosswalk(value)
     return dict(value)
+
+
+def _dataset(
+    source: CommunityDataset | Source,
+    metadata: str | Path | None,
+    config: DerivationConfig | None,
+    register: Register | None,
+) -> tuple[CommunityDataset, list[int] | None]:
+    if isinstance(source, CommunityDataset):
+        return source.derived(config), None  # idempotent on a loaded dataset
+    raw = as_submission(source, metadata)
+    dataset = load(raw, config=config, register=register)
+    return dataset, _row_numbers(raw, dataset)
 
 
 def project(
@@ -106,13 +127,7 @@ def project(
     if isinstance(target, str | Path):
         target = read_target(target)
     target = target or global_target()
-    numbers: list[int] | None = None
-    if isinstance(source, CommunityDataset):
-        dataset = source.derived(config)  # idempotent on a loaded dataset
-    else:
-        raw = as_submission(source, metadata)
-        dataset = load(raw, config=config, register=register)
-        numbers = _row_numbers(raw, dataset)
+    dataset, numbers = _dataset(source, metadata, config, register)
     return project_dataset(
         dataset,
         target,
@@ -120,3 +135,52 @@ def project(
         series_map=_mapping(series_map),
         row_numbers=numbers,
     )
+
+
+def compare(
+    source: CommunityDataset | Source,
+    *,
+    official: str | Path,
+    official_structure: str | Path | None = None,
+    area_map: Mapping[str, str] | str | Path | None = None,
+    metadata: str | Path | None = None,
+    config: DerivationConfig | None = None,
+    register: Register | None = None,
+) -> Comparison:
+    """Compare a submission's values with official SDG data.
+
+    Args:
+        source: a `CommunityDataset`, or a submission (path or `RawSubmission`).
+        official: official SDG data in any format `sdmx_cso.read_foreign` reads.
+        official_structure: the structure message of the official data (SDMX-ML only).
+        area_map: area crosswalk, ours → theirs, or a CSV file.
+        metadata: the metadata file, when ``source`` is a data file.
+        config: thresholds of the derivation rules.
+        register: the coalition's register (default: the one packaged with the standard).
+
+    Returns:
+        The matched pairs (see `sdmx_cso.projection.compare`) and the coverage gap.
+
+    Raises:
+        ReadError: a file cannot be read.
+        InvalidSubmission: the submission has errors.
+    """
+    dataset, _ = _dataset(source, metadata, config, register)
+    table = read_foreign(official, structure=official_structure).table
+    rows = [row for batch in table.to_batches() for row in batch.to_pylist()]
+    return compare_tables(dataset, rows, area_map=_mapping(area_map))
+
+
+def write_comparison(
+    comparison: Comparison, output: str | Path, *, title: str = "Coalition and official values"
+) -> list[Path]:
+    """Write ``comparison.csv``, ``gap.csv`` and a self-contained ``report.html`` into ``output``.
+
+    Files are written atomically; returns their paths.
+    """
+
+    def write(path: Path, data: bytes) -> None:
+        with atomic_output(path) as out:
+            out.write(data)
+
+    return _write_comparison(comparison, Path(output), title=title, write=write)

@@ -5,7 +5,7 @@ dimensions in key order, its attributes (level, whether mandatory, code list), t
 each coded component, and, for the global DSD, the Open SDG global content constraints
 (which dimension values and units each SDG series admits).
 
-The global ``IAEG-SDGs:SDG(1.4)`` is bundled (``sdmx_cso/project/data``, copied unchanged
+The global ``IAEG-SDGs:SDG(1.4)`` is bundled (``sdmx_cso/projection/data``, copied unchanged
 from the corpus: the DSD's component and code-list tables and Open SDG's
 ``sdmx_global_content_constraints.csv``); a national DSD (e.g. KNBS's ``KE1:SDG``) is read
 from an SDMX-ML 2.1 structure message with `read_target`.
@@ -32,7 +32,7 @@ __all__ = [
     "read_target",
 ]
 
-_DATA = "sdmx_cso.project.data"
+_DATA = "sdmx_cso.projection.data"
 _COMPONENTS = "IAEG-SDGs_SDG_DSD_1.4_components.csv"
 _CODELISTS = "IAEG-SDGs_SDG_DSD_1.4_codelists.csv"
 _CONSTRAINTS = "opensdg_sdmx_global_content_constraints.csv"
@@ -155,7 +155,7 @@ def global_target() -> TargetStructure:
         attributes=tuple(attrs),
         codes=codes,
         constraints=_constraints(),
-        source="IAEG-SDGs:SDG(1.4), bundled (sdmx_cso/project/data)",
+        source="IAEG-SDGs:SDG(1.4), bundled (sdmx_cso/projection/data)",
     )
 
 

@@ -1,7 +1,7 @@
 """The projection rules (standard.md §8.7), one observation at a time.
 
 Each observation of the coalition's dataset either becomes one row of the target DSD or is
-refused with a reason (`sdmx_cso.project.result.REASONS`); nothing is dropped silently.
+refused with a reason (`sdmx_cso.projection.result.REASONS`); nothing is dropped silently.
 In order:
 
 1. **Suppressed cells** (CONF_STATUS other than ``F``, OBS_STATUS ``Q``, or a
@@ -40,9 +40,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from sdmx_cso.model import CommunityDataset
-from sdmx_cso.project.areas import country_of, m49
-from sdmx_cso.project.result import CustomBreakdown, Projection, Refusal
-from sdmx_cso.project.target import SeriesConstraint, TargetStructure, global_target
+from sdmx_cso.projection.areas import country_of, m49
+from sdmx_cso.projection.result import CustomBreakdown, Projection, Refusal
+from sdmx_cso.projection.target import SeriesConstraint, TargetStructure, global_target
 from sdmx_cso.standard import get_codelist, get_standard
 
 __all__ = ["project_dataset", "suppressed"]

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pycountry
 
-from sdmx_cso.project.result import Projection, Refusal
-from sdmx_cso.project.target import TargetStructure
+from sdmx_cso.projection.result import Projection, Refusal
+from sdmx_cso.projection.target import TargetStructure
 
 __all__ = ["CONCEPT_NAMES", "indicator_file", "write_open_sdg"]
 

@@ -26,9 +26,9 @@ from lxml import etree
 from sdmx_cso.errors import UnsupportedFormat
 from sdmx_cso.formats.xsd import _dsd_schema
 from sdmx_cso.io.atomic import atomic_output
-from sdmx_cso.project.opensdg import write_open_sdg
-from sdmx_cso.project.result import Projection
-from sdmx_cso.project.target import TargetStructure
+from sdmx_cso.projection.opensdg import write_open_sdg
+from sdmx_cso.projection.result import Projection
+from sdmx_cso.projection.target import TargetStructure
 from sdmx_cso.standard import get_standard
 
 __all__ = [

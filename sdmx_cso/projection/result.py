@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sdmx_cso.project.target import TargetStructure
+from sdmx_cso.projection.target import TargetStructure
 
 __all__ = ["REASONS", "CustomBreakdown", "Projection", "Refusal"]
 
