@@ -22,6 +22,8 @@ from __future__ import annotations
 import csv
 import html
 import io
+import struct
+import zlib
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -297,6 +299,63 @@ def _chart(pairs: list[Mapping[str, str]]) -> str:
     return "".join(parts)
 
 
+_BLUE, _RED, _GREY = (31, 119, 180), (214, 39, 40), (160, 160, 160)
+
+
+def _png(pairs: list[Mapping[str, str]], width: int = 640, height: int = 220) -> bytes:
+    """The chart of `_chart` as a PNG (no text: the HTML page labels the points).
+
+    Drawn pixel by pixel and encoded with zlib, so that no plotting library is needed.
+    """
+    pixels = bytearray(b"\xff" * (width * height * 3))
+
+    def box(x0: float, y0: float, x1: float, y1: float, colour: tuple[int, int, int]) -> None:
+        for yy in range(max(0, int(y0)), min(height, int(y1) + 1)):
+            for xx in range(max(0, int(x0)), min(width, int(x1) + 1)):
+                at = (yy * width + xx) * 3
+                pixels[at : at + 3] = bytes(colour)
+
+    values = [
+        [_decimal(p[c]) for c in ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND", "OFFICIAL_VALUE")]
+        for p in pairs
+    ]
+    top = float(max((v for vs in values for v in vs if v is not None), default=Decimal(1))) * 1.1
+    top = top or 1.0
+
+    def y(value: Decimal) -> float:
+        return height - 20 - float(value) / top * (height - 40)
+
+    box(0, height - 20, width - 1, height - 20, _GREY)
+    step = width / (len(values) + 1)
+    for i, (mine, low, high, official) in enumerate(values, start=1):
+        x = i * step
+        if low is not None and high is not None:
+            box(x - 1, y(high), x + 1, y(low), _BLUE)
+        if mine is not None:
+            box(x - 3, y(mine) - 3, x + 3, y(mine) + 3, _BLUE)
+        if official is not None:
+            box(x + 6, y(official) - 4, x + 14, y(official) + 4, _RED)
+    raw = b"".join(
+        b"\x00" + bytes(pixels[r * width * 3 : (r + 1) * width * 3]) for r in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
 def _html(comparison: Comparison, title: str) -> bytes:
     def table(rows: tuple[Mapping[str, str], ...], columns: tuple[str, ...]) -> str:
         head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
@@ -356,13 +415,18 @@ def _html(comparison: Comparison, title: str) -> bytes:
 
 
 def write_comparison(comparison: Comparison, folder: Path, *, title: str, write: Any) -> list[Path]:
-    """``comparison.csv``, ``gap.csv`` and ``report.html`` in ``folder``."""
+    """``comparison.csv``, ``gap.csv``, ``report.html`` and a PNG chart per series."""
     folder.mkdir(parents=True, exist_ok=True)
     files = {
         folder / "comparison.csv": _csv(comparison.pairs, COMPARISON_COLUMNS),
         folder / "gap.csv": _csv(comparison.gap, ("SERIES", "DIMENSION", "VALUE", "OBSERVATIONS")),
         folder / "report.html": _html(comparison, title),
     }
+    by_series: dict[str, list[Mapping[str, str]]] = defaultdict(list)
+    for pair in comparison.pairs:
+        by_series[pair["OFFICIAL_SERIES"]].append(pair)
+    for series, pairs in sorted(by_series.items()):
+        files[folder / f"chart-{series}.png"] = _png(pairs)
     for path, data in files.items():
         write(path, data)
     return list(files)

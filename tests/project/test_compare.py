@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import shutil
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -95,6 +97,30 @@ def test_compare_command_writes_the_report(
     assert "<svg" in page
     assert "Coverage gap" in page
     assert "src=" not in page  # self-contained: no external resources
+    width, height, pixels = _decode_png((out / "chart-SP_TRN_PUBL.png").read_bytes())
+    assert (width, height) == (640, 220)
+    colours = {pixels[i : i + 3] for i in range(0, len(pixels), 3)}
+    assert {b"\xff\xff\xff", bytes((31, 119, 180)), bytes((214, 39, 40))} <= colours
+
+
+def _decode_png(data: bytes) -> tuple[int, int, bytes]:
+    """A PNG of 8-bit RGB, filter 0, read by the book (signature, chunk CRCs, IHDR, IDAT)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    at, chunks = 8, {}
+    while at < len(data):
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        kind, body = data[at + 4 : at + 8], data[at + 8 : at + 8 + length]
+        (crc,) = struct.unpack(">I", data[at + 8 + length : at + 12 + length])
+        assert zlib.crc32(kind + body) & 0xFFFFFFFF == crc
+        chunks[kind] = chunks.get(kind, b"") + body
+        at += 12 + length
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunks[b"IHDR"])
+    assert (depth, colour, interlace) == (8, 2, 0)
+    raw = zlib.decompress(chunks[b"IDAT"])
+    stride = width * 3 + 1
+    assert len(raw) == stride * height
+    assert all(raw[r * stride] == 0 for r in range(height))
+    return width, height, b"".join(raw[r * stride + 1 : (r + 1) * stride] for r in range(height))
 
 
 def test_no_official_match_gives_no_pairs(transport: Path, tmp_path: Path) -> None:
