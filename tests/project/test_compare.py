@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import shutil
 import struct
+import subprocess
 import zlib
 from pathlib import Path
 
@@ -133,3 +134,35 @@ def test_no_official_match_gives_no_pairs(transport: Path, tmp_path: Path) -> No
     result = sdmx_cso.compare(transport, official=official, area_map=tmp_path / "areas.csv")
     assert result.pairs == ()
     assert result.official_rows == 1
+
+
+def _chromium() -> str | None:
+    return next(
+        (p for n in ("chromium", "chromium-browser") if (p := shutil.which(n)) is not None), None
+    )
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_the_report_renders_in_headless_chromium(transport: Path, tmp_path: Path) -> None:
+    """What a reader sees: the browser's DOM after rendering the page."""
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("needs chromium (Debian: apt-get install chromium)")
+    official = shared_path("corpus", "sdg", "KE1_kenya_SDG_data_sample_structurespecific.xml")
+    result = sdmx_cso.compare(transport, official=official, area_map=tmp_path / "areas.csv")
+    (page,) = [p for p in sdmx_cso.write_comparison(result, tmp_path / "r") if p.suffix == ".html"]
+    done = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    dom = done.stdout
+    assert "4 matched pairs" in dom
+    assert dom.count("<tr>") >= 1 + 4 + 1 + 1  # pairs head + 4 pairs + gap head + 1 gap row
+    assert "KE_NBO" in dom
+    assert "65.7" in dom
+    assert "not comparable: definition differs, other population" in dom
+    assert dom.count("<svg") == 1
