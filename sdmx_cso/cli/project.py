@@ -24,8 +24,8 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     "to",
     type=click.Choice(sdmx_cso.PROJECTION_FORMATS),
     required=True,
-    help="sdmx-ml-2.1 (structure-specific, as KNBS's KE1 data), sdmx-csv-1.0, or open-sdg "
-    "(indicator_X-Y-Z.csv files in the folder OUTPUT).",
+    help="sdmx-ml-2.1 (structure-specific, as KNBS's KE1 data), sdmx-ml-2.1-generic, "
+    "sdmx-csv-1.0, sdmx-csv-2.0, or open-sdg (indicator_X-Y-Z.csv files in the folder OUTPUT).",
 )
 @click.option(
     "-o",

@@ -9,7 +9,8 @@ observation-level attributes, in the DSD-specific namespace
 offline against the official SDMX 2.1 schemas plus the target's code lists.
 
 The first column of SDMX-CSV 1.0, ``DATAFLOW``, holds the target DSD's reference: a DSD
-given as a structure file has no dataflow we could name.
+given as a structure file has no dataflow we could name; SDMX-CSV 2.0 says so exactly
+(``STRUCTURE`` ``datastructure``). SDMX-ML 2.1 generic data is written too.
 """
 
 from __future__ import annotations
@@ -40,7 +41,13 @@ __all__ = [
 ]
 
 #: The formats `write_projection` writes.
-PROJECTION_FORMATS: tuple[str, ...] = ("sdmx-ml-2.1", "sdmx-csv-1.0", "open-sdg")
+PROJECTION_FORMATS: tuple[str, ...] = (
+    "sdmx-ml-2.1",
+    "sdmx-ml-2.1-generic",
+    "sdmx-csv-1.0",
+    "sdmx-csv-2.0",
+    "open-sdg",
+)
 
 XS = "http://www.w3.org/2001/XMLSchema"
 _V21 = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/{}"
@@ -49,6 +56,7 @@ _MES, _COM, _SS = (
     _V21.format("common"),
     _V21.format("data/structurespecific"),
 )
+_GEN = _V21.format("data/generic")
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _DOUBLE = {"OBS_VALUE", "UPPER_BOUND", "LOWER_BOUND"}
 
@@ -83,31 +91,36 @@ def _series_groups(
     return [groups[k] for k in sorted(groups)]
 
 
-def _ml21(projection: Projection, sender: str, prepared: dt.datetime) -> bytes:
+def _header(
+    root: Any, projection: Projection, sender: str, prepared: dt.datetime, **structure: str
+) -> tuple[str, str]:
+    """The message header; returns the message's data set ID and structure ID."""
     target = projection.target
-    ns = namespace(target)
     structure_id = f"{target.agency}_{target.id}_{target.version}".replace(".", "_")
-    root = etree.Element(
-        f"{{{_MES}}}StructureSpecificData",
-        nsmap={"message": _MES, "common": _COM, "ss": _SS, "xsi": _XSI, "ns1": ns},
-    )
     header = etree.SubElement(root, f"{{{_MES}}}Header")
     ident = projection.dataset_id or "PROJECTION"
     etree.SubElement(header, f"{{{_MES}}}ID").text = f"{ident}_{target.agency}_{target.id}"[:255]
     etree.SubElement(header, f"{{{_MES}}}Test").text = "false"
     etree.SubElement(header, f"{{{_MES}}}Prepared").text = prepared.strftime("%Y-%m-%dT%H:%M:%SZ")
     etree.SubElement(header, f"{{{_MES}}}Sender", id=sender)
-    struct = etree.SubElement(
-        header,
-        f"{{{_MES}}}Structure",
-        structureID=structure_id,
-        namespace=ns,
-        dimensionAtObservation=target.time_dimension,
-    )
+    attributes = {"structureID": structure_id, **structure}
+    attributes["dimensionAtObservation"] = target.time_dimension
+    struct = etree.SubElement(header, f"{{{_MES}}}Structure", attributes)
     common = etree.SubElement(struct, f"{{{_COM}}}Structure")
     etree.SubElement(common, "Ref", agencyID=target.agency, id=target.id, version=target.version)
     etree.SubElement(header, f"{{{_MES}}}DataSetAction").text = "Information"
     etree.SubElement(header, f"{{{_MES}}}DataSetID").text = ident
+    return ident, structure_id
+
+
+def _ml21(projection: Projection, sender: str, prepared: dt.datetime) -> bytes:
+    target = projection.target
+    ns = namespace(target)
+    root = etree.Element(
+        f"{{{_MES}}}StructureSpecificData",
+        nsmap={"message": _MES, "common": _COM, "ss": _SS, "xsi": _XSI, "ns1": ns},
+    )
+    _, structure_id = _header(root, projection, sender, prepared, namespace=ns)
     dataset = etree.SubElement(
         root,
         f"{{{_MES}}}DataSet",
@@ -126,6 +139,35 @@ def _ml21(projection: Projection, sender: str, prepared: dt.datetime) -> bytes:
             obs[target.measure] = row[target.measure]
             obs.update({a: row[a] for a in obs_attrs if a in row})
             etree.SubElement(series, "Obs", obs)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _values(parent: Any, tag: str, values: Mapping[str, str]) -> None:
+    if values:
+        holder = etree.SubElement(parent, f"{{{_GEN}}}{tag}")
+        for concept, value in values.items():
+            etree.SubElement(holder, f"{{{_GEN}}}Value", id=concept, value=value)
+
+
+def _ml21_generic(projection: Projection, sender: str, prepared: dt.datetime) -> bytes:
+    target = projection.target
+    root = etree.Element(
+        f"{{{_MES}}}GenericData", nsmap={"message": _MES, "common": _COM, "generic": _GEN}
+    )
+    _, structure_id = _header(root, projection, sender, prepared)
+    dataset = etree.SubElement(
+        root, f"{{{_MES}}}DataSet", structureRef=structure_id, action="Information"
+    )
+    obs_attrs = [a.id for a in target.attributes_at("observation")]
+    for head, rows in _series_groups(projection):
+        series = etree.SubElement(dataset, f"{{{_GEN}}}Series")
+        _values(series, "SeriesKey", {d: head[d] for d in target.dimensions})
+        _values(series, "Attributes", {k: v for k, v in head.items() if k not in target.dimensions})
+        for row in rows:
+            obs = etree.SubElement(series, f"{{{_GEN}}}Obs")
+            etree.SubElement(obs, f"{{{_GEN}}}ObsDimension", value=row[target.time_dimension])
+            etree.SubElement(obs, f"{{{_GEN}}}ObsValue", value=row[target.measure])
+            _values(obs, "Attributes", {a: row[a] for a in obs_attrs if a in row})
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -234,10 +276,10 @@ def validate_projection(message: bytes, target: TargetStructure) -> list[str]:
     return [f"line {e.line}: {e.message}" for e in schema.error_log]  # type: ignore[attr-defined]
 
 
-def _csv10(projection: Projection) -> bytes:
+def _csv(projection: Projection, lead: Mapping[str, str]) -> bytes:
+    """SDMX-CSV: the ``lead`` columns (1.0: DATAFLOW; 2.0: STRUCTURE, STRUCTURE_ID, ACTION)."""
     target = projection.target
     columns = [
-        "DATAFLOW",
         *target.dimensions,
         target.time_dimension,
         target.measure,
@@ -245,9 +287,9 @@ def _csv10(projection: Projection) -> bytes:
     ]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([*lead, *columns])
     for row in projection.rows:
-        writer.writerow([target.ref, *(row.get(c, "") for c in columns[1:])])
+        writer.writerow([*lead.values(), *(row.get(c, "") for c in columns)])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -303,12 +345,18 @@ def write_projection(
     written: list[Path] = []
     if to == "open-sdg":
         written, projection = write_open_sdg(projection, output, write=_write)
-    elif to == "sdmx-ml-2.1":
-        moment = prepared or dt.datetime.now(dt.UTC).replace(microsecond=0)
-        _write(output, _ml21(projection, sender, moment))
-        written.append(output)
     else:
-        _write(output, _csv10(projection))
+        moment = prepared or dt.datetime.now(dt.UTC).replace(microsecond=0)
+        ref = projection.target.ref
+        data = {
+            "sdmx-ml-2.1": lambda: _ml21(projection, sender, moment),
+            "sdmx-ml-2.1-generic": lambda: _ml21_generic(projection, sender, moment),
+            "sdmx-csv-1.0": lambda: _csv(projection, {"DATAFLOW": ref}),
+            "sdmx-csv-2.0": lambda: _csv(
+                projection, {"STRUCTURE": "datastructure", "STRUCTURE_ID": ref, "ACTION": "I"}
+            ),
+        }[to]()
+        _write(output, data)
         written.append(output)
     refused = refused_path_for(output)
     _write(refused, refused_csv(projection))

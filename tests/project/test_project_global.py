@@ -179,3 +179,32 @@ def test_pysdmx_reads_the_projection_with_the_real_dsd(
     assert sorted(frame["OBS_VALUE"].astype(float)) == [12.1, 12.9, 14.0]
     assert set(frame["REF_AREA"].astype(str)) == {"404"}
     assert set(frame["NATURE"]) == {"_X"}
+
+
+def test_generic_sdmx_ml_is_valid_against_the_official_schemas(
+    kenya_national: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "kenya-sdg-generic.xml"
+    write_projection(project(kenya_national), to="sdmx-ml-2.1-generic", output=out)
+    assert sdmx_cso.validate_message(out, version="2.1") == []
+    assert out.read_bytes().count(b"<generic:Obs>") == 3
+
+
+@pytest.mark.shared
+def test_readers_take_generic_ml_and_csv20_with_the_real_dsd(
+    kenya_national: Path, tmp_path: Path
+) -> None:
+    import sdmx
+    from pysdmx.io import get_datasets
+
+    dsd_file = shared_path("corpus", "sdg", "IAEG-SDGs_SDG_DSD_1.4_tajstat.xml")
+    result = project(kenya_national)
+    generic = tmp_path / "g.xml"
+    write_projection(result, to="sdmx-ml-2.1-generic", output=generic)
+    dsd = sdmx.read_sdmx(io.BytesIO(dsd_file.read_bytes())).structure["SDG"]
+    (data,) = sdmx.read_sdmx(io.BytesIO(generic.read_bytes()), structure=dsd).data
+    assert sorted(float(o.value) for o in data.obs) == [12.1, 12.9, 14.0]
+    csv20 = tmp_path / "c.csv"
+    write_projection(result, to="sdmx-csv-2.0", output=csv20)
+    (frame,) = get_datasets(csv20, dsd_file)
+    assert sorted(frame.data["OBS_VALUE"].astype(float)) == [12.1, 12.9, 14.0]
