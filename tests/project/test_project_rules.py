@@ -184,7 +184,14 @@ def datasets(draw: st.DrawFn) -> CommunityDataset:
 
 def _outputs(projection: Projection, folder: Path) -> bytes:
     blob = b""
-    for fmt, name in (("sdmx-ml-2.1", "p.xml"), ("sdmx-csv-1.0", "p.csv"), ("open-sdg", "osdg")):
+    formats = (
+        ("sdmx-ml-2.1", "p.xml"),
+        ("sdmx-ml-2.1-generic", "g.xml"),
+        ("sdmx-csv-1.0", "p.csv"),
+        ("sdmx-csv-2.0", "c.csv"),
+        ("open-sdg", "osdg"),
+    )
+    for fmt, name in formats:
         for path in write_projection(projection, to=fmt, output=folder / name):
             blob += path.read_bytes()
     return blob
