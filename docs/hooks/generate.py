@@ -49,6 +49,7 @@ import sdmx_cso.model
 from sdmx_cso.cli import cli
 from sdmx_cso.codelists import Code, Codelist
 from sdmx_cso.field.toolkit import choices_csv, choices_rows, choices_xlsx, codelist_csv
+from sdmx_cso.projection import REASONS, global_target, rules
 from sdmx_cso.schema import DESCRIPTOR_FILES, SCHEMA_BASE, json_schema
 from sdmx_cso.standard import (
     STANDARD_VERSION,
@@ -118,6 +119,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         **schema_pages(ctx),
         "reference/issues.md": issues_page(),
         "reference/cli.md": cli_page(),
+        "standard/projection.md": projection_page(),
     }
     for path, content in pages.items():
         if released_elsewhere(files, path, content):
@@ -943,6 +945,25 @@ def issues_page() -> str:
         intro,
         table(["Code", "Title", "Severity", "Tags"], rows),
         *(issue_section(entry) for entry in CATALOGUE.values()),
+    )
+
+
+def projection_page() -> str:
+    """The projection rules and refusal reasons, from `sdmx_cso.projection.rules`."""
+    target = global_target()
+    rows = [[code(reason), esc(text)] for reason, text in REASONS.items()]
+    return page(
+        "Projection onto the SDG DSD",
+        generated_note("`sdmx_cso.projection` (its rules and refusal reasons)", "the rules module"),
+        "`sdmx_cso.project()` and `sdmx-cso project` put a coalition dataset into the global "
+        f"SDG DSD `{target.ref}` (bundled) or a national DSD given as a structure file. "
+        "How to use them: [Project onto the SDG DSD](../guides/project.md).",
+        "## The rules, in the order they apply",
+        docstring_md(rules.__doc__).split("\n\n", 1)[1],
+        "## Why an observation is refused",
+        "Each refused observation is listed in `STEM.refused.csv` with its row, one of these "
+        "reasons, a sentence saying what exactly was refused, and its key.",
+        table(["REASON", "Meaning"], rows),
     )
 
 

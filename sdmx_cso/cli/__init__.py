@@ -16,9 +16,11 @@ import pyarrow
 from sdmx_cso import __version__
 from sdmx_cso.cli._app import Context, run
 from sdmx_cso.cli.codelists import codelists
+from sdmx_cso.cli.compare import compare
 from sdmx_cso.cli.convert import convert
 from sdmx_cso.cli.examples import examples
 from sdmx_cso.cli.importing import import_
+from sdmx_cso.cli.project import project
 from sdmx_cso.cli.protect import protect
 from sdmx_cso.cli.read import read
 from sdmx_cso.cli.register import register
@@ -45,9 +47,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 cli.add_command(codelists)
+cli.add_command(compare)
 cli.add_command(convert)
 cli.add_command(examples)
 cli.add_command(import_)
+cli.add_command(project)
 cli.add_command(protect)
 cli.add_command(read)
 cli.add_command(register)
