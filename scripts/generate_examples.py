@@ -4,7 +4,7 @@ The examples in ``sdmx_cso/examples/data/<name>/`` are submission packages: ``da
 here), ``metadata.yaml`` and ``README.md`` (written by hand). All values are synthetic, drawn
 from a seeded ``random.Random`` so that running this script again gives byte-identical files:
 
-    python scripts/generate_examples.py            # write all three
+    python scripts/generate_examples.py            # write all four
     python scripts/generate_examples.py kenya-disability-survey
 
 Each generator simulates respondents (or scoring groups) first and then aggregates, so totals
@@ -487,8 +487,46 @@ def bangladesh() -> tuple[list[str], list[Row]]:
 
 
 # ----------------------------------------------------------------------------------------------
+# kenya-transport-access: SP_TRN_PUBL (11.2.1) in the four counties of KE1's cities, 2019
+# ----------------------------------------------------------------------------------------------
+
+#: county, share of adults within walking distance of a stop, and the gap for persons with
+#: disabilities (synthetic; the official KE1 values are 65.7, 19.2, 10.1 and 16.1 per cent)
+TR_COUNTIES = (("KE-30", 0.62, 0.12, 620), ("KE-28", 0.23, 0.08, 410),
+               ("KE-17", 0.14, 0.03, 520), ("KE-31", 0.18, 0.06, 360))  # fmt: skip
+
+
+def transport() -> tuple[list[str], list[Row]]:
+    rng = random.Random(20190601)
+    rows: list[Row] = []
+    for county, share, gap, n in TR_COUNTIES:
+        people = []
+        for _ in range(n):
+            disabled = bernoulli(rng, 0.16)
+            sex = "F" if bernoulli(rng, 0.52) else "M"
+            near = bernoulli(rng, share - (gap if disabled else 0.0))
+            people.append({"sex": sex, "pd": disabled, "near": near})
+        for status, group in (("_T", people), ("PD", [p for p in people if p["pd"]])):
+            for sex in ("_T", "F", "M"):
+                cell = [p for p in group if sex == "_T" or p["sex"] == sex]
+                k = sum(1 for p in cell if p["near"])
+                lower, upper = wilson(k, len(cell), deff=1.2)
+                rows.append({
+                    "SERIES": "SP_TRN_PUBL", "REF_AREA": county, "SEX": sex, "AGE": "_T",
+                    "DISABILITY_STATUS": status, "TIME_PERIOD": "2019", "UNIT_MEASURE": "PT",
+                    "OBS_VALUE": percent(k, len(cell)), "LOWER_BOUND": lower,
+                    "UPPER_BOUND": upper, "SAMPLE_SIZE": str(len(cell)), "NUMERATOR": str(k),
+                })  # fmt: skip
+    columns = ["SERIES", "REF_AREA", "SEX", "AGE", "DISABILITY_STATUS", "TIME_PERIOD",
+               "OBS_VALUE", "UNIT_MEASURE", "LOWER_BOUND", "UPPER_BOUND", "SAMPLE_SIZE",
+               "NUMERATOR"]  # fmt: skip
+    return columns, rows
+
+
+# ----------------------------------------------------------------------------------------------
 
 EXAMPLES: dict[str, Callable[[], tuple[list[str], list[Row]]]] = {
+    "kenya-transport-access": transport,
     "kenya-disability-survey": kenya,
     "nepal-karnali-scorecard": nepal,
     "bangladesh-covid-dashboard": bangladesh,

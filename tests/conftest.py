@@ -39,7 +39,12 @@ def shared() -> Path:
     return shared_path()
 
 
-EXAMPLES = ("bangladesh-covid-dashboard", "kenya-disability-survey", "nepal-karnali-scorecard")
+EXAMPLES = (
+    "bangladesh-covid-dashboard",
+    "kenya-disability-survey",
+    "kenya-transport-access",
+    "nepal-karnali-scorecard",
+)
 
 
 @pytest.fixture(params=EXAMPLES)

@@ -166,3 +166,33 @@ def test_the_report_renders_in_headless_chromium(transport: Path, tmp_path: Path
     assert "65.7" in dom
     assert "not comparable: definition differs, other population" in dom
     assert dom.count("<svg") == 1
+
+
+@pytest.mark.shared
+def test_the_bundled_transport_example_next_to_the_real_ke1_message(tmp_path: Path) -> None:
+    """The bundled example that shares SP_TRN_PUBL with KNBS's KE1 data (2019, four cities)
+    pairs each county total with the official city value; numbers by hand from data.csv."""
+    official = shared_path("corpus", "sdg", "KE1_kenya_SDG_data_sample_structurespecific.xml")
+    areas = tmp_path / "areas.csv"
+    areas.write_text(CROSSWALK, encoding="utf-8")
+    example = sdmx_cso.example_path("kenya-transport-access")
+    result = sdmx_cso.compare(example, official=official, area_map=areas)
+    totals = {p["OFFICIAL_REF_AREA"]: p for p in result.pairs if p["BREAKDOWN"] == ""}
+    # data.csv rows 2 (KE-30), 8 (KE-28), 14 (KE-17), 20 (KE-31): value, bounds; KE1: 2019
+    expected = {
+        "KE_NBO": ("56.1", "51.8", "60.4", "65.7", "9.6", "above"),
+        "KE_MBA": ("22.0", "17.8", "26.7", "19.2", "-2.8", "inside"),
+        "KE_KIS": ("14.8", "11.7", "18.5", "10.1", "-4.7", "below"),
+        "KE_NUU": ("16.7", "12.8", "21.3", "16.1", "-0.6", "inside"),
+    }
+    got = {
+        area: tuple(p[c] for c in ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND", "OFFICIAL_VALUE",
+                                   "DIFFERENCE", "VERDICT"))
+        for area, p in totals.items()
+    }  # fmt: skip
+    assert got == expected
+    # persons with disabilities: paired, but another population than the official total
+    others = [p for p in result.pairs if p["BREAKDOWN"] != ""]
+    assert len(others) == 4
+    assert all(p["VERDICT"] == "not comparable: other population" for p in others)
+    assert [g["VALUE"] for g in result.gap] == ["PD"]

@@ -23,7 +23,12 @@ from sdmx_cso.model import CoalitionSeries
 from sdmx_cso.model.register import Register, default_register
 from sdmx_cso.model.structure import DatasetStructure, structure_for
 
-EXAMPLES = ("kenya-disability-survey", "nepal-karnali-scorecard", "bangladesh-covid-dashboard")
+EXAMPLES = (
+    "kenya-disability-survey",
+    "nepal-karnali-scorecard",
+    "bangladesh-covid-dashboard",
+    "kenya-transport-access",
+)
 NEW_SERIES = CoalitionSeries(
     code="CGD_DIS_ASSISTIVE_DEVICE",
     name="Persons with disabilities who have the assistive device they need",
