@@ -32,6 +32,11 @@ ANNOTATION = st.builds(
 ).filter(lambda a: (a.title, a.type, a.text) != (None, None, None))
 
 
+def _annotation_key(annotation: Any) -> object:
+    """Annotations with an ID are unique by it; those without one are all distinct."""
+    return annotation.id if annotation.id is not None else object()
+
+
 @st.composite
 def codelists(draw: Any) -> Codelist:
     ids = draw(
@@ -51,7 +56,11 @@ def codelists(draw: Any) -> Codelist:
                 name=name,
                 description=draw(st.none() | st.just(name) | TEXT),
                 parent=draw(st.none() | st.sampled_from(ids[:i])) if i else None,
-                annotations=tuple(draw(st.lists(ANNOTATION, max_size=3))),
+                # an annotation's ID identifies it within its artefact: two annotations of one
+                # code with the same ID are not kept in order by sdmx1 2.28 (found here)
+                annotations=tuple(
+                    draw(st.lists(ANNOTATION, max_size=3, unique_by=_annotation_key))
+                ),
             )
         )
     return Codelist(agency="IAEG-SDGs", id="CL_T", version="1.0", name="T", codes=tuple(codes))
