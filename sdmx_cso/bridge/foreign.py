@@ -43,14 +43,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sdmx_cso.errors import ReadError, UnsupportedFormat
-from sdmx_cso.formats.foreign_csv import (
-    ParsedTable,
-    TableBuilder,
-    Target,
-    csv_structure_ref,
-    read_sdmx_csv,
-    write_table,
-)
+from sdmx_cso.formats.foreign_csv import csv_structure_ref, read_sdmx_csv
 from sdmx_cso.formats.foreign_json import load_json, message_kind, read_sdmx_json
 from sdmx_cso.formats.foreign_json import structure_ref as json_structure_ref
 from sdmx_cso.formats.foreign_ml20 import (
@@ -61,6 +54,7 @@ from sdmx_cso.formats.foreign_ml20 import (
     structure_summary,
     without_complex,
 )
+from sdmx_cso.formats.neutral import ParsedTable, TableBuilder, Target, write_table
 from sdmx_cso.formats.registry import detect_format
 from sdmx_cso.io.atomic import atomic_output
 from sdmx_cso.standard import get_standard
@@ -95,7 +89,7 @@ class ForeignTable(ParsedTable):
         """Write the table to a binary stream as CSV (with a header) or a JSON list of rows.
 
         CSV cells that a spreadsheet would run as formulas get a leading ``'`` unless
-        ``keep_formulas`` is true (:func:`~sdmx_cso.formats.foreign_csv.write_table`); JSON is
+        ``keep_formulas`` is true (:func:`~sdmx_cso.formats.neutral.write_table`); JSON is
         exact. Returns the number of cells so changed.
         """
         return write_table(self.table, out, to=to, keep_formulas=keep_formulas)

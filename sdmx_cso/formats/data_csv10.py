@@ -42,13 +42,13 @@ import pyarrow.compute as pc
 
 from sdmx_cso.errors import ReadError
 from sdmx_cso.formats._buffers import any_bytes_in, utf8_of
+from sdmx_cso.formats.neutral import to_canonical
 from sdmx_cso.formats.series import BATCH_ROWS, Batches
 from sdmx_cso.model import CommunityDataset
-from sdmx_cso.model.columns import INTEGER_COLUMNS, canonical_schema
 from sdmx_cso.model.structure import DatasetStructure
-from sdmx_cso.standard import DsdSpec, get_standard
+from sdmx_cso.standard import get_standard
 
-__all__ = ["FLAGS", "read", "read_csv", "to_canonical", "write", "write_csv"]
+__all__ = ["FLAGS", "read", "read_csv", "write", "write_csv"]
 
 #: The multi-valued attribute of the standard (one space-separated string in the table).
 FLAGS = "QUALITY_FLAGS"
@@ -293,36 +293,3 @@ def _join_multi(array: pa.Array, separator: str) -> pa.Array:
     joined = pc.binary_join(pc.split_pattern(array, separator), " ")
     joined = pc.utf8_trim_whitespace(pc.replace_substring_regex(joined, " +", " "))
     return pc.if_else(pc.equal(joined, ""), None, joined)
-
-
-def to_canonical(table: pa.Table, dsd: DsdSpec, path: Path | None = None) -> pa.Table:
-    """A table of text columns in the canonical schema, custom columns after.
-
-    Every column of the DSD, in DSD order (null when absent), SAMPLE_SIZE and NUMERATOR as
-    integers; columns that are not concepts of the DSD follow, as text. Shared with
-    :mod:`sdmx_cso.formats.data_json20`.
-
-    Raises:
-        ReadError: an integer column holds something that is not a whole number.
-    """
-    schema = canonical_schema(dsd)
-    seen = set(table.column_names)
-    arrays: list[pa.ChunkedArray | pa.Array] = []
-    for field in schema:
-        if field.name not in seen:
-            arrays.append(pa.nulls(table.num_rows, field.type))
-        elif field.name in INTEGER_COLUMNS:
-            arrays.append(_integers(table.column(field.name), field.name, path))
-        else:
-            arrays.append(table.column(field.name))
-    extra = [name for name in table.column_names if name not in schema.names]
-    arrays.extend(table.column(name) for name in extra)
-    fields = [*schema, *(pa.field(name, pa.string()) for name in extra)]
-    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
-
-
-def _integers(col: pa.ChunkedArray, name: str, path: Path | None) -> pa.ChunkedArray:
-    try:
-        return pc.cast(pc.utf8_trim_whitespace(col), pa.int64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise ReadError(f"not a whole number: {exc}", path=path, column=name) from exc

@@ -54,7 +54,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sdmx_cso.errors import ReadError, SdmxExportError
-from sdmx_cso.formats.data_csv10 import to_canonical
+from sdmx_cso.formats.neutral import to_canonical
 from sdmx_cso.formats.series import BATCH_ROWS, Batches, iter_rows
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.structure import DatasetStructure

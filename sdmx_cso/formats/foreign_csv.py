@@ -32,26 +32,18 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Literal
 
 import pyarrow as pa
 
 from sdmx_cso.errors import ReadError
-from sdmx_cso.formats._spreadsheet_safe import neutralise
+from sdmx_cso.formats.neutral import ParsedTable, localised
 
-__all__ = [
-    "ParsedTable",
-    "TableBuilder",
-    "csv_structure_ref",
-    "localised",
-    "read_sdmx_csv",
-    "write_table",
-]
+__all__ = ["csv_structure_ref", "read_sdmx_csv"]
 
 #: Output formats of :func:`write_table`.
 Target = Literal["csv", "json"]
@@ -64,144 +56,6 @@ _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+$")
 _HEADER_2 = re.compile(r"STRUCTURE(?:\[(?P<sub>[^\]])\])?(?P<sep>[^\w\[])")
 _FRAME_2 = frozenset({"STRUCTURE", "STRUCTURE_ID", "STRUCTURE_NAME", "ACTION", "SERIES_KEY",
                       "OBS_KEY"})  # fmt: skip
-
-
-@dataclass(frozen=True)
-class ParsedTable:
-    """A foreign data message read into the neutral table.
-
-    Attributes:
-        table: one row per observation; text columns named by component ID.
-        message_type: what the message is, e.g. ``GenericData``, ``StructureSpecificData``,
-            ``DataMessage`` (SDMX-JSON), ``SDMX-CSV``.
-        structure_id: ``AGENCY:ID(VERSION)`` of the dataflow or DSD the message refers to
-            (version left out when the message gives none), or ``None``.
-        format: the format read, e.g. ``sdmx-ml-2.1-generic``, ``sdmx-json-2.0``,
-            ``sdmx-csv-1.0``.
-        notes: what a reader should know: information the format lost or that was dropped.
-    """
-
-    table: pa.Table
-    message_type: str
-    structure_id: str | None
-    format: str
-    notes: tuple[str, ...] = ()
-
-    @property
-    def num_rows(self) -> int:
-        """Number of observations (rows)."""
-        return int(self.table.num_rows)
-
-
-class TableBuilder:
-    """Gathers rows of text, column by column, in the order columns first appear."""
-
-    def __init__(self) -> None:
-        self._columns: dict[str, list[str | None]] = {}
-        self._rows = 0
-
-    def __len__(self) -> int:
-        return self._rows
-
-    @property
-    def columns(self) -> list[str]:
-        """Column names, in the order they first appeared."""
-        return list(self._columns)
-
-    def add(self, row: Mapping[str, str | None]) -> None:
-        """Append one row; a column first seen now is null in the rows before."""
-        for name, value in row.items():
-            column = self._columns.get(name)
-            if column is None:
-                column = self._columns[name] = [None] * self._rows
-            column.append(value)
-        self._rows += 1
-        for column in self._columns.values():
-            if len(column) < self._rows:
-                column.append(None)
-
-    def table(self, order: Sequence[str] = ()) -> pa.Table:
-        """The rows as a table: the columns named in ``order`` first, then the others."""
-        first = [name for name in order if name in self._columns]
-        names = first + [name for name in self._columns if name not in set(first)]
-        return pa.table({name: pa.array(self._columns[name], pa.string()) for name in names})
-
-
-def localised(texts: Mapping[str, str]) -> str | None:
-    """The English text of a multilingual value, or else its first language."""
-    for lang, text in texts.items():
-        if lang == "en" or lang.startswith("en-"):
-            return text
-    return next(iter(texts.values()), None)
-
-
-# -- writing the neutral table --------------------------------------------------------------
-
-
-def write_table(
-    table: pa.Table, out: BinaryIO, *, to: Target = "csv", keep_formulas: bool = False
-) -> int:
-    """Write a table as UTF-8 CSV (with a header row) or as a JSON list of row objects.
-
-    Empty values are empty CSV fields and JSON ``null``; values that are not text (a
-    :class:`~sdmx_cso.CommunityDataset`'s integers, for instance) are written as text.
-
-    CSV is for people, who open it in a spreadsheet: a cell (or header) that a spreadsheet
-    would run as a formula, because it begins with ``=``, ``+``, ``-``, ``@``, a tab or a
-    carriage return and is not a plain number, gets a leading ``'`` (OWASP's advice against
-    CSV injection), unless ``keep_formulas`` is true. JSON is for programs: always exact.
-
-    Returns:
-        The number of CSV cells that got a leading ``'`` (0 for JSON).
-    """
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    changed = 0
-    try:
-        if to == "csv":
-            writer = csv.writer(text, lineterminator=_CRLF)
-            for row in _csv_rows(table):
-                if not keep_formulas:
-                    safe = [neutralise(cell) for cell in row]
-                    changed += sum(1 for a, b in zip(row, safe, strict=True) if a is not b)
-                    row = safe
-                writer.writerow(row)
-        elif to == "json":
-            names = table.column_names
-            text.write("[")
-            for number, values in enumerate(_rows(table)):
-                text.write(",\n  " if number else "\n  ")
-                text.write(json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False))
-            text.write("\n]\n")
-        else:
-            raise ValueError(f"unknown output format {to!r} (csv or json)")
-        text.flush()
-    finally:
-        text.detach()
-    return changed
-
-
-def _csv_rows(table: pa.Table) -> Iterator[list[str]]:
-    yield list(table.column_names)
-    for row in _rows(table):
-        yield ["" if v is None else v for v in row]
-
-
-def _rows(table: pa.Table) -> Iterator[tuple[str | None, ...]]:
-    for batch in table.to_batches():
-        columns = [[_cell(v) for v in column.to_pylist()] for column in batch.columns]
-        yield from zip(*columns, strict=True)
-
-
-def _cell(value: Any) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return " ".join(text for v in value if (text := _cell(v)) is not None) or None
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    return str(value)
 
 
 # -- reading SDMX-CSV -----------------------------------------------------------------------

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from sdmx_cso.errors import ReadError
-from sdmx_cso.formats.foreign_csv import ParsedTable, TableBuilder, localised
+from sdmx_cso.formats.neutral import ParsedTable, TableBuilder, localised
 
 __all__ = ["MAX_JSON_BYTES", "load_json", "message_kind", "read_sdmx_json", "structure_ref"]
 

@@ -36,7 +36,7 @@ from lxml import etree
 
 from sdmx_cso.errors import ReadError
 from sdmx_cso.formats._doctype import refuse_doctype, syntax_error
-from sdmx_cso.formats.foreign_csv import ParsedTable, TableBuilder, localised
+from sdmx_cso.formats.neutral import ParsedTable, TableBuilder, localised
 
 __all__ = [
     "XmlInfo",

@@ -25,7 +25,7 @@ import sdmx_cso
 from sdmx_cso import ReadError, read_foreign
 from sdmx_cso.bridge import foreign
 from sdmx_cso.cli import main
-from sdmx_cso.formats import foreign_csv, foreign_json, foreign_ml20
+from sdmx_cso.formats import foreign_csv, foreign_json, foreign_ml20, neutral
 
 HERE = Path(__file__).resolve().parents[1] / "specimens"
 STRUCTURE = "structure message, not data"
@@ -454,16 +454,16 @@ def test_csv_actions_structures_languages_and_encodings(tmp_path) -> None:
 def test_write_table_as_csv_and_json() -> None:
     table = pa.table({"A": ["x", None], "N": [1, 2], "B": [True, False], "L": [["p", "q"], []]})
     out = io.BytesIO()
-    foreign_csv.write_table(table, out, to="csv")
+    neutral.write_table(table, out, to="csv")
     assert out.getvalue() == b"A,N,B,L\r\nx,1,true,p q\r\n,2,false,\r\n"
     out = io.BytesIO()
-    foreign_csv.write_table(table, out, to="json")
+    neutral.write_table(table, out, to="json")
     assert json.loads(out.getvalue()) == [
         {"A": "x", "N": "1", "B": "true", "L": "p q"},
         {"A": None, "N": "2", "B": "false", "L": None},
     ]
     with pytest.raises(ValueError, match="unknown output format"):
-        foreign_csv.write_table(table, io.BytesIO(), to="xlsx")  # type: ignore[arg-type]
+        neutral.write_table(table, io.BytesIO(), to="xlsx")  # type: ignore[arg-type]
 
 
 def test_own_messages_are_recognised(tmp_path) -> None:
@@ -480,7 +480,7 @@ def test_own_messages_are_recognised(tmp_path) -> None:
 
 
 def test_docstring_examples() -> None:
-    for module in (foreign, foreign_csv, foreign_json, foreign_ml20):
+    for module in (foreign, foreign_csv, foreign_json, foreign_ml20, neutral):
         assert doctest.testmod(module).failed == 0
 
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import sdmx_cso
 from sdmx_cso import CommunityDataset, DatasetMetadata
 from sdmx_cso.cli import main
-from sdmx_cso.formats import _spreadsheet_safe, foreign_csv
+from sdmx_cso.formats import _spreadsheet_safe, neutral
 from sdmx_cso.formats._spreadsheet_safe import TRIGGERS, is_plain_number, neutralise
 
 ATTACKS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "=cmd|' /C calc'!A0", "+1+cmd|x",
@@ -82,7 +82,7 @@ TABLE = pa.table({
 
 def csv_of(table: pa.Table, **options: bool) -> tuple[list[list[str]], int]:
     out = io.BytesIO()
-    changed = foreign_csv.write_table(table, out, to="csv", **options)
+    changed = neutral.write_table(table, out, to="csv", **options)
     return list(csv.reader(io.StringIO(out.getvalue().decode("utf-8")))), changed
 
 
@@ -105,7 +105,7 @@ def test_write_table_keeps_formulas_on_request():
 
 def test_json_output_is_exact():
     out = io.BytesIO()
-    assert foreign_csv.write_table(TABLE, out, to="json") == 0
+    assert neutral.write_table(TABLE, out, to="json") == 0
     assert json.loads(out.getvalue()) == [
         {"=HEADER": "x", "OBS_VALUE": "-5", "COMMENT_OBS": "@evil", "SAMPLE_SIZE": "-3"},
         {"=HEADER": "y", "OBS_VALUE": "=1+1", "COMMENT_OBS": "fine", "SAMPLE_SIZE": "4"},
