@@ -25,7 +25,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import yaml
 
-from sdmx_cso import get_codelist, get_standard
+from sdmx_cso import get_standard
+from sdmx_cso.standard import get_codelist
 
 AGENCY = "LNOB"
 # The dataset's own codes (metadata list, field) that extend a code list.

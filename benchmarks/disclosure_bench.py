@@ -54,7 +54,7 @@ def generate(n: int) -> Path:
     import sdmx_cso
 
     folder.mkdir(parents=True, exist_ok=True)
-    src = sdmx_cso.example_path("kenya-disability-survey")
+    src = sdmx_cso.examples.example_path("kenya-disability-survey")
     meta = (src / "metadata.yaml").read_text("utf-8")
     meta = meta.replace(  # the months generated below, so no row is outside it
         "REF_PERIOD: {START: 2022-01-01, END: 2023-12-31}",

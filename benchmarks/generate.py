@@ -9,9 +9,9 @@ The output is a submission package folder, as ``sdmx-cso validate`` reads it::
 
 What the data look like
 -----------------------
-* Dimensions of the standard with real code lists (``sdmx_cso.get_codelist``): FREQ, SERIES,
-  REF_AREA, SEX, AGE, POP_GROUP, DISABILITY_TYPE, SERVICE, RESPONDENT_TYPE, SERVICE_POINT and
-  TIME_PERIOD. Absent dimensions take their default (``_T``) in the standard.
+* Dimensions of the standard with real code lists (``sdmx_cso.standard.get_codelist``): FREQ,
+  SERIES, REF_AREA, SEX, AGE, POP_GROUP, DISABILITY_TYPE, SERVICE, RESPONDENT_TYPE,
+  SERVICE_POINT and TIME_PERIOD. Absent dimensions take their default (``_T``) in the standard.
 * REF_AREA mixes Kenyan counties (``KE-01`` … ``KE-47``), Karnali province of Nepal (``NP-P6``)
   with municipalities and wards declared as LOCAL_AREAS, and Bangladeshi divisions (``BD-A`` …
   ``BD-H``). Codes are drawn with skewed (Zipf-like) weights, as are POP_GROUP, SEX, AGE,
@@ -74,7 +74,7 @@ from typing import Any
 
 import yaml
 
-from sdmx_cso import get_codelist
+from sdmx_cso.standard import get_codelist
 
 COLUMNS = [
     "FREQ",

@@ -8,7 +8,8 @@ Two comparisons, measured side by side in one run and reported as ratios (never 
    TIME_PERIOD; see ``_peer_schemas.py``), in process (``Resource(...).validate()``) and as
    a command (``frictionless validate``).
 2. **In memory** (file reading excluded on both sides): ``sdmx_cso.validate(raw)`` on a
-   ``RawSubmission`` read beforehand (``sdmx_cso.read_submission``, untimed) against sdmxthon's
+   ``RawSubmission`` read beforehand (``sdmx_cso.pipeline.read_submission``, untimed) against
+   sdmxthon's
    ``Dataset.structural_validation()`` on a DataFrame read beforehand (``pandas.read_csv``, all
    columns text), with a DSD holding the same code lists (SDMX-ML 2.1, ``_peer_schemas.py``).
    sdmxthon end to end (read_csv + DSD file + validation) is reported too.
@@ -154,10 +155,10 @@ def worker_ours(step: str, case: Path) -> dict[str, Any]:
     if step == "e2e_api":
         report, m = timed(lambda: sdmx_cso.validate(sub))
     elif step == "read":
-        raw, m = timed(lambda: sdmx_cso.read_submission(sub))
+        raw, m = timed(lambda: sdmx_cso.pipeline.read_submission(sub))
         return {**m, "result": {"rows": raw.table.num_rows}}
     elif step == "in_memory":
-        raw = sdmx_cso.read_submission(sub)
+        raw = sdmx_cso.pipeline.read_submission(sub)
         report, m = timed(lambda: sdmx_cso.validate(raw))
     else:
         raise ValueError(step)
@@ -318,23 +319,23 @@ PHASES = [
     ("read: … row-by-row reader (`_collect`)", "sdmx_cso.io.tables", "_collect"),
     ("read: metadata file (`read_metadata`)", "sdmx_cso.io.submission", "read_metadata"),
     ("validate: whole `validate_submission`", "sdmx_cso.api", "validate_submission"),
-    ("validate: header (`_header`)", "sdmx_cso.validate.submission", "_header"),
-    ("validate: metadata model (`check_metadata`)", "sdmx_cso.validate.submission",
+    ("validate: header (`_header`)", "sdmx_cso.validation.submission", "_header"),
+    ("validate: metadata model (`check_metadata`)", "sdmx_cso.validation.submission",
      "check_metadata"),
-    ("validate: cell checks and their issues (`_cells`)", "sdmx_cso.validate.submission",
+    ("validate: cell checks and their issues (`_cells`)", "sdmx_cso.validation.submission",
      "_cells"),
-    ("validate: `normalize_table` (for rules, for derivation)", "sdmx_cso.validate.submission",
+    ("validate: `normalize_table` (for rules, for derivation)", "sdmx_cso.validation.submission",
      "normalize_table"),
-    ("validate: rules (`run_rules`)", "sdmx_cso.validate.submission", "run_rules"),
-    ("validate: … keys (duplicates, series attributes)", "sdmx_cso.validate.rules.keys",
+    ("validate: rules (`run_rules`)", "sdmx_cso.validation.submission", "run_rules"),
+    ("validate: … keys (duplicates, series attributes)", "sdmx_cso.validation.rules.keys",
      "check"),
-    ("validate: … ranges", "sdmx_cso.validate.rules.ranges", "check"),
-    ("validate: … periods", "sdmx_cso.validate.rules.periods", "check"),
-    ("validate: … consistency", "sdmx_cso.validate.rules.consistency", "check"),
-    ("validate: derivation (`derive_table`)", "sdmx_cso.validate.submission", "derive_table"),
-    ("validate: mandatory attributes (`_mandatory`)", "sdmx_cso.validate.submission",
+    ("validate: … ranges", "sdmx_cso.validation.rules.ranges", "check"),
+    ("validate: … periods", "sdmx_cso.validation.rules.periods", "check"),
+    ("validate: … consistency", "sdmx_cso.validation.rules.consistency", "check"),
+    ("validate: derivation (`derive_table`)", "sdmx_cso.validation.submission", "derive_table"),
+    ("validate: mandatory attributes (`_mandatory`)", "sdmx_cso.validation.submission",
      "_mandatory"),
-    ("validate: report (`Report.from_issues`)", "sdmx_cso.validate.report.Report",
+    ("validate: report (`Report.from_issues`)", "sdmx_cso.validation.report.Report",
      "from_issues"),
 ]  # fmt: skip
 
@@ -386,7 +387,7 @@ def _timer(function: Callable[..., Any], spent: list[float]) -> Callable[..., An
 
 def _rules_with_timers(spent: dict[str, list[float]]) -> None:
     """Rules are called from the ``RULES`` tuple: wrap them there."""
-    rules = _owner("sdmx_cso.validate.rules")  # (sdmx_cso.validate is also a function)
+    rules = _owner("sdmx_cso.validation.rules")  # (sdmx_cso.validation is also a function)
 
     wrapped = []
     for rule in rules.RULES:
@@ -402,7 +403,7 @@ def install_timers() -> dict[str, list[float]]:
     """Wrap every phase function where it is looked up; return the time accumulators."""
     spent: dict[str, list[float]] = {label: [0.0] for label, _m, _n in PHASES}
     for label, dotted, name in PHASES:
-        if dotted.startswith("sdmx_cso.validate.rules."):
+        if dotted.startswith("sdmx_cso.validation.rules."):
             continue
         try:
             owner = _owner(dotted)
@@ -449,7 +450,7 @@ def profile_ours(case: Path, out_text: Path) -> dict[str, Any]:
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
-    report = sdmx_cso.validate(sdmx_cso.read_submission(case / "submission"))
+    report = sdmx_cso.validate(sdmx_cso.pipeline.read_submission(case / "submission"))
     profiler.disable()
     profiled_wall = time.perf_counter() - started
     stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 import sdmx_cso
+import sdmx_cso.examples
 from sdmx_cso.model.register import (
     CONSTRAINED_DIMENSIONS,
     Register,
@@ -32,8 +33,8 @@ OUT = ROOT / "sdmx_cso" / "model" / "data" / "register.json"
 
 def build() -> str:
     series, areas, points, providers, flows = [], [], [], [], []
-    for example in sdmx_cso.list_examples():
-        dataset = sdmx_cso.load(sdmx_cso.example_path(example.name))
+    for example in sdmx_cso.examples.list_examples():
+        dataset = sdmx_cso.load(sdmx_cso.examples.example_path(example.name))
         md = dataset.metadata
         series += md.series
         areas += md.local_areas

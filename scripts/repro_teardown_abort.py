@@ -30,6 +30,7 @@ import tempfile
 from pathlib import Path
 
 import sdmx_cso
+import sdmx_cso.examples
 
 _CHILD = """
 import sys
@@ -49,7 +50,7 @@ def _limit() -> None:  # runs in the child
 
 
 def _submission(folder: Path, case: str) -> Path:
-    example = sdmx_cso.write_example("kenya-disability-survey", folder / "example")
+    example = sdmx_cso.examples.write_example("kenya-disability-survey", folder / "example")
     data = (example / "data.csv").read_bytes()
     header, first = data.split(b"\n")[:2]
     spoiled = {

@@ -2,40 +2,67 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pyarrow as pa
 
-from sdmx_cso.io import read_submission
+from sdmx_cso.io import read_submission, submission_of_table
 from sdmx_cso.io.csv_batches import BLOCK_BYTES, NotStreamable
+from sdmx_cso.io.metadata_file import upper_keys
 from sdmx_cso.io.submission import submission_batches
-from sdmx_cso.model import CommunityDataset, DerivationConfig
+from sdmx_cso.model import CommunityDataset, DatasetMetadata, DerivationConfig
+from sdmx_cso.model.frames import text_table
 from sdmx_cso.model.register import CONSTRAINED_DIMENSIONS, Register, default_register
 from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.progress import Progress, notify
 from sdmx_cso.standard import DEFAULT_AGENCY
-from sdmx_cso.validate import Report, to_dataset, validate_submission
-from sdmx_cso.validate.submission import BatchCheck
+from sdmx_cso.validation import Report, to_dataset, validate_submission
+from sdmx_cso.validation.submission import BatchCheck
 
-__all__ = ["Source", "as_submission", "check_in_batches", "load", "validate"]
+if TYPE_CHECKING:
+    import pandas as pd
 
-Source = str | Path | RawSubmission
+__all__ = ["Metadata", "Source", "as_submission", "check_in_batches", "load", "validate"]
+
+#: A submission: a path (data file, folder or zip), a table of observations in memory
+#: (`pandas.DataFrame`, `pyarrow.Table`, or a sequence of row mappings), or a raw submission.
+Source: TypeAlias = (
+    "str | Path | RawSubmission | pd.DataFrame | pa.Table | Sequence[Mapping[str, Any]]"
+)
+#: A submission's metadata: a file, a mapping of metadata fields, or a `DatasetMetadata`.
+Metadata: TypeAlias = "str | Path | Mapping[str, Any] | DatasetMetadata"
+
+
+def _metadata_fields(metadata: Mapping[str, Any] | DatasetMetadata) -> dict[str, Any]:
+    if isinstance(metadata, DatasetMetadata):
+        metadata = metadata.model_dump(by_alias=True, mode="json", exclude_none=True)
+    fields: dict[str, Any] = upper_keys(metadata, "<metadata>")
+    return fields
 
 
 def as_submission(
-    source: Source, metadata: str | Path | None = None, *, progress: Progress | None = None
+    source: Source, metadata: Metadata | None = None, *, progress: Progress | None = None
 ) -> RawSubmission:
     """``source`` as a raw submission, reading it if it is a path.
 
     ``progress`` receives ``read`` before reading and ``validate`` with the rows read.
     """
+    in_file = metadata if metadata is None or isinstance(metadata, str | Path) else None
     if isinstance(source, RawSubmission):
         raw = source
-    else:
+    elif isinstance(source, str | Path):
         notify(progress, "read", path=source)
-        raw = read_submission(source, metadata=metadata)
+        raw = read_submission(source, metadata=in_file)
+    else:
+        raw = submission_of_table(text_table(source), in_file, data_file="<table>")
+    if metadata is not None and not isinstance(metadata, str | Path):
+        raw = dataclasses.replace(
+            raw, metadata=_metadata_fields(metadata), metadata_file="<metadata>"
+        )
     notify(progress, "validate", raw.table.num_rows, raw.data_file)
     return raw
 
@@ -76,7 +103,7 @@ def check_in_batches(
 def validate(
     source: Source,
     *,
-    metadata: str | Path | None = None,
+    metadata: Metadata | None = None,
     pick: Collection[str] = (),
     skip: Collection[str] = (),
     warnings_as_errors: bool = False,
@@ -92,13 +119,17 @@ def validate(
     rows; a zip, a workbook or a file that is not plain UTF-8 CSV is read whole.
 
     Args:
-        source: a submission path (data file, folder or zip), or a `RawSubmission`.
-        metadata: the metadata file, when ``source`` is a data file.
+        source: a submission path (data file, folder or zip); observations in memory (a
+            `pandas.DataFrame`, a `pyarrow.Table` or a sequence of row mappings, columns
+            named by concept ID, located in the report as file ``<table>``, row 2 being the
+            first); or a `RawSubmission`.
+        metadata: the metadata: a file (when ``source`` is a data file or a table), a
+            mapping of metadata fields, or a `DatasetMetadata`.
         pick: report only these issue codes or tags.
         skip: leave out these issue codes or tags.
         warnings_as_errors: treat warnings as errors.
         config: thresholds of the derivation rules.
-        progress: a callback for `sdmx_cso.ProgressEvent` events (``read``, ``validate``,
+        progress: a callback for `sdmx_cso.pipeline.ProgressEvent` events (``read``, ``validate``,
             ``done``).
         register: the coalition's register, which holds the dataflow and codes a registered
             dataset may use (default: the one packaged with the standard).
@@ -107,12 +138,23 @@ def validate(
         ReadError: a file cannot be read at all.
 
     Examples:
-        >>> from sdmx_cso import example_path, validate
+        >>> from sdmx_cso import validate
+        >>> from sdmx_cso.examples import example_path
         >>> validate(example_path("kenya-disability-survey")).valid
         True
+
+        A table in memory, with its metadata:
+
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"SERIES": ["CGD_DIS_CARD"], "REF_AREA": ["KE-06"],
+        ...                       "TIME_PERIOD": ["2022"], "OBS_VALUE": ["forty"]})
+        >>> report = validate(frame, metadata=example_path("kenya-disability-survey")
+        ...                   / "metadata.yaml")
+        >>> [(i.row, i.column, i.code) for i in report.issues if i.column == "OBS_VALUE"]
+        [(2, 'OBS_VALUE', 'invalid-number')]
     """
     report: Report | None = None
-    if not isinstance(source, RawSubmission):
+    if isinstance(source, str | Path) and (metadata is None or isinstance(metadata, str | Path)):
         try:
             check, data_file = check_in_batches(
                 source, metadata=metadata, config=config, progress=progress, register=register
@@ -138,7 +180,7 @@ def validate(
 def register_dataset(
     source: Source | CommunityDataset,
     *,
-    metadata: str | Path | None = None,
+    metadata: Metadata | None = None,
     register: Register | None = None,
     agency: str | None = None,
     date: dt.date | None = None,
@@ -164,7 +206,8 @@ def register_dataset(
         RegistrationError: a declaration contradicts a registered code of the same ID.
 
     Examples:
-        >>> from sdmx_cso import example_path, register_dataset, read_register
+        >>> from sdmx_cso.examples import example_path
+        >>> from sdmx_cso.structures import register_dataset, read_register
         >>> register_dataset(example_path("kenya-disability-survey")) == read_register()
         True
     """
@@ -182,7 +225,7 @@ def register_dataset(
 def load(
     source: Source,
     *,
-    metadata: str | Path | None = None,
+    metadata: Metadata | None = None,
     config: DerivationConfig | None = None,
     register: Register | None = None,
 ) -> CommunityDataset:

@@ -6,15 +6,17 @@ renamed): on any error, nothing is left half-written and a previous file is inta
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sdmx_cso.api import Source, as_submission, check_in_batches
+from sdmx_cso.api import Metadata, Source, as_submission, check_in_batches
 from sdmx_cso.errors import ReadError, SdmxCsoError, UnsupportedFormat
 from sdmx_cso.formats import detect_format, reader_for, writer_for
 from sdmx_cso.formats.series import Batches, DatasetValues, layout
@@ -33,11 +35,10 @@ from sdmx_cso.model.disclosure import (
     with_disclosure_metadata,
 )
 from sdmx_cso.model.register import Register
-from sdmx_cso.model.structure import DatasetStructure, structure_for
-from sdmx_cso.model.submission import RawSubmission
+from sdmx_cso.model.structure import structure_for, structure_of
 from sdmx_cso.progress import Progress, ProgressWriter, notify
 from sdmx_cso.standard import get_standard
-from sdmx_cso.validate import Report, check_submission
+from sdmx_cso.validation import Report, check_submission
 
 __all__ = [
     "Conversion",
@@ -46,29 +47,12 @@ __all__ = [
     "metadata_path_for",
     "protect",
     "protect_submission",
-    "read",
-    "structure_of",
+    "read_dataset",
+    "write",
     "write_batches",
     "write_data",
     "write_metadata",
 ]
-
-
-def structure_of(
-    dataset: CommunityDataset | DatasetMetadata | None = None,
-    *,
-    agency: str | None = None,
-    register: Register | None = None,
-) -> DatasetStructure:
-    """The SDMX structures a dataset's messages refer to: the one DSD and its dataflow.
-
-    Args:
-        dataset: a dataset or its metadata; ``None`` for the standard's own structures.
-        agency: the coalition's agency (default ``LNOB``, or the register's).
-        register: the coalition's register (default: the one packaged for the agency).
-    """
-    metadata = dataset.metadata if isinstance(dataset, CommunityDataset) else dataset
-    return structure_for(metadata, agency=agency, register=register)
 
 
 #: Formats where QUALITY_FLAGS is a coded multi-valued attribute that a schema checks.
@@ -117,7 +101,7 @@ def write_data(
             (as SDMX 2.1 does) instead of a multi-valued ``QUALITY_FLAGS[]`` column, for
             readers without multi-valued components (pysdmx 1.21). SDMX 2.1 and SDMX-CSV 1.0
             always write it so.
-        progress: a callback for ``write`` `sdmx_cso.ProgressEvent` events (bytes written).
+        progress: a callback for ``write`` `sdmx_cso.pipeline.ProgressEvent` events (bytes written).
         register: the coalition's register (default: the one packaged for the agency).
 
     Raises:
@@ -154,6 +138,84 @@ def _write_data(
             write(dataset, counted, structure=structure)
             counted.finish()
     return Path(path)
+
+
+def write(
+    dataset: CommunityDataset,
+    target: str | Path | BinaryIO | None = None,
+    *,
+    format: str = "sdmx-ml-2.1",
+    metadata: bool = True,
+    agency: str | None = None,
+    flags_as_text: bool = False,
+    register: Register | None = None,
+    config: DerivationConfig | None = None,
+) -> Path | bytes | None:
+    """Write a dataset as an SDMX data message, after disclosure control.
+
+    Disclosure control is applied first, always (:func:`protect`; a dataset it has already
+    protected is written as it is): the people in the data come before the caller's
+    choices.
+
+    Args:
+        dataset: the dataset (e.g. from `sdmx_cso.load` or `CommunityDataset.from_pandas`).
+        target: a file path (replaced atomically; the reference metadata is written beside
+            it, ``<stem>.metadata.xml``, unless ``metadata`` is false), a binary stream
+            (the data message only), or ``None`` to get the message's bytes.
+        format: one of `sdmx_cso.pipeline.DATA_FORMATS` (default ``sdmx-ml-2.1``,
+            structure-specific).
+        metadata: with a path, also write the reference metadata beside the data (SDMX-ML
+            3.0 for ``sdmx-ml-3.0``, SDMX-ML 2.1 otherwise), so that `sdmx_cso.read` gets
+            the dataset back whole.
+        agency: the coalition's agency (default ``LNOB``).
+        flags_as_text: see `sdmx_cso.pipeline.write_data`.
+        register: the coalition's register (default: the one packaged for the agency).
+        config: may make disclosure control's thresholds stricter.
+
+    Returns:
+        The path written, the bytes (``target=None``), or ``None`` for a stream.
+
+    Raises:
+        UnsupportedFormat: an unknown format.
+
+    Examples:
+        >>> import io
+        >>> from sdmx_cso import load, read, write
+        >>> from sdmx_cso.examples import example_path
+        >>> dataset = load(example_path("nepal-karnali-scorecard"))
+        >>> out = io.BytesIO()
+        >>> write(dataset, out, format="sdmx-csv-2.0")
+        >>> message = read(out.getvalue())
+        >>> message.format, message.num_rows == len(dataset)
+        ('sdmx-csv-2.0', True)
+    """
+    protected = _protected(dataset, config)
+    writer = _data_writer(format, flags_as_text=flags_as_text)
+    structure = structure_of(protected, agency=agency, register=register)
+    if target is None or not isinstance(target, str | Path):
+        out = io.BytesIO() if target is None else target
+        writer(protected, out, structure=structure)
+        return out.getvalue() if target is None and isinstance(out, io.BytesIO) else None
+    path = Path(target)
+    with atomic_output(path) as stream:
+        writer(protected, stream, structure=structure)
+    if metadata:
+        meta_format = "sdmx-ml-3.0" if format == "sdmx-ml-3.0" else "sdmx-ml-2.1"
+        write_metadata(protected, metadata_path_for(path), format=meta_format, agency=agency,
+                       register=register)  # fmt: skip
+    return path
+
+
+def _protected(dataset: CommunityDataset, config: DerivationConfig | None) -> CommunityDataset:
+    """The dataset after disclosure control; itself when it was already protected."""
+    protected, audit = protect(dataset, config=config)
+    declared = dataset.metadata.disclosure_control
+    already = declared is not None and audit.policy.secondary_method in (
+        declared.secondary_method or ""
+    )
+    if already and protected.observations.equals(dataset.observations):
+        return dataset
+    return protected
 
 
 def metadata_path_for(data_path: str | Path) -> Path:
@@ -198,7 +260,7 @@ def convert(
     *,
     to: str,
     output: str | Path,
-    metadata: str | Path | None = None,
+    metadata: Metadata | None = None,
     agency: str | None = None,
     with_metadata: bool = True,
     config: DerivationConfig | None = None,
@@ -214,8 +276,8 @@ def convert(
     reference metadata beside it (:func:`metadata_path_for`: SDMX-ML 3.0 for
     ``sdmx-ml-3.0`` output, SDMX-ML 2.1 generic metadata otherwise). An invalid submission
     writes nothing: the returned report says why. ``flags_as_text``: see :func:`write_data`.
-    ``progress`` receives `sdmx_cso.ProgressEvent` events: ``read``, ``validate``, ``write``
-    (bytes of the data message) and ``done``.
+    ``progress`` receives `sdmx_cso.pipeline.ProgressEvent` events: ``read``, ``validate``,
+    ``write`` (bytes of the data message) and ``done``.
 
     Disclosure control is always applied (:func:`protect`): cells resting on small counts
     are withheld, with the cells that would give them away, before anything is written;
@@ -238,7 +300,7 @@ def convert(
         UnsupportedFormat: an unknown format (or ``flags_as_text`` for one that cannot).
     """
     _data_writer(to, flags_as_text=flags_as_text)  # fail on a bad format before any work
-    if not isinstance(source, RawSubmission):
+    if isinstance(source, str | Path) and (metadata is None or isinstance(metadata, str | Path)):
         try:
             with _Sorting(memory_rows, protection=True) as sorting:
                 check, data_file = check_in_batches(
@@ -357,7 +419,8 @@ def protect(
     returned metadata's ``DISCLOSURE_CONTROL`` states the policy and the audit's summary.
 
     Examples:
-        >>> from sdmx_cso import example_path, load, protect
+        >>> from sdmx_cso import load, protect
+        >>> from sdmx_cso.examples import example_path
         >>> protected, audit = protect(load(example_path("kenya-disability-survey")))
         >>> audit.primary > 0 and audit.protected
         True
@@ -396,7 +459,7 @@ def write_batches(
         format: the data format (see `write_data`).
         agency: the coalition's agency (default ``LNOB``).
         flags_as_text: QUALITY_FLAGS of ``sdmx-csv-2.0`` as one value (see `write_data`).
-        progress: a callback for ``write`` `sdmx_cso.ProgressEvent` events.
+        progress: a callback for ``write`` `sdmx_cso.pipeline.ProgressEvent` events.
         memory_rows: observations sorted in memory at a time.
         config: thresholds of disclosure control (stricter than the standard's, if given).
         register: the coalition's register (default: the one packaged for the agency).
@@ -532,12 +595,14 @@ def _metadata_format(path: Path) -> str:
     return "sdmx-ml-3.0" if b"schemas/v3_0" in head else "sdmx-ml-2.1"
 
 
-def read(
+def read_dataset(
     path: str | Path,
     *,
     metadata: str | Path | None = None,
 ) -> CommunityDataset:
     """Read a data message written by sdmx_cso (any format) back into a dataset.
+
+    `sdmx_cso.read` calls it for a message of the standard with its metadata.
 
     The reference metadata is read from ``metadata`` or from ``<stem>.metadata.xml`` beside
     the data file.

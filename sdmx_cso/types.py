@@ -7,7 +7,8 @@ Patterns follow the SDMX 2.1/3.0 schemas (``common:IDType``, ``common:NCNameIDTy
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, StringConstraints, WithJsonSchema
 
@@ -16,11 +17,18 @@ __all__ = [
     "NOT_TEXT",
     "AgencyId",
     "EmailAddress",
+    "Items",
     "LanguageTag",
     "SdmxId",
     "SemVer",
     "Version",
 ]
+
+_T = TypeVar("_T")
+
+Items = Annotated[Sequence[_T], AfterValidator(tuple)]
+"""Several values: any sequence (a list, a tuple) in, a tuple kept (models stay frozen and
+hashable), so that a typed program may pass a list where the model holds a tuple."""
 
 #: Characters that are no text: C0 controls but tab, LF and CR; U+FFFE and U+FFFF. A file
 #: holding one is binary content; XML (so SDMX-ML) cannot carry one.

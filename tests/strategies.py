@@ -8,7 +8,7 @@ from typing import Any
 from factories import metadata_dict
 from hypothesis import strategies as st
 
-from sdmx_cso import get_codelist
+from sdmx_cso.standard import get_codelist
 
 #: Text in the coalitions' languages, plus awkward characters.
 SCRIPTS = st.sampled_from(

@@ -13,7 +13,7 @@ Generated under ``standard/``:
 - ``schema/index.md``, ``schema/<Model>.md`` and ``schema/<Model>.json``, one per public model,
   plus each schema at the address of its ``$id`` (``schemas/<version>/<file>``).
 
-and under ``reference/``: ``issues.md`` from the issue catalogue (``sdmx_cso.validate``), whose
+and under ``reference/``: ``issues.md`` from the issue catalogue (``sdmx_cso.validation``), whose
 anchors are the issue codes that ``Issue.url`` links to, and ``cli.md`` from ``sdmx-cso --help``.
 
 The nav of ``mkdocs.yml`` names the two index pages; :func:`expand_nav` hangs the per-code-list
@@ -61,7 +61,7 @@ from sdmx_cso.standard import (
     get_standard,
     list_codelists,
 )
-from sdmx_cso.validate import CATALOGUE, IssueType
+from sdmx_cso.validation import CATALOGUE, IssueType
 
 CODELISTS_DIR = "standard/codelists"
 SCHEMA_DIR = "standard/schema"
@@ -692,7 +692,7 @@ class LenientJsonSchema(GenerateJsonSchema):
 
 
 def model_schema(model: type[BaseModel]) -> Schema:
-    """The published JSON Schema of ``model`` (``sdmx_cso.json_schema``: wire names, ``$id``).
+    """The published JSON Schema of ``model`` (``sdmx_cso.schemas.json_schema``).
 
     When pydantic cannot write the schema, the model's own ``model_json_schema`` is used with
     :class:`LenientJsonSchema`, and the page says so.
@@ -704,7 +704,7 @@ def model_schema(model: type[BaseModel]) -> Schema:
         note = (
             '!!! warning "Part of this schema comes from the field declaration"\n'
             f"    pydantic reports: {esc(reason)}. That field is described by the JSON form "
-            "its declaration gives (`json_schema_extra`). `sdmx_cso.json_schema()` cannot "
+            "its declaration gives (`json_schema_extra`). `sdmx_cso.schemas.json_schema()` cannot "
             "export this model; this schema is published with the same versioned `$id`."
         )
         schema = {
@@ -879,11 +879,11 @@ def schema_pages(ctx: Context) -> Pages:
         pages[f"schemas/{STANDARD_VERSION}/{name}"] = schema_json(make())
     others = sorted(set(sdmx_cso.model.__all__) - set(ctx.schemas))
     intro = (
-        "The public pydantic models of `sdmx_cso.model`, with their fields and JSON Schemas as "
-        "`sdmx_cso.json_schema()` exports them: field names are the names on the wire, coded "
-        "fields carry the URN of their code list in `x-codelist`, and the `$id` of each schema "
-        f"carries the version of the standard ({STANDARD_VERSION}). Toolkit authors can "
-        "validate files against the schema files linked below; each is also served at the "
+        "The public pydantic models of `sdmx_cso.model`, with their fields and JSON Schemas "
+        "as `sdmx_cso.schemas.json_schema()` exports them: field names are the names on the "
+        "wire, coded fields carry the URN of their code list in `x-codelist`, and the `$id` of "
+        f"each schema carries the version of the standard ({STANDARD_VERSION}). Toolkit authors "
+        "can validate files against the schema files linked below; each is also served at the "
         "address of its `$id`. `sdmx-cso schema` writes the schemas of the metadata file and "
         "of a data row."
     )
@@ -941,7 +941,7 @@ def issues_page() -> str:
     )
     return page(
         "Validation issues",
-        generated_note("the issue catalogue (`sdmx_cso.validate.CATALOGUE`)", "the catalogue"),
+        generated_note("the issue catalogue (`sdmx_cso.validation.CATALOGUE`)", "the catalogue"),
         intro,
         table(["Code", "Title", "Severity", "Tags"], rows),
         *(issue_section(entry) for entry in CATALOGUE.values()),

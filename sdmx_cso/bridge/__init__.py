@@ -23,7 +23,7 @@ from sdmx_cso.formats.xsd import dsd_xsd
 from sdmx_cso.io.atomic import atomic_output
 from sdmx_cso.model import CommunityDataset, DatasetMetadata
 from sdmx_cso.model.register import Register
-from sdmx_cso.model.structure import DatasetStructure, structure_for
+from sdmx_cso.model.structure import DatasetStructure, structure_of
 
 __all__ = ["export_structures", "export_xsd", "to_sdmx1", "write_structures"]
 
@@ -44,7 +44,7 @@ def write_structures(
     format is valid against the official XSDs or JSON Schema.
 
     Args:
-        structure: the structures (`sdmx_cso.model.structure.structure_for`).
+        structure: the structures (`sdmx_cso.structures.structure_of`).
         out: a binary stream.
         format: ``sdmx-ml-2.1``, ``sdmx-ml-3.0`` or ``sdmx-json-2.0``.
         content: ``all`` (default), ``data`` or ``metadata``.
@@ -65,15 +65,6 @@ def _check_format(format: str) -> None:
     if format not in STRUCTURE_FORMATS:
         known = ", ".join(STRUCTURE_FORMATS)
         raise UnsupportedFormat(f"unknown structure format {format!r} (known: {known})")
-
-
-def _structure(
-    dataset: CommunityDataset | DatasetMetadata | None,
-    agency: str | None,
-    register: Register | None = None,
-) -> DatasetStructure:
-    metadata = dataset.metadata if isinstance(dataset, CommunityDataset) else dataset
-    return structure_for(metadata, agency=agency, register=register)
 
 
 def export_structures(
@@ -110,7 +101,7 @@ def export_structures(
         'structures.json'
     """
     _check_format(format)  # before the target is touched
-    structure = _structure(dataset, agency, register)
+    structure = structure_of(dataset, agency=agency, register=register)
     with atomic_output(path) as out:
         write_structures(structure, out, format=format, content=content)
     return Path(path)
@@ -142,7 +133,7 @@ def export_xsd(
     Raises:
         UnsupportedFormat: an unknown SDMX-ML version.
     """
-    document = dsd_xsd(_structure(dataset, agency, register), version)
+    document = dsd_xsd(structure_of(dataset, agency=agency, register=register), version)
     with atomic_output(path) as out:
         out.write(document)
     return Path(path)
@@ -152,7 +143,7 @@ def to_sdmx1(structure: DatasetStructure) -> Any:
     """The structures of ``structure`` as sdmx1 objects (``sdmx.model.v21``).
 
     Args:
-        structure: the structures (`sdmx_cso.model.structure.structure_for`).
+        structure: the structures (`sdmx_cso.structures.structure_of`).
 
     Returns:
         A ``sdmx.message.StructureMessage`` with the concept schemes, code lists, DSD,

@@ -13,6 +13,7 @@ import time
 from typing import TextIO
 
 import sdmx_cso
+import sdmx_cso.pipeline
 
 __all__ = ["StatusLine", "status_line"]
 
@@ -29,7 +30,7 @@ class StatusLine:
         self._last = 0.0
         self._started = time.monotonic()
 
-    def __call__(self, event: sdmx_cso.ProgressEvent) -> None:
+    def __call__(self, event: sdmx_cso.pipeline.ProgressEvent) -> None:
         if event.stage == "done":
             self.close()
             return
@@ -52,7 +53,7 @@ class StatusLine:
             self._drawn = False
 
 
-def _describe(event: sdmx_cso.ProgressEvent) -> str:
+def _describe(event: sdmx_cso.pipeline.ProgressEvent) -> str:
     name = f" {event.path}" if event.path else ""
     if event.stage == "read":
         return f"reading{name}…"

@@ -6,7 +6,8 @@ from collections import defaultdict
 
 import click
 
-from sdmx_cso import CATALOGUE, Issue, Report
+from sdmx_cso import Issue, Report
+from sdmx_cso.reports import CATALOGUE
 
 #: Issues shown per code before "and N more".
 PER_CODE = 10

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 import sdmx_cso
+import sdmx_cso.field
 
 
 @click.command()
@@ -29,9 +30,9 @@ def codelists(format_: str, output: Path, agency: str | None) -> int:
     standard's codes directly.
     """
     paths = (
-        sdmx_cso.write_codelists(output, format="xlsform", agency=agency)
+        sdmx_cso.field.write_codelists(output, format="xlsform", agency=agency)
         if format_ == "xlsform"
-        else sdmx_cso.write_codelists(output, format="csv", agency=agency)
+        else sdmx_cso.field.write_codelists(output, format="csv", agency=agency)
     )
     for path in paths:
         click.echo(str(path))

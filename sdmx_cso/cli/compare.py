@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 import sdmx_cso
+import sdmx_cso.projection
+import sdmx_cso.structures
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
 from sdmx_cso.cli._options import metadata_option, register_option, submission_argument
 from sdmx_cso.cli._render import render_table
@@ -47,7 +49,7 @@ def compare(
     --area-map), period and sex; each gets a verdict. An invalid submission is refused with its
     validation report (exit code 1).
     """
-    register = None if register_file is None else sdmx_cso.read_register(register_file)
+    register = None if register_file is None else sdmx_cso.structures.read_register(register_file)
     try:
         result = sdmx_cso.compare(
             submission,
@@ -60,7 +62,7 @@ def compare(
     except sdmx_cso.InvalidSubmission as exc:
         click.echo(render_table(exc.report, source=str(submission)), err=True)
         return EXIT_INVALID
-    for path in sdmx_cso.write_comparison(result, output):
+    for path in sdmx_cso.projection.write_comparison(result, output):
         click.echo(str(path))
     click.echo(
         f"{len(result.pairs)} pairs from {result.compared} values and "

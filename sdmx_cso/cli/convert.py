@@ -7,6 +7,9 @@ from pathlib import Path
 import click
 
 import sdmx_cso
+import sdmx_cso.errors
+import sdmx_cso.pipeline
+import sdmx_cso.structures
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
 from sdmx_cso.cli._options import (
     accept_option,
@@ -26,7 +29,7 @@ from sdmx_cso.cli._render import render_table
     "-t",
     "--to",
     "to",
-    type=click.Choice(sorted(sdmx_cso.DATA_FORMATS)),
+    type=click.Choice(sorted(sdmx_cso.pipeline.DATA_FORMATS)),
     required=True,
     help="SDMX format of the data message.",
 )
@@ -73,7 +76,7 @@ def convert(
     An invalid submission is refused with its validation report (exit code 1) and no output
     file is written. Outputs are written atomically.
     """
-    register = None if register_file is None else sdmx_cso.read_register(register_file)
+    register = None if register_file is None else sdmx_cso.structures.read_register(register_file)
     status = status_line(progress)
     try:
         result = sdmx_cso.convert(
@@ -90,7 +93,9 @@ def convert(
             progress=status,
             register=register,
         )
-    except sdmx_cso.UnsupportedFormat as exc:  # --to is a choice: an option that cannot apply
+    except (
+        sdmx_cso.errors.UnsupportedFormat
+    ) as exc:  # --to is a choice: an option that cannot apply
         raise click.UsageError(str(exc)) from None
     finally:
         if status is not None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 import sdmx_cso
+import sdmx_cso.examples
 
 
 @click.command()
@@ -21,9 +22,9 @@ def examples(name: str | None, output: Path) -> int:
     Without NAME, prints one example per line: its name, its dataset type and its title.
     """
     if name is None:
-        for example in sdmx_cso.list_examples():
+        for example in sdmx_cso.examples.list_examples():
             click.echo(f"{example.name}\t{example.dataset_type}\t{example.title}")
         return 0
-    folder = sdmx_cso.write_example(name, output)
+    folder = sdmx_cso.examples.write_example(name, output)
     click.echo(str(folder))
     return 0

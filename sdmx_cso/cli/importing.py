@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 import sdmx_cso
+import sdmx_cso.field
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -44,7 +45,7 @@ def survey(data: Path, spec: Path, metadata: Path | None, form: Path | None, out
     Columns the spec does not name, meta columns and identifiers never reach the package.
     Check it with `sdmx-cso validate OUTPUT`.
     """
-    result = sdmx_cso.aggregate(data, spec, metadata=metadata, form=form)
+    result = sdmx_cso.field.aggregate(data, spec, metadata=metadata, form=form)
     folder = result.write(output)
     table = result.table
     click.echo(f"{folder}: {len(table.rows)} observations from {table.units} units")
@@ -80,7 +81,7 @@ def scorecard(sheet: Path, spec: Path, metadata: Path | None, output: Path) -> i
     consensus scores are copied as agreed; individual scores are averaged per group. Check
     the package with `sdmx-cso validate OUTPUT`.
     """
-    result = sdmx_cso.aggregate_scorecard(sheet, spec, metadata=metadata)
+    result = sdmx_cso.field.aggregate_scorecard(sheet, spec, metadata=metadata)
     folder = result.write(output)
     click.echo(f"{folder}: {len(result.table.rows)} observations from {result.table.units} rows")
     return 0

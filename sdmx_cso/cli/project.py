@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 import sdmx_cso
+import sdmx_cso.projection
+import sdmx_cso.structures
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
 from sdmx_cso.cli._options import metadata_option, register_option, submission_argument
 from sdmx_cso.cli._render import render_table
@@ -22,7 +24,7 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     "-t",
     "--to",
     "to",
-    type=click.Choice(sdmx_cso.PROJECTION_FORMATS),
+    type=click.Choice(sdmx_cso.projection.PROJECTION_FORMATS),
     required=True,
     help="sdmx-ml-2.1 (structure-specific, as KNBS's KE1 data), sdmx-ml-2.1-generic, "
     "sdmx-csv-1.0, sdmx-csv-2.0, or open-sdg (indicator_X-Y-Z.csv files in the folder OUTPUT).",
@@ -82,8 +84,10 @@ def project(
     """
     target = None
     if dsd_file is not None:
-        target = sdmx_cso.read_target(dsd_file, dsd=dsd_id, reporting_type=reporting_type)
-    register = None if register_file is None else sdmx_cso.read_register(register_file)
+        target = sdmx_cso.projection.read_target(
+            dsd_file, dsd=dsd_id, reporting_type=reporting_type
+        )
+    register = None if register_file is None else sdmx_cso.structures.read_register(register_file)
     try:
         result = sdmx_cso.project(
             submission,
@@ -97,7 +101,7 @@ def project(
     except sdmx_cso.InvalidSubmission as exc:
         click.echo(render_table(exc.report, source=str(submission)), err=True)
         return EXIT_INVALID
-    written = sdmx_cso.write_projection(result, to=to, output=output)
+    written = sdmx_cso.projection.write_projection(result, to=to, output=output)
     for path in written:
         click.echo(str(path))
     click.echo(result.summary(), err=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 import sdmx_cso
+import sdmx_cso.pipeline
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
 from sdmx_cso.cli._options import accept_option, metadata_option, submission_argument
 from sdmx_cso.cli._render import render_table
@@ -39,7 +40,7 @@ def protect(
     (exit code 1).
     """
     config = sdmx_cso.DerivationConfig(accept_personal_data=frozenset(accept))
-    result = sdmx_cso.protect_submission(
+    result = sdmx_cso.pipeline.protect_submission(
         submission, metadata=metadata, output=output, config=config
     )
     if result.audit is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -55,13 +54,7 @@ def read(
     writes them as they are. JSON output is always exact.
     """
     target: Literal["csv", "json"] = "json" if to == "json" else "csv"
-    try:
-        result = _read_own(file, structure)
-    except sdmx_cso.SdmxCsoError as exc:  # ours, but not readable as a dataset: read as SDMX
-        result = sdmx_cso.read_foreign(file)
-        result = replace(result, notes=(f"not read back as a dataset: {exc}", *result.notes))
-    if result is None:
-        result = sdmx_cso.read_foreign(file, structure=structure)
+    result = sdmx_cso.read(file, structure=structure)
     if output is None:
         sys.stdout.flush()
         neutralised = result.write(sys.stdout.buffer, to=target, keep_formulas=keep_formulas)
@@ -81,24 +74,3 @@ def read(
             err=True,
         )
     return 0
-
-
-def _read_own(file: Path, structure: Path | None) -> sdmx_cso.ForeignTable | None:
-    """One of our own data messages, read back as a ``CommunityDataset`` (else ``None``).
-
-    A message of this standard (:func:`sdmx_cso.own_message_format`) with its reference
-    metadata beside it is read with :func:`sdmx_cso.read`, so that it comes back checked
-    against the standard, with the standard's columns. Without its metadata, or when
-    ``--structure`` is given, it is read like any other SDMX message.
-    """
-    fmt = None if structure is not None else sdmx_cso.own_message_format(file)
-    if fmt is None or not sdmx_cso.metadata_path_for(file).is_file():
-        return None
-    dataset = sdmx_cso.read(file)
-    return sdmx_cso.ForeignTable(
-        table=dataset.observations,
-        message_type="CommunityDataset",
-        structure_id=sdmx_cso.structure_of(dataset).dataflow_ref,
-        format=fmt,
-        notes=("read back as a dataset of the standard, checked against it",),
-    )

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 import sdmx_cso
+import sdmx_cso.structures
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
 from sdmx_cso.cli._options import metadata_option, register_option, submission_argument
 from sdmx_cso.cli._render import render_table
@@ -40,15 +41,15 @@ def register(
     lists, the DSD and the dataflow get new versions only where their content changes. A
     declaration that contradicts a registered code is refused. Written atomically.
     """
-    base = sdmx_cso.read_register(register_file, agency=agency)
+    base = sdmx_cso.structures.read_register(register_file, agency=agency)
     try:
-        updated = sdmx_cso.register_dataset(
+        updated = sdmx_cso.structures.register_dataset(
             submission, metadata=metadata, register=base, date=dt.date.today()
         )
     except sdmx_cso.InvalidSubmission as exc:
         click.echo(render_table(exc.report, source=str(submission)), err=True)
         return EXIT_INVALID
-    sdmx_cso.write_register(updated, output)
+    sdmx_cso.structures.write_register(updated, output)
     if updated == base:
         click.echo(f"{output}: already registered, release {base.version} unchanged", err=True)
     else:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 import sdmx_cso
+import sdmx_cso.schemas
 
 
 @click.command()
@@ -21,6 +22,6 @@ def schema(output: Path) -> int:
     Table Schema (table-schema.json) and Data Package descriptor (datapackage.json) of the
     data table.
     """
-    for path in sdmx_cso.write_schemas(output):
+    for path in sdmx_cso.schemas.write_schemas(output):
         click.echo(str(path))
     return 0

@@ -8,11 +8,12 @@ from typing import Any, Literal
 import click
 
 import sdmx_cso
+import sdmx_cso.structures
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
 from sdmx_cso.cli._options import register_option
 from sdmx_cso.cli._render import render_table
 
-#: The structure formats (``sdmx_cso.STRUCTURE_FORMATS``; a test keeps them equal).
+#: The structure formats (``sdmx_cso.structures.STRUCTURE_FORMATS``; a test keeps them equal).
 FORMATS = ["sdmx-json-2.0", "sdmx-ml-2.1", "sdmx-ml-3.0"]
 
 
@@ -39,7 +40,7 @@ def submission_options(command: Any) -> Any:
 
 def load_register(path: Path | None) -> Any:
     """The register of ``--register`` (``None``: the packaged one)."""
-    return None if path is None else sdmx_cso.read_register(path)
+    return None if path is None else sdmx_cso.structures.read_register(path)
 
 
 def load_dataset(submission: Path | None, metadata: Path | None, register: Any = None) -> Any:
@@ -115,7 +116,7 @@ def structures(
         ]
     )
     for path, content in parts:
-        written = sdmx_cso.export_structures(
+        written = sdmx_cso.structures.export_structures(
             path, format=to, dataset=dataset, agency=agency, register=register, content=content
         )
         click.echo(str(written))

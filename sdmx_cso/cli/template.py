@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 import sdmx_cso
+import sdmx_cso.field
 
 
 @click.command()
@@ -29,6 +30,6 @@ def template(dataflow: str, submission: Path | None, output: Path) -> int:
     text, so the spreadsheet turns no code into a date and no value into a percentage.
     Filled in, the workbook is a whole submission: `sdmx-cso validate FILE.xlsx`.
     """
-    path = sdmx_cso.write_template(output, dataflow=dataflow, submission=submission)
+    path = sdmx_cso.field.write_template(output, dataflow=dataflow, submission=submission)
     click.echo(str(path))
     return 0

@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 import sdmx_cso
+import sdmx_cso.reports
+import sdmx_cso.structures
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
 from sdmx_cso.cli._options import (
     accept_option,
@@ -64,7 +66,7 @@ def validate(
     the header is row 1) and column. Exit code 0 when valid, 1 when the data are invalid,
     3 when a file cannot be read at all.
     """
-    register = None if register_file is None else sdmx_cso.read_register(register_file)
+    register = None if register_file is None else sdmx_cso.structures.read_register(register_file)
     status = status_line(progress)
     try:
         report = sdmx_cso.validate(
@@ -83,7 +85,7 @@ def validate(
     if fmt == "json":
         text = json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False)
     elif fmt == "html":
-        text = sdmx_cso.render_html(report, source=str(submission))
+        text = sdmx_cso.reports.render_html(report, source=str(submission))
     else:
         text = render_table(report, source=str(submission))
     if output is None:

@@ -8,6 +8,7 @@ from typing import Literal
 import click
 
 import sdmx_cso
+import sdmx_cso.schemas
 from sdmx_cso.cli._app import EXIT_OK
 from sdmx_cso.cli.structures import load_dataset, load_register, submission_options
 
@@ -45,7 +46,7 @@ def xsd(
     """
     register = load_register(register_file)
     dataset = load_dataset(submission, metadata, register)
-    path = sdmx_cso.export_xsd(
+    path = sdmx_cso.schemas.export_xsd(
         output, version=version, dataset=dataset, agency=agency, register=register
     )
     click.echo(str(path))

@@ -22,9 +22,18 @@ from sdmx_cso.field.package import write_package
 from sdmx_cso.field.scorecard import KINDS, parse_scorecard_spec, tabulate_scorecard
 from sdmx_cso.field.spec import SurveySpec, parse_survey_spec
 from sdmx_cso.field.survey import SurveyTable, tabulate
+from sdmx_cso.field.template import write_template
+from sdmx_cso.field.toolkit import write_codelists
 from sdmx_cso.io.metadata_file import parse_mapping, read_metadata
 
-__all__ = ["SurveyImport", "aggregate", "aggregate_scorecard", "read_survey_spec"]
+__all__ = [
+    "SurveyImport",
+    "aggregate",
+    "aggregate_scorecard",
+    "read_survey_spec",
+    "write_codelists",
+    "write_template",
+]
 
 
 @dataclass(frozen=True)

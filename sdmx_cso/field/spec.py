@@ -1,7 +1,7 @@
 """The survey import spec: which answers make which series, broken down how.
 
 Built from the parsed YAML (a mapping) with every problem collected and named by its key,
-so that one run of ``sdmx-cso import survey`` lists them all (`sdmx_cso.SpecError`).
+so that one run of ``sdmx-cso import survey`` lists them all (`sdmx_cso.errors.SpecError`).
 """
 
 from __future__ import annotations

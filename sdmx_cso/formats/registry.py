@@ -108,7 +108,7 @@ def _function(fmt: DataFormat, name: str) -> Callable[..., Any]:
     if fmt.module == "structure_ml21":
         raise UnsupportedFormat(
             "SDMX-ML 2.1 structures are written through sdmx1: use "
-            "sdmx_cso.write_structures() or sdmx_cso.export_structures()"
+            "sdmx_cso.structures.write_structures() or sdmx_cso.structures.export_structures()"
         )
     module = importlib.import_module(f"sdmx_cso.formats.{fmt.module}")
     function: Callable[..., Any] = getattr(module, name)

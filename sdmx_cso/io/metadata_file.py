@@ -24,6 +24,7 @@ __all__ = [
     "load_yaml_value",
     "parse_mapping",
     "read_metadata",
+    "upper_keys",
 ]
 
 METADATA_SUFFIXES = (".yaml", ".yml", ".json")
@@ -120,7 +121,7 @@ def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _upper(value: Any, path: str) -> Any:
+def upper_keys(value: Any, path: str) -> Any:
     """Keys upper-cased at every level; two keys that differ only in case are refused."""
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
@@ -133,10 +134,10 @@ def _upper(value: Any, path: str) -> Any:
                     "ignore case)",
                     path=path,
                 )
-            out[name], typed[name] = _upper(item, path), key
+            out[name], typed[name] = upper_keys(item, path), key
         return out
     if isinstance(value, list):
-        return [_upper(v, path) for v in value]
+        return [upper_keys(v, path) for v in value]
     return value
 
 
@@ -196,7 +197,7 @@ def read_metadata(data: bytes, *, path: str) -> dict[str, Any]:
     """
     parsed = parse_mapping(data, path=path)
     try:
-        result: dict[str, Any] = _upper(parsed, path)
+        result: dict[str, Any] = upper_keys(parsed, path)
     except RecursionError:
         raise ReadError("nested too deeply to be a metadata file", path=path) from None
     return result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
@@ -13,7 +13,7 @@ import pyarrow as pa
 from sdmx_cso.errors import ReadError, UnsupportedFormat
 from sdmx_cso.io._limits import MAX_MEMBER_BYTES, check_member
 from sdmx_cso.io.csv_batches import BLOCK_BYTES, NotStreamable, csv_header, csv_tables
-from sdmx_cso.io.metadata_file import METADATA_SUFFIXES, read_metadata
+from sdmx_cso.io.metadata_file import METADATA_SUFFIXES, read_metadata, upper_keys
 from sdmx_cso.io.metadata_sheet import METADATA_SHEET, read_metadata_sheet
 from sdmx_cso.io.tables import TableRead, read_csv, read_xlsx, xlsx_sheet_names
 from sdmx_cso.model.submission import RawSubmission, ReadProblem
@@ -24,6 +24,7 @@ __all__ = [
     "SubmissionBatches",
     "read_submission",
     "submission_batches",
+    "submission_of_table",
 ]
 
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
@@ -43,7 +44,7 @@ def read_submission(
     delimiter: str | None = None,
     sheet: str | None = None,
 ) -> RawSubmission:
-    """Read a submission as it is, without judging it (see `sdmx_cso.validate`).
+    """Read a submission as it is, without judging it (see `sdmx_cso.validation`).
 
     Args:
         path: a data file (CSV or XLSX), or a folder or ``.zip`` submission package holding
@@ -86,6 +87,45 @@ def read_submission(
         columns=table.columns,
         row_numbers=table.row_numbers,
         problems=(*meta_problems, *table.problems),
+    )
+
+
+def submission_of_table(
+    table: pa.Table,
+    metadata: str | Path | Mapping[str, Any] | None,
+    *,
+    data_file: str = "<table>",
+) -> RawSubmission:
+    """A submission held in memory: a table of text columns and its metadata.
+
+    The header is normalised as a file's is (surrounding spaces and case ignored); the
+    metadata is a file (read as `read_submission` reads it: a syntax error is a located
+    problem of the report), a mapping of metadata fields (keys upper-cased at every level),
+    or nothing (every mandatory field is then reported missing).
+
+    Raises:
+        ReadError: the metadata file cannot be opened.
+    """
+    names = list(table.column_names)
+    normalised = [name.strip().lstrip("\ufeff").strip().upper() for name in names]
+    problems: tuple[ReadProblem, ...] = ()
+    metadata_file: str | None = None
+    fields: dict[str, Any]
+    if metadata is None:
+        fields = {}
+    elif isinstance(metadata, str | Path):
+        metadata_file = str(metadata)
+        fields, problems = _metadata(_Source(metadata_file, _read(Path(metadata))))
+    else:
+        metadata_file = "<metadata>"
+        fields = upper_keys(metadata, metadata_file)
+    return RawSubmission(
+        table=table.rename_columns(normalised),
+        metadata=fields,
+        data_file=data_file,
+        metadata_file=metadata_file,
+        columns=dict(zip(normalised, names, strict=True)),
+        problems=problems,
     )
 
 

@@ -2,6 +2,7 @@
 
 from sdmx_cso.model.config import DerivationConfig
 from sdmx_cso.model.dataset import CommunityDataset
+from sdmx_cso.model.disclosure import DisclosureAudit, DisclosurePolicy
 from sdmx_cso.model.extensions import CoalitionSeries, DataProvider, LocalArea, ServicePoint
 from sdmx_cso.model.flags import QualityFlag
 from sdmx_cso.model.metadata import (
@@ -14,6 +15,7 @@ from sdmx_cso.model.metadata import (
     QualityAssessment,
 )
 from sdmx_cso.model.observation import Observation
+from sdmx_cso.model.register import Register
 
 __all__ = [
     "CoalitionSeries",
@@ -23,12 +25,15 @@ __all__ = [
     "DataProvider",
     "DatasetMetadata",
     "DerivationConfig",
+    "DisclosureAudit",
     "DisclosureControl",
+    "DisclosurePolicy",
     "Enumerators",
     "LocalArea",
     "Observation",
     "Period",
     "QualityAssessment",
     "QualityFlag",
+    "Register",
     "ServicePoint",
 ]

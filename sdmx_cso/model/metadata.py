@@ -15,7 +15,7 @@ from sdmx_cso.model._base import ConceptModel
 from sdmx_cso.model.codes import InCodelist, check_code
 from sdmx_cso.model.extensions import CoalitionSeries, DataProvider, LocalArea, ServicePoint
 from sdmx_cso.model.licences import SpdxLicence
-from sdmx_cso.types import EmailAddress, LanguageTag, SdmxId
+from sdmx_cso.types import EmailAddress, Items, LanguageTag, SdmxId
 
 __all__ = [
     "CollectionMethod",
@@ -90,7 +90,7 @@ class CollectionMethod(ConceptModel):
     """Form version."""
     questionnaire_url: AnyUrl | None = None
     """Link to the questionnaire."""
-    languages: tuple[LanguageTag, ...] = ()
+    languages: Items[LanguageTag] = ()
     """Languages of the interviews (BCP 47 tags)."""
     enumerators: Enumerators | None = None
     """Enumerators."""
@@ -161,13 +161,13 @@ class DatasetMetadata(ConceptModel):
     """Contact person."""
     contact_email: EmailAddress
     """Contact e-mail."""
-    data_source: tuple[DataProvider, ...] = Field(min_length=1)
+    data_source: Items[DataProvider] = Field(min_length=1)
     """Coalition members that collected the data (the first is the default DATA_PRODUCER)."""
     compiling_org: str | None = None
     """Who aggregated or compiled the data."""
     initiator: Annotated[str, InCodelist("CL_INITIATOR")] | None = None
     """Who initiated the collection."""
-    participation_stages: tuple[Annotated[str, InCodelist("CL_PARTICIPATION_STAGE")], ...] = ()
+    participation_stages: Items[Annotated[str, InCodelist("CL_PARTICIPATION_STAGE")]] = ()
     """Stages in which the affected community took part."""
     sdg_goal: str | None = None
     """Linked SDG goal(s)."""
@@ -193,7 +193,7 @@ class DatasetMetadata(ConceptModel):
     """How group membership was established."""
     group_id_question: str | None = None
     """Exact wording of the group-identification question."""
-    ref_area_coverage: tuple[str, ...] = Field(min_length=1)
+    ref_area_coverage: Items[str] = Field(min_length=1)
     """Areas covered: codes of CL_AREA_CGD or of LOCAL_AREAS."""
     ref_period: Period
     """Reference period."""
@@ -251,11 +251,11 @@ class DatasetMetadata(ConceptModel):
     """Funding."""
     meta_last_update: dt.date | None = None
     """Date the metadata were last updated."""
-    series: tuple[CoalitionSeries, ...] = ()
+    series: Items[CoalitionSeries] = ()
     """The coalition's own series (extend CL_SERIES_CGD)."""
-    service_points: tuple[ServicePoint, ...] = ()
+    service_points: Items[ServicePoint] = ()
     """Service points (codes of SERVICE_POINT)."""
-    local_areas: tuple[LocalArea, ...] = ()
+    local_areas: Items[LocalArea] = ()
     """Local areas (extend CL_AREA_CGD)."""
 
     @model_validator(mode="after")

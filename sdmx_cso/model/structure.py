@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sdmx_cso.codelists import Annotation, Code, Codelist
 from sdmx_cso.model.extensions import CoalitionSeries
@@ -24,7 +25,10 @@ from sdmx_cso.model.metadata import DatasetMetadata
 from sdmx_cso.model.register import CONSTRAINED_DIMENSIONS, Register, default_register
 from sdmx_cso.standard import Standard, get_codelist, get_standard
 
-__all__ = ["Constraint", "DatasetStructure", "structure_for"]
+if TYPE_CHECKING:
+    from sdmx_cso.model.dataset import CommunityDataset
+
+__all__ = ["Constraint", "DatasetStructure", "structure_for", "structure_of"]
 
 _URN = "urn:sdmx:org.sdmx.infomodel."
 
@@ -149,6 +153,25 @@ class DatasetStructure:
     def codelist(self, component: str) -> Codelist | None:
         """The effective code list of a component, or ``None`` if it is not coded."""
         return self.codelists.get(component)
+
+
+def structure_of(
+    dataset: CommunityDataset | DatasetMetadata | None = None,
+    *,
+    agency: str | None = None,
+    register: Register | None = None,
+) -> DatasetStructure:
+    """The SDMX structures a dataset's messages refer to: the one DSD and its dataflow.
+
+    Args:
+        dataset: a dataset or its metadata; ``None`` for the standard's own structures.
+        agency: the coalition's agency (default ``LNOB``, or the register's).
+        register: the coalition's register (default: the one packaged for the agency).
+    """
+    from sdmx_cso.model.dataset import CommunityDataset  # the dataset module imports this one
+
+    metadata = dataset.metadata if isinstance(dataset, CommunityDataset) else dataset
+    return structure_for(metadata, agency=agency, register=register)
 
 
 def structure_for(

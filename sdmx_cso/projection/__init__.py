@@ -20,8 +20,8 @@ from sdmx_cso.model.disclosure import disclosure_policy, protect_table, with_dis
 from sdmx_cso.model.register import Register
 from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.projection.areas import read_crosswalk
-from sdmx_cso.projection.compare import COMPARISON_COLUMNS, Comparison, compare_tables
-from sdmx_cso.projection.compare import write_comparison as _write_comparison
+from sdmx_cso.projection.comparison import COMPARISON_COLUMNS, Comparison, compare_tables
+from sdmx_cso.projection.comparison import write_comparison as _write_comparison
 from sdmx_cso.projection.result import REASONS, CustomBreakdown, Projection, Refusal
 from sdmx_cso.projection.rules import project_dataset
 from sdmx_cso.projection.target import TargetStructure, global_target, read_target
@@ -174,7 +174,7 @@ def compare(
         register: the coalition's register (default: the one packaged with the standard).
 
     Returns:
-        The matched pairs (see `sdmx_cso.projection.compare`) and the coverage gap.
+        The matched pairs (see `sdmx_cso.projection.comparison`) and the coverage gap.
 
     Raises:
         ReadError: a file cannot be read.

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 import sdmx_cso
+import sdmx_cso.examples
+import sdmx_cso.standard
 from sdmx_cso.cli import cli, main
 
 
@@ -31,7 +33,7 @@ def test_examples_lists_one_per_line_name_first():
     result = run("examples")
     assert result.returncode == 0
     names = [line.split("\t")[0] for line in result.stdout.splitlines()]
-    assert names == [e.name for e in sdmx_cso.list_examples()]
+    assert names == [e.name for e in sdmx_cso.examples.list_examples()]
     assert {
         "kenya-disability-survey",
         "nepal-karnali-scorecard",
@@ -59,7 +61,7 @@ def test_schema_writes_versioned_schemas(tmp_path):
     assert result.returncode == 0
     for name in ("metadata.schema.json", "observation.schema.json"):
         schema = json.loads((tmp_path / name).read_text("utf-8"))
-        assert f"/{sdmx_cso.STANDARD_VERSION}/" in schema["$id"]
+        assert f"/{sdmx_cso.standard.STANDARD_VERSION}/" in schema["$id"]
 
 
 def test_validate_json_equals_the_python_report(kenya, capsys):

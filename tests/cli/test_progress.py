@@ -13,11 +13,12 @@ import pyarrow.csv as pa_csv
 import pytest
 
 import sdmx_cso
+import sdmx_cso.pipeline
 from sdmx_cso.cli import main
 from sdmx_cso.progress import WRITE_STEP, ProgressEvent, ProgressWriter
 
 
-def _events() -> tuple[list[ProgressEvent], sdmx_cso.Progress]:
+def _events() -> tuple[list[ProgressEvent], sdmx_cso.pipeline.Progress]:
     seen: list[ProgressEvent] = []
     return seen, seen.append
 
@@ -86,7 +87,7 @@ def test_forced_status_line_is_erased_at_the_end(kenya, tmp_path, capfd):
     captured = capfd.readouterr()
     assert "validating" in captured.err
     assert captured.err.endswith("\r\x1b[K")
-    assert captured.out.split() == [str(out), str(sdmx_cso.metadata_path_for(out))]
+    assert captured.out.split() == [str(out), str(sdmx_cso.pipeline.metadata_path_for(out))]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")

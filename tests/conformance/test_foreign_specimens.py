@@ -19,13 +19,15 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from conftest import SHARED
 
 import sdmx_cso
-from sdmx_cso import ReadError, read_foreign
+import sdmx_cso.examples
+from sdmx_cso import ReadError
 from sdmx_cso.bridge import foreign
+from sdmx_cso.bridge.foreign import own_message_format, read_foreign
 from sdmx_cso.cli import main
 from sdmx_cso.formats import foreign_csv, foreign_json, foreign_ml20, neutral
+from tests.conftest import SHARED
 
 HERE = Path(__file__).resolve().parents[1] / "specimens"
 STRUCTURE = "structure message, not data"
@@ -316,7 +318,7 @@ def test_reader_state_is_repaired_when_sdmx1_was_used_first() -> None:
     script = (
         "import sdmx\n"
         f"with open({first!r}, 'rb') as f:\n    sdmx.read_sdmx(f)\n"
-        "from sdmx_cso import read_foreign\n"
+        "from sdmx_cso.bridge.foreign import read_foreign\n"
         f"print(read_foreign({then!r}).num_rows)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
@@ -467,16 +469,13 @@ def test_write_table_as_csv_and_json() -> None:
 
 
 def test_own_messages_are_recognised(tmp_path) -> None:
-    package = sdmx_cso.write_example("nepal-karnali-scorecard", tmp_path)
+    package = sdmx_cso.examples.write_example("nepal-karnali-scorecard", tmp_path)
     written = sdmx_cso.convert(package, to="sdmx-ml-2.1", output=tmp_path / "out.xml")
     assert written.data is not None
-    assert sdmx_cso.own_message_format(written.data) == "sdmx-ml-2.1"
-    assert (
-        sdmx_cso.own_message_format(HERE / "sdmx-ml-2.1" / "IAEG-SDGs_SDG_1-1-1_generic.xml")
-        is None
-    )
-    assert sdmx_cso.own_message_format(tmp_path / "missing.xml") is None
-    assert read_foreign(written.data).num_rows == len(sdmx_cso.read(written.data))
+    assert own_message_format(written.data) == "sdmx-ml-2.1"
+    assert own_message_format(HERE / "sdmx-ml-2.1" / "IAEG-SDGs_SDG_1-1-1_generic.xml") is None
+    assert own_message_format(tmp_path / "missing.xml") is None
+    assert read_foreign(written.data).num_rows == len(sdmx_cso.read(written.data).dataset)
 
 
 def test_docstring_examples() -> None:
@@ -530,12 +529,12 @@ def test_cli_with_structure_and_refusals(tmp_path, capsys) -> None:
 
 
 def test_cli_reads_own_messages_back_as_datasets(tmp_path, capsys) -> None:
-    package = sdmx_cso.write_example("kenya-disability-survey", tmp_path)
+    package = sdmx_cso.examples.write_example("kenya-disability-survey", tmp_path)
     written = sdmx_cso.convert(package, to="sdmx-csv-2.0", output=tmp_path / "out.csv")
     assert main(["read", str(written.data)]) == 0
     captured = capsys.readouterr()
     assert "note: read back as a dataset of the standard" in captured.err
-    assert len(captured.out.splitlines()) == len(sdmx_cso.read(written.data)) + 1
+    assert len(captured.out.splitlines()) == len(sdmx_cso.read(written.data).dataset) + 1
     written.data.write_text(written.data.read_text("utf-8").replace(",KE-06,", ",ZZ-99,"))
     assert main(["read", str(written.data)]) == 0  # not valid: read like any SDMX, and said
     assert "note: not read back as a dataset: " in capsys.readouterr().err
@@ -633,7 +632,7 @@ def test_a_footer_is_never_unseen(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["read", str(empty), "--to", "csv"]) == 3
     assert "diss-web/file/abc" in capsys.readouterr().err
     # with data, the footer is a note
-    package = sdmx_cso.write_example("kenya-disability-survey", tmp_path)
+    package = sdmx_cso.examples.write_example("kenya-disability-survey", tmp_path)
     out = tmp_path / "kenya.xml"
     sdmx_cso.convert(package, to="sdmx-ml-2.1-generic", output=out, with_metadata=False)
     text = out.read_text("utf-8")

@@ -10,20 +10,25 @@ import json
 import pytest
 
 import sdmx_cso
+import sdmx_cso.errors
+import sdmx_cso.examples
+import sdmx_cso.pipeline
+import sdmx_cso.schemas
+import sdmx_cso.structures
 from sdmx_cso.cli import main
 
-FORMATS = sorted(sdmx_cso.DATA_FORMATS)
+FORMATS = sorted(sdmx_cso.pipeline.DATA_FORMATS)
 
 
 def _validate(path, fmt: str, dataset) -> list[str]:
-    structure = sdmx_cso.structure_of(dataset)
+    structure = sdmx_cso.structures.structure_of(dataset)
     if fmt == "sdmx-json-2.0":
-        return sdmx_cso.validate_json(path, kind="data")
+        return sdmx_cso.schemas.validate_json(path, kind="data")
     if fmt.startswith("sdmx-csv"):
         return []  # no schema exists for SDMX-CSV; the header rules are tested per format
     version = "3.0" if fmt == "sdmx-ml-3.0" else "2.1"
     generic = fmt.endswith("generic")
-    return sdmx_cso.validate_message(
+    return sdmx_cso.schemas.validate_message(
         path, version=version, structure=None if generic else structure
     )
 
@@ -33,13 +38,13 @@ def test_convert_every_example_to_every_format(example_dir, tmp_path, fmt, capsy
     out = tmp_path / f"out-{fmt}.data"
     assert main(["convert", str(example_dir), "--to", fmt, "-o", str(out)]) == 0
     printed = capsys.readouterr().out.split()
-    meta = sdmx_cso.metadata_path_for(out)
+    meta = sdmx_cso.pipeline.metadata_path_for(out)
     assert printed == [str(out), str(meta)]
     dataset, _ = sdmx_cso.protect(sdmx_cso.load(example_dir))
     assert _validate(out, fmt, dataset) == []
     meta_version = "3.0" if fmt == "sdmx-ml-3.0" else "2.1"
-    assert sdmx_cso.validate_message(meta, version=meta_version) == []
-    back = sdmx_cso.read(out)
+    assert sdmx_cso.schemas.validate_message(meta, version=meta_version) == []
+    back = sdmx_cso.read(out).dataset
     assert back == dataset  # observations (exact text), attributes and metadata
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
@@ -79,7 +84,7 @@ def test_convert_api_returns_the_report_and_paths(kenya, tmp_path):
 
 def test_unknown_format_is_a_usage_error(kenya, tmp_path):
     assert main(["convert", str(kenya), "--to", "sdmx-ml-9", "-o", str(tmp_path / "x")]) == 2
-    with pytest.raises(sdmx_cso.UnsupportedFormat):
+    with pytest.raises(sdmx_cso.errors.UnsupportedFormat):
         sdmx_cso.convert(kenya, to="sdmx-ml-9", output=tmp_path / "x")
 
 
@@ -94,14 +99,14 @@ def test_flags_as_text_writes_csv20_for_single_valued_readers(example_dir, tmp_p
     header = out.read_bytes().split(b"\r\n", 1)[0]
     assert header.startswith(b"STRUCTURE,")
     assert b"QUALITY_FLAGS," in header + b","
-    assert sdmx_cso.read(out) == sdmx_cso.protect(sdmx_cso.load(example_dir))[0]
+    assert sdmx_cso.read(out).dataset == sdmx_cso.protect(sdmx_cso.load(example_dir))[0]
 
 
 @pytest.mark.parametrize("fmt", ["sdmx-ml-3.0", "sdmx-json-2.0"])
 def test_flags_as_text_is_refused_where_the_schema_wants_multiple_values(kenya, tmp_path, fmt):
     out = tmp_path / "x"
     assert main(["convert", str(kenya), "--to", fmt, "--flags-as-text", "-o", str(out)]) == 2
-    with pytest.raises(sdmx_cso.UnsupportedFormat, match=r"sdmx-csv-2\.0"):
+    with pytest.raises(sdmx_cso.errors.UnsupportedFormat, match=r"sdmx-csv-2\.0"):
         sdmx_cso.convert(kenya, to=fmt, output=out, flags_as_text=True)
     assert not out.exists()
 
@@ -130,7 +135,7 @@ def test_own_codes_keep_their_names_after_another_conversion(tmp_path):
     """
 
     def names(example: str) -> dict[str, str]:
-        source = sdmx_cso.write_example(example, tmp_path / example)
+        source = sdmx_cso.examples.write_example(example, tmp_path / example)
         out = sdmx_cso.convert(source, to="sdmx-json-2.0", output=tmp_path / f"{example}.json")
         assert out.data is not None
         message = json.loads(out.data.read_text("utf-8"))

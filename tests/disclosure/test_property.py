@@ -15,6 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sdmx_cso
+import sdmx_cso.examples
+import sdmx_cso.pipeline
 from sdmx_cso.model.audit import Cell, audit_group
 from sdmx_cso.model.disclosure import _area_parents, _relations
 
@@ -55,7 +57,7 @@ def _cells(wards: dict[str, int], leaves: dict[tuple[str, str, str], tuple[int, 
 
 def _submission(folder: Path, wards: dict[str, int], cells) -> Path:
     folder.mkdir()
-    kenya = sdmx_cso.write_example("kenya-disability-survey", folder / "src")
+    kenya = sdmx_cso.examples.write_example("kenya-disability-survey", folder / "src")
     meta = (kenya / "metadata.yaml").read_text("utf-8")
     # a dataset of its own (the registered Kenyan one may not report unregistered wards)
     meta = meta.replace("DATASET_ID: TDA_PWD_SOCIAL_SERVICES_2022_2023", "DATASET_ID: TDA_GEN")
@@ -86,14 +88,14 @@ def test_no_withheld_count_leaks_or_can_be_narrowed(table, tmp_path_factory):
     truth = _cells(wards, leaves)
     folder = _submission(tmp_path_factory.mktemp("sub") / "p", wards, truth)
     policy_level = 5
-    for fmt in sorted(sdmx_cso.DATA_FORMATS):
+    for fmt in sorted(sdmx_cso.pipeline.DATA_FORMATS):
         out = folder.parent / f"out-{fmt}"
         result = sdmx_cso.convert(folder, to=fmt, output=out)
         assert result.report.valid, result.report
         text = out.read_text("utf-8")
         back = {
             (r["REF_AREA"], r["SEX"], r["DISABILITY_TYPE"]): r
-            for r in sdmx_cso.read(out).observations.to_pylist()
+            for r in sdmx_cso.read(out).dataset.observations.to_pylist()
         }
         assert set(back) == set(truth)  # every cell keeps its key
         hidden = {
@@ -123,7 +125,7 @@ def test_no_withheld_count_leaks_or_can_be_narrowed(table, tmp_path_factory):
         )
         for area, sex, kind in keys
     ]
-    md = sdmx_cso.read(out).metadata
+    md = sdmx_cso.read(out).dataset.metadata
     relations = _relations(cells, _area_parents(md), area=0)
     intervals = audit_group(
         cells, [k in hidden for k in keys], relations, [policy_level] * len(cells)

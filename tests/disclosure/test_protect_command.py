@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sdmx_cso
+import sdmx_cso.pipeline
 from sdmx_cso.cli import main
 
 
@@ -22,7 +23,7 @@ def test_protect_lists_the_cells_and_writes_a_submission_that_converts(kenya, tm
     assert report.notes == ()  # nothing left to withhold
     _, audit = sdmx_cso.protect(sdmx_cso.load(out))
     assert (audit.primary, audit.secondary) == (0, 0)  # protecting twice changes nothing
-    first = sdmx_cso.protect_submission(kenya)
+    first = sdmx_cso.pipeline.protect_submission(kenya)
     assert first.audit is not None
     assert len(first.withheld) == len(lines) == first.audit.primary + first.audit.secondary
 
@@ -46,7 +47,7 @@ def test_validate_notes_what_would_be_withheld(kenya, capsys):
 
 def test_the_metadata_states_the_policy_and_the_audit(kenya, tmp_path):
     result = sdmx_cso.convert(kenya, to="sdmx-ml-3.0", output=tmp_path / "k.xml")
-    control = sdmx_cso.read(tmp_path / "k.xml").metadata.disclosure_control
+    control = sdmx_cso.read(tmp_path / "k.xml").dataset.metadata.disclosure_control
     assert control is not None
     assert (control.primary_threshold, control.sensitive_threshold) == (5, 10)
     method = control.secondary_method or ""

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 import pytest
 
 import sdmx_cso
+import sdmx_cso.examples
 from sdmx_cso.model.disclosure import disclosure_policy, primary_mask, protect_table
 
 HEADER = (
@@ -77,13 +78,13 @@ def test_streaming_and_whole_table_give_the_same_bytes(nairobi, tmp_path):
     assert streamed.audit.secondary == whole.audit.secondary > 0
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
     # the metadata messages differ only in their header (ID, time prepared)
-    a, b = sdmx_cso.read(tmp_path / "a.csv"), sdmx_cso.read(tmp_path / "b.csv")
+    a, b = sdmx_cso.read(tmp_path / "a.csv").dataset, sdmx_cso.read(tmp_path / "b.csv").dataset
     assert a.metadata == b.metadata
     assert "Cells withheld:" in (a.metadata.disclosure_control.secondary_method or "")
 
 
 def test_sex_worker_counts_below_ten_are_suppressed(tmp_path):
-    dataset = sdmx_cso.load(sdmx_cso.example_path("bangladesh-covid-dashboard"))
+    dataset = sdmx_cso.load(sdmx_cso.examples.example_path("bangladesh-covid-dashboard"))
     protected, audit = sdmx_cso.protect(dataset)
     before = dataset.observations.to_pylist()
     after = protected.observations.to_pylist()
@@ -104,7 +105,7 @@ def test_sex_worker_counts_below_ten_are_suppressed(tmp_path):
 
 
 def test_other_groups_use_the_primary_threshold():
-    dataset = sdmx_cso.load(sdmx_cso.example_path("bangladesh-covid-dashboard"))
+    dataset = sdmx_cso.load(sdmx_cso.examples.example_path("bangladesh-covid-dashboard"))
     mask = primary_mask(dataset.observations, disclosure_policy(dataset.metadata)).to_pylist()
     for row, hidden in zip(dataset.observations.to_pylist(), mask, strict=True):
         if row["POP_GROUP"] != "SEX_WORKER" and row["NUMERATOR"] is not None:
@@ -113,7 +114,7 @@ def test_other_groups_use_the_primary_threshold():
 
 
 def test_thresholds_stricter_metadata_wins_looser_does_not():
-    dataset = sdmx_cso.load(sdmx_cso.example_path("kenya-disability-survey"))
+    dataset = sdmx_cso.load(sdmx_cso.examples.example_path("kenya-disability-survey"))
     md = dataset.metadata
     looser = md.model_copy(
         update={"disclosure_control": md.disclosure_control.model_copy(
@@ -134,7 +135,7 @@ def test_thresholds_stricter_metadata_wins_looser_does_not():
 
 
 def test_a_percentage_times_its_sample_size_is_a_count():
-    dataset = sdmx_cso.load(sdmx_cso.example_path("kenya-disability-survey"))
+    dataset = sdmx_cso.load(sdmx_cso.examples.example_path("kenya-disability-survey"))
     table = dataset.observations.slice(0, 1)
     cols = {n: table.column(n) for n in table.column_names}
     import pyarrow as pa
@@ -148,7 +149,7 @@ def test_a_percentage_times_its_sample_size_is_a_count():
 
 
 def test_withholding_unreliable_values_is_a_policy_choice():
-    dataset = sdmx_cso.load(sdmx_cso.example_path("kenya-disability-survey"))
+    dataset = sdmx_cso.load(sdmx_cso.examples.example_path("kenya-disability-survey"))
     config = sdmx_cso.DerivationConfig(withhold_unreliable=True)
     policy = disclosure_policy(dataset.metadata, config)
     out, audit = protect_table(dataset.observations, dataset.metadata, policy)
@@ -162,7 +163,7 @@ def test_withholding_unreliable_values_is_a_policy_choice():
 
 
 def test_scores_are_not_counts():
-    dataset = sdmx_cso.load(sdmx_cso.example_path("nepal-karnali-scorecard"))
+    dataset = sdmx_cso.load(sdmx_cso.examples.example_path("nepal-karnali-scorecard"))
     _, audit = sdmx_cso.protect(dataset)
     assert audit.primary == 0
     assert audit.secondary == 0
@@ -211,7 +212,7 @@ def test_sensitive_groups_are_not_published_for_small_areas(kenya, tmp_path):
     assert rows["KE-30"]["OBS_VALUE"] == "40.0"  # the county is published
     assert result.audit is not None
     assert result.audit.coarsened == 2
-    meta = sdmx_cso.read(out).metadata.disclosure_control
+    meta = sdmx_cso.read(out).dataset.metadata.disclosure_control
     assert meta is not None
     assert "not published for local areas" in (meta.geo_coarsening or "")
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from sdmx_cso import CATALOGUE, STANDARD_VERSION, list_codelists
 from sdmx_cso.model import DatasetMetadata
+from sdmx_cso.reports import CATALOGUE
+from sdmx_cso.standard import STANDARD_VERSION, list_codelists
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,7 +47,7 @@ def test_code_list_pages(site: Path) -> None:
 @pytest.mark.slow
 def test_code_list_downloads_are_generated(site: Path, tmp_path: Path) -> None:
     """The CSV and XLSForm files on the site are the ones `write_codelists` writes."""
-    from sdmx_cso import write_codelists
+    from sdmx_cso.field import write_codelists
 
     folder = site / "standard/codelists"
     for path in write_codelists(tmp_path) + write_codelists(tmp_path, format="xlsform"):

@@ -23,10 +23,13 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import sdmx_cso
+import sdmx_cso.pipeline
+import sdmx_cso.schemas
+import sdmx_cso.structures
 from sdmx_cso.io import atomic
 
 #: Modules that open outputs with ``atomic_output`` (imported by name).
-WRITERS = ("sdmx_cso.output", "sdmx_cso.bridge", "sdmx_cso.bridge.foreign")
+WRITERS = ("sdmx_cso.output", "sdmx_cso.message", "sdmx_cso.bridge", "sdmx_cso.bridge.foreign")
 
 
 class StallingStream:
@@ -70,13 +73,13 @@ def run(spec: dict[str, Any]) -> None:
         return
     dataset = sdmx_cso.load(spec["source"])
     if kind == "data":
-        sdmx_cso.write_data(dataset, target, format=fmt)
+        sdmx_cso.pipeline.write_data(dataset, target, format=fmt)
     elif kind == "metadata":
-        sdmx_cso.write_metadata(dataset, target, format=fmt)
+        sdmx_cso.pipeline.write_metadata(dataset, target, format=fmt)
     elif kind == "structures":
-        sdmx_cso.export_structures(target, format=fmt, dataset=dataset)
+        sdmx_cso.structures.export_structures(target, format=fmt, dataset=dataset)
     elif kind == "xsd":
-        sdmx_cso.export_xsd(target, version=fmt, dataset=dataset)
+        sdmx_cso.schemas.export_xsd(target, version=fmt, dataset=dataset)
     else:
         raise ValueError(kind)
 

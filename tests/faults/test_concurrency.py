@@ -23,11 +23,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import EXAMPLES
 
 import sdmx_cso
+import sdmx_cso.examples
+import sdmx_cso.pipeline
+from tests.conftest import EXAMPLES
 
-FORMATS = sorted(sdmx_cso.DATA_FORMATS)
+FORMATS = sorted(sdmx_cso.pipeline.DATA_FORMATS)
 EXE = Path(sys.executable).with_name("sdmx-cso")
 SUBMISSIONS = 20
 #: Header fields that differ from one run to the next (SDMX-ML): a random ID, the time.
@@ -43,7 +45,9 @@ def variant(number: int, base: Path) -> Path:
     """Bundled example ``number % 3``, with its own dataset ID and title, and for odd numbers
     every decimal observation value spelled with one more trailing zero (``14.0`` → ``14.00``).
     """
-    folder = sdmx_cso.write_example(EXAMPLES[number % len(EXAMPLES)], base / f"s{number:02d}")
+    folder = sdmx_cso.examples.write_example(
+        EXAMPLES[number % len(EXAMPLES)], base / f"s{number:02d}"
+    )
     meta_path = folder / "metadata.yaml"
     meta = yaml.safe_load(meta_path.read_text("utf-8"))
     meta["DATASET_ID"] = f"{meta['DATASET_ID']}_V{number:02d}"

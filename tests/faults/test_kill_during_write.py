@@ -32,15 +32,19 @@ from typing import Any, BinaryIO
 import pytest
 
 import sdmx_cso
+import sdmx_cso.examples
+import sdmx_cso.pipeline
+import sdmx_cso.schemas
+import sdmx_cso.structures
 from sdmx_cso.io import atomic
 
 CHILD = Path(__file__).with_name("_stalled_writer.py")
 PREVIOUS = b"<previous version/>\n" * 200 + "ünïcode ✓\n".encode()
 
 CASES = [
-    *(("data", fmt) for fmt in sorted(sdmx_cso.DATA_FORMATS)),
-    *(("metadata", fmt) for fmt in sorted(sdmx_cso.METADATA_FORMATS)),
-    *(("structures", fmt) for fmt in sorted(sdmx_cso.STRUCTURE_FORMATS)),
+    *(("data", fmt) for fmt in sorted(sdmx_cso.pipeline.DATA_FORMATS)),
+    *(("metadata", fmt) for fmt in sorted(sdmx_cso.pipeline.METADATA_FORMATS)),
+    *(("structures", fmt) for fmt in sorted(sdmx_cso.structures.STRUCTURE_FORMATS)),
     ("xsd", "2.1"),
     ("xsd", "3.0"),
     ("read", "csv"),
@@ -53,7 +57,7 @@ IDS = [f"{kind}-{fmt}" for kind, fmt in CASES]
 def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The Kenyan example as a submission, and as an SDMX-CSV message to read back."""
     base = tmp_path_factory.mktemp("sources")
-    package = sdmx_cso.write_example("kenya-disability-survey", base)
+    package = sdmx_cso.examples.write_example("kenya-disability-survey", base)
     done = sdmx_cso.convert(package, to="sdmx-csv-2.0", output=base / "kenya.csv")
     assert done.data is not None
     return {"submission": package, "message": done.data}
@@ -142,7 +146,12 @@ def failing_outputs(monkeypatch: pytest.MonkeyPatch) -> list[FailingStream]:
             streams.append(stream)
             yield stream
 
-    for name in ("sdmx_cso.output", "sdmx_cso.bridge", "sdmx_cso.bridge.foreign"):
+    for name in (
+        "sdmx_cso.output",
+        "sdmx_cso.message",
+        "sdmx_cso.bridge",
+        "sdmx_cso.bridge.foreign",
+    ):
         monkeypatch.setattr(f"{name}.atomic_output", failing)
     return streams
 
@@ -151,7 +160,7 @@ def failing_outputs(monkeypatch: pytest.MonkeyPatch) -> list[FailingStream]:
 def test_exception_mid_write_keeps_the_previous_file(kind, fmt, sources, tmp_path, failing_outputs):
     target = case_target(tmp_path, kind, fmt)
     if kind == "read":
-        table = sdmx_cso.read_foreign(sources["message"])
+        table = sdmx_cso.read(sources["message"])
         write = lambda: table.save(target, to=fmt)  # noqa: E731
     else:
         dataset = sdmx_cso.load(sources["submission"])
@@ -165,13 +174,13 @@ def test_exception_mid_write_keeps_the_previous_file(kind, fmt, sources, tmp_pat
 
 def run_writer(kind: str, fmt: str, dataset: sdmx_cso.CommunityDataset, target: Path) -> None:
     if kind == "data":
-        sdmx_cso.write_data(dataset, target, format=fmt)
+        sdmx_cso.pipeline.write_data(dataset, target, format=fmt)
     elif kind == "metadata":
-        sdmx_cso.write_metadata(dataset, target, format=fmt)
+        sdmx_cso.pipeline.write_metadata(dataset, target, format=fmt)
     elif kind == "structures":
-        sdmx_cso.export_structures(target, format=fmt, dataset=dataset)
+        sdmx_cso.structures.export_structures(target, format=fmt, dataset=dataset)
     else:
-        sdmx_cso.export_xsd(target, version=fmt, dataset=dataset)  # type: ignore[arg-type]
+        sdmx_cso.schemas.export_xsd(target, version=fmt, dataset=dataset)  # type: ignore[arg-type]
 
 
 def test_the_cli_reports_a_failed_write_and_keeps_the_previous_file(

@@ -10,8 +10,11 @@ import pytest
 from openpyxl import Workbook
 
 import sdmx_cso
-from sdmx_cso import ReadError, SpecError, aggregate_scorecard
+import sdmx_cso.examples
+from sdmx_cso import ReadError
 from sdmx_cso.cli import main
+from sdmx_cso.errors import SpecError
+from sdmx_cso.field import aggregate_scorecard
 
 GROUPS = {"SERVICE_USER": "users", "SERVICE_PROVIDER": "providers", "JOINT": "interface"}
 SOCIAL = {"_T": "", "DALIT": "dalit", "SINGLE_WOMAN": "single women", "INDIGENOUS": "janajati"}
@@ -74,7 +77,7 @@ def _key(row):
 
 
 def test_consensus_scores_are_copied_as_agreed(tmp_path):
-    nepal = sdmx_cso.write_example("nepal-karnali-scorecard", tmp_path)
+    nepal = sdmx_cso.examples.write_example("nepal-karnali-scorecard", tmp_path)
     rows = _example_rows(nepal)
     sheet = _sheet(tmp_path / "scores.xlsx", _consensus_records(rows))
     result = aggregate_scorecard(sheet, _spec(rows), metadata=nepal / "metadata.yaml")
@@ -95,7 +98,7 @@ def test_consensus_scores_are_copied_as_agreed(tmp_path):
 
 
 def test_individual_scores_are_averaged_per_group_and_kept_apart(tmp_path):
-    nepal = sdmx_cso.write_example("nepal-karnali-scorecard", tmp_path)
+    nepal = sdmx_cso.examples.write_example("nepal-karnali-scorecard", tmp_path)
     rows = [r for r in _example_rows(nepal) if r["RESPONDENT_TYPE"] != "JOINT"]
     rng = random.Random(18)
     records, expected = [], {}
@@ -134,7 +137,7 @@ def test_individual_scores_are_averaged_per_group_and_kept_apart(tmp_path):
 
 
 def test_consensus_and_individual_scores_are_not_mixed(tmp_path):
-    nepal = sdmx_cso.write_example("nepal-karnali-scorecard", tmp_path)
+    nepal = sdmx_cso.examples.write_example("nepal-karnali-scorecard", tmp_path)
     rows = _example_rows(nepal)
     sheet = _sheet(tmp_path / "s.xlsx", _consensus_records(rows))
     with pytest.raises(SpecError, match="never averaged"):
@@ -148,7 +151,7 @@ def test_consensus_and_individual_scores_are_not_mixed(tmp_path):
 
 
 def test_a_score_outside_its_scale_is_located(tmp_path, capsys):
-    nepal = sdmx_cso.write_example("nepal-karnali-scorecard", tmp_path)
+    nepal = sdmx_cso.examples.write_example("nepal-karnali-scorecard", tmp_path)
     rows = _example_rows(nepal)
     records = _consensus_records(rows)
     records[2][4] = 7

@@ -11,7 +11,9 @@ from openpyxl import load_workbook
 from statsmodels.stats.proportion import proportion_confint
 
 import sdmx_cso
-from sdmx_cso import SpecError, aggregate
+import sdmx_cso.field
+from sdmx_cso.errors import SpecError
+from sdmx_cso.field import aggregate
 from sdmx_cso.io.metadata_file import parse_mapping
 
 EXPORTS = Path(__file__).parent / "exports"
@@ -84,7 +86,7 @@ def reference(rows: list[dict[str, str]]) -> dict[tuple[str, ...], tuple[int, in
     return {k: v for k, v in out.items() if v[1] > 0}
 
 
-def table(result: sdmx_cso.SurveyImport) -> dict[tuple[str, ...], dict[str, str]]:
+def table(result: sdmx_cso.field.SurveyImport) -> dict[tuple[str, ...], dict[str, str]]:
     return {
         (r["SERIES"], r["REF_AREA"], r["SEX"], r["DISABILITY_STATUS"]): r for r in result.table.rows
     }

@@ -12,6 +12,8 @@ from openpyxl import load_workbook
 from statsmodels.stats.proportion import proportion_confint
 
 import sdmx_cso
+import sdmx_cso.field
+import sdmx_cso.pipeline
 from sdmx_cso.cli import main
 from sdmx_cso.field.estimate import wilson_interval
 
@@ -85,7 +87,7 @@ def _private(path: Path) -> tuple[set[str], set[str]]:
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
 def test_no_unmapped_column_meta_column_or_identifier_reaches_any_output(case, tmp_path):
     data, spec, form = CASES[case]
-    result = sdmx_cso.aggregate(
+    result = sdmx_cso.field.aggregate(
         EXPORTS / data, EXPORTS / spec, metadata=META, form=form and EXPORTS / form
     )
     package = result.write(tmp_path / "package")
@@ -94,7 +96,7 @@ def test_no_unmapped_column_meta_column_or_identifier_reaches_any_output(case, t
         target = tmp_path / f"{fmt}.out"
         conversion = sdmx_cso.convert(package, to=fmt, output=target)
         assert conversion.report.valid, conversion.report.issues[:3]
-        outputs += [target, sdmx_cso.metadata_path_for(target)]
+        outputs += [target, sdmx_cso.pipeline.metadata_path_for(target)]
     text = "\n".join(p.read_text("utf-8") for p in outputs)
     headers, values = _private(EXPORTS / data)
     given = META.read_text("utf-8")  # dates the metadata itself gives (fieldwork, form version)

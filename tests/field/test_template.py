@@ -9,6 +9,10 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 import sdmx_cso
+import sdmx_cso.field
+import sdmx_cso.schemas
+import sdmx_cso.standard
+import sdmx_cso.structures
 from sdmx_cso.cli import main
 from sdmx_cso.io.metadata_file import read_metadata
 from sdmx_cso.io.metadata_sheet import metadata_rows
@@ -51,10 +55,10 @@ def test_every_coded_column_has_a_drop_down_bound_to_its_code_list(dataflow, tmp
                 if column in (get_standard().dsd.dimension_ids)
                 else get_standard().dsd.attribute(column).codelist
             )
-            assert listed == [c.id for c in sdmx_cso.get_codelist(ref)], column
+            assert listed == [c.id for c in sdmx_cso.standard.get_codelist(ref)], column
         assert sheet == "codes"
     # long lists go through the hidden sheet: 880 areas
-    assert len(sdmx_cso.get_codelist("CL_AREA_CGD")) > 255 // 6
+    assert len(sdmx_cso.standard.get_codelist("CL_AREA_CGD")) > 255 // 6
     # every data cell is text, so no code becomes a date and no value a percentage
     assert all(
         data.cell(row=r, column=c).number_format == "@"
@@ -104,9 +108,9 @@ def test_a_filled_template_validates_and_converts_without_any_other_file(tmp_pat
     target = tmp_path / "survey.xml"
     result = sdmx_cso.convert(alone / "survey.xlsx", to="sdmx-ml-2.1", output=target)
     assert result.report.valid
-    structure = sdmx_cso.structure_of(sdmx_cso.load(alone / "survey.xlsx"))
-    assert sdmx_cso.validate_message(target, version="2.1", structure=structure) == []
-    assert sdmx_cso.read(target).metadata.title == metadata["TITLE"]
+    structure = sdmx_cso.structures.structure_of(sdmx_cso.load(alone / "survey.xlsx"))
+    assert sdmx_cso.schemas.validate_message(target, version="2.1", structure=structure) == []
+    assert sdmx_cso.read(target).dataset.metadata.title == metadata["TITLE"]
     assert main(["validate", str(alone / "survey.xlsx")]) == 0
 
 
@@ -131,7 +135,7 @@ def test_a_workbook_without_metadata_sheet_or_file_is_a_clean_error(tmp_path):
 
 def test_a_broken_yaml_value_is_located(tmp_path, kenya):
     path = tmp_path / "t.xlsx"
-    sdmx_cso.write_template(path, submission=kenya)
+    sdmx_cso.field.write_template(path, submission=kenya)
     book = load_workbook(path)
     sheet = book["metadata"]
     row = next(r[0].row for r in sheet.iter_rows(min_row=2) if r[0].value == "DATA_SOURCE")

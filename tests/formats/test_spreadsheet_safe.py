@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sdmx_cso
+import sdmx_cso.pipeline
 from sdmx_cso import CommunityDataset, DatasetMetadata
 from sdmx_cso.cli import main
 from sdmx_cso.formats import _spreadsheet_safe, neutral
@@ -153,7 +154,7 @@ def test_read_to_json_is_exact_and_silent(foreign, capsys):
 
 
 def test_python_api_save_neutralises_and_counts(foreign, tmp_path):
-    table = sdmx_cso.read_foreign(foreign)
+    table = sdmx_cso.read(foreign)
     assert table.save(tmp_path / "a.csv") == 2
     assert table.save(tmp_path / "b.csv", keep_formulas=True) == 0
     assert table.save(tmp_path / "c.json", to="json") == 0
@@ -161,7 +162,7 @@ def test_python_api_save_neutralises_and_counts(foreign, tmp_path):
     assert "'=HYPERLINK" not in (tmp_path / "b.csv").read_text("utf-8")
 
 
-@pytest.mark.parametrize("fmt", sorted(sdmx_cso.DATA_FORMATS))
+@pytest.mark.parametrize("fmt", sorted(sdmx_cso.pipeline.DATA_FORMATS))
 def test_our_sdmx_stays_exact_and_only_the_csv_for_people_is_neutralised(fmt, tmp_path, capsys):
     evil = '=HYPERLINK("http://evil.example","click")'
     rows = [row(REF_AREA="KE-01", OBS_VALUE="-5", COMMENT_OBS=evil, LOWER_BOUND="-1e3"),
@@ -169,9 +170,9 @@ def test_our_sdmx_stays_exact_and_only_the_csv_for_people_is_neutralised(fmt, tm
     dataset = CommunityDataset(
         metadata=DatasetMetadata.model_validate(metadata_dict(TITLE="=1+1")), observations=rows
     )
-    data = sdmx_cso.write_data(dataset, tmp_path / f"out{fmt}", format=fmt)
-    sdmx_cso.write_metadata(dataset, sdmx_cso.metadata_path_for(data))
-    back = sdmx_cso.read(data)  # the SDMX message carries every value as submitted
+    data = sdmx_cso.pipeline.write_data(dataset, tmp_path / f"out{fmt}", format=fmt)
+    sdmx_cso.pipeline.write_metadata(dataset, sdmx_cso.pipeline.metadata_path_for(data))
+    back = sdmx_cso.read(data).dataset  # the SDMX message carries every value as submitted
     assert back == dataset
     assert back.metadata.title == "=1+1"
     assert main(["read", str(data)]) == 0

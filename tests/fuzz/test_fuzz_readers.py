@@ -4,7 +4,7 @@ Valid messages in each of our formats (six data formats, two reference-metadata 
 official specimens of others' SDMX, and a valid submission (data CSV, metadata YAML and JSON)
 are damaged by hypothesis — bytes flipped, the file truncated, random bytes and XML, CSV and
 JSON metacharacters inserted, spans deleted or repeated — and given to ``sdmx_cso.read``,
-``sdmx_cso.read_foreign`` and ``sdmx_cso.validate``. Each must succeed, return a report (valid
+``sdmx_cso.read`` and ``sdmx_cso.validate``. Each must succeed, return a report (valid
 or not) or raise :class:`sdmx_cso.SdmxCsoError`: never another exception, and never take
 longer than ``TIME_LIMIT`` seconds (a timer interrupts a hang and fails the example).
 
@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sdmx_cso
+import sdmx_cso.pipeline
 from sdmx_cso import CommunityDataset, DatasetMetadata, Report, SdmxCsoError
 
 HERE = Path(__file__).resolve().parents[1]
@@ -143,12 +144,14 @@ def messages() -> Iterator[dict[str, Path]]:
     dataset = small_dataset()
     base = Path(tempfile.mkdtemp(prefix="fuzz-messages-"))
     written = {}
-    for fmt in sdmx_cso.DATA_FORMATS:
+    for fmt in sdmx_cso.pipeline.DATA_FORMATS:
         folder = base / fmt
-        data = sdmx_cso.write_data(dataset, folder / "message.dat", format=fmt)
+        data = sdmx_cso.pipeline.write_data(dataset, folder / "message.dat", format=fmt)
         meta_fmt = "sdmx-ml-3.0" if fmt == "sdmx-ml-3.0" else "sdmx-ml-2.1"
-        sdmx_cso.write_metadata(dataset, sdmx_cso.metadata_path_for(data), format=meta_fmt)
-        assert sdmx_cso.read(data) == dataset
+        sdmx_cso.pipeline.write_metadata(
+            dataset, sdmx_cso.pipeline.metadata_path_for(data), format=meta_fmt
+        )
+        assert sdmx_cso.read(data).dataset == dataset
         written[fmt] = data
     yield written
     shutil.rmtree(base, ignore_errors=True)
@@ -171,7 +174,7 @@ def replaced(path: Path, content: bytes, scratch: Path) -> Path:
 
 # -- our messages, read back -----------------------------------------------------------------
 
-DATA = sorted(sdmx_cso.DATA_FORMATS)
+DATA = sorted(sdmx_cso.pipeline.DATA_FORMATS)
 
 
 @pytest.mark.parametrize("fmt", DATA)
@@ -182,7 +185,7 @@ def test_read_of_a_damaged_data_message(fmt, messages, scratch):
     @given(content=damaged(original))
     def run(content: bytes) -> None:
         path = replaced(messages[fmt], content, scratch)
-        check(lambda: sdmx_cso.read(path))
+        check(lambda: sdmx_cso.read(path).dataset)
 
     run()
 
@@ -190,14 +193,14 @@ def test_read_of_a_damaged_data_message(fmt, messages, scratch):
 @pytest.mark.parametrize("fmt", ["sdmx-ml-2.1", "sdmx-ml-3.0"])
 def test_read_with_damaged_reference_metadata(fmt, messages, scratch):
     data = messages["sdmx-csv-1.0" if fmt == "sdmx-ml-2.1" else fmt]
-    metadata = sdmx_cso.metadata_path_for(data)
+    metadata = sdmx_cso.pipeline.metadata_path_for(data)
     original = metadata.read_bytes()
 
     @FUZZ
     @given(content=damaged(original))
     def run(content: bytes) -> None:
         path = replaced(metadata, content, scratch)
-        check(lambda: sdmx_cso.read(path.with_name(data.name)))
+        check(lambda: sdmx_cso.read(path.with_name(data.name)).dataset)
 
     run()
 
@@ -218,14 +221,14 @@ FOREIGN = [
 def test_read_foreign_of_a_damaged_message(source, messages, scratch):
     path = messages[source] if source in messages else SPECIMENS / source
     original = path.read_bytes()
-    assert sdmx_cso.read_foreign(path).num_rows > 0
+    assert sdmx_cso.read(path).num_rows > 0
 
     @FUZZ
     @given(content=damaged(original))
     def run(content: bytes) -> None:
         target = scratch / f"message{path.suffix}"
         target.write_bytes(content)
-        check(lambda: sdmx_cso.read_foreign(target))
+        check(lambda: sdmx_cso.read(target))
 
     run()
 
@@ -280,7 +283,7 @@ def test_read_foreign_regressions(source, damage, messages, tmp_path):
     target = tmp_path / path.name
     target.write_bytes(damage(path.read_bytes()))
     with pytest.raises(SdmxCsoError):
-        sdmx_cso.read_foreign(target)
+        sdmx_cso.read(target)
 
 
 def test_generic_value_without_an_id_is_a_read_error(messages, scratch):

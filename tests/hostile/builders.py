@@ -11,6 +11,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import sdmx_cso
+import sdmx_cso.examples
 
 __all__ = [
     "Formula",
@@ -32,7 +33,7 @@ _MACRO_BOOK_CT = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 
 def kenya_rows(tmp_path: Path) -> tuple[list[list[str]], bytes]:
     """The rows of the Kenyan example's data table (header first) and its metadata file."""
-    folder = sdmx_cso.write_example("kenya-disability-survey", tmp_path / "_kenya")
+    folder = sdmx_cso.examples.write_example("kenya-disability-survey", tmp_path / "_kenya")
     text = (folder / "data.csv").read_text("utf-8")
     rows = [line.split(",") for line in text.splitlines() if line]
     return rows, (folder / "metadata.yaml").read_bytes()

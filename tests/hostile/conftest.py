@@ -21,6 +21,7 @@ import pytest
 from builders import kenya_rows
 
 import sdmx_cso
+import sdmx_cso.examples
 from sdmx_cso.cli import main
 
 #: Address space of a CLI subprocess: a bomb that got through fails the test, not the machine.
@@ -114,7 +115,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
 def message(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An SDMX-ML 2.1 structure-specific message of ours (its reference metadata beside)."""
     folder = tmp_path_factory.mktemp("message")
-    example = sdmx_cso.write_example("kenya-disability-survey", folder)
+    example = sdmx_cso.examples.write_example("kenya-disability-survey", folder)
     return sdmx_cso.convert(example, to="sdmx-ml-2.1", output=folder / "kenya.xml").data  # type: ignore[return-value]
 
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 from builders import submission
-from conftest import Base, Run, refuses_to_convert, run_bounded
 
 import sdmx_cso
 from sdmx_cso.io import read_submission
+from tests.hostile.conftest import Base, Run, refuses_to_convert, run_bounded
 
 COMMENT = "Café – €5, Nairobi"
 
@@ -30,7 +30,7 @@ def _converts_exactly(
     target = tmp_path / "out" / "data.xml"
     run = cli("convert", folder, "--to", "sdmx-ml-2.1", "-o", target)
     assert run.code == 0, run.text
-    read = sdmx_cso.read(target).observations.column(column).to_pylist()
+    read = sdmx_cso.read(target).dataset.observations.column(column).to_pylist()
     for value in values:
         assert value in read
 

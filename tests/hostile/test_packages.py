@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 from builders import Formula, submission, write_xlsx, zip_with
-from conftest import Base, Listener, Run, refuses_to_convert, run_bounded
 
 import sdmx_cso
 from sdmx_cso.io import read_submission
+from tests.hostile.conftest import Base, Listener, Run, refuses_to_convert, run_bounded
 
 SECRET = "TOPSECRET-8f14e45fceea"
 
@@ -47,7 +47,9 @@ def test_xlsx_text_that_looks_like_a_formula_is_read_exactly(
     assert read_submission(folder).table.column("COMMENT_OBS").to_pylist()[:4] == texts
     target = tmp_path / "out.xml"
     assert cli("convert", folder, "--to", "sdmx-ml-2.1", "-o", target).code == 0
-    assert set(texts) <= set(sdmx_cso.read(target).observations.column("COMMENT_OBS").to_pylist())
+    assert set(texts) <= set(
+        sdmx_cso.read(target).dataset.observations.column("COMMENT_OBS").to_pylist()
+    )
 
 
 def test_xlsx_formulas_give_their_saved_value_and_are_never_evaluated(

@@ -1,4 +1,4 @@
-"""Hostile SDMX-ML given to `sdmx-cso read`, `sdmx_cso.read()` and `sdmx_cso.read_foreign()`.
+"""Hostile SDMX-ML given to `sdmx-cso read`, `sdmx_cso.read().dataset` and `sdmx_cso.read()`.
 
 XML is parsed without DTDs, entities or network (``resolve_entities=False``,
 ``load_dtd=False``, ``no_network=True``), keeping libxml2's size limits (``huge_tree=False``);
@@ -14,9 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Listener, Run, run_bounded
 
 import sdmx_cso
+import sdmx_cso.errors
+import sdmx_cso.pipeline
+from sdmx_cso.bridge.foreign import read_foreign
+from tests.hostile.conftest import Listener, Run, run_bounded
 
 _DECL = "<?xml version='1.0' encoding='UTF-8'?>"
 SECRET = "TOPSECRET-d41d8cd98f00"
@@ -27,7 +30,9 @@ def _spoil(message: Path, folder: Path, name: str, text: str | bytes) -> Path:
     that `read` first tries it as one of our own messages, then as a foreign one)."""
     path = folder / name
     path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
-    shutil.copy(sdmx_cso.metadata_path_for(message), sdmx_cso.metadata_path_for(path))
+    shutil.copy(
+        sdmx_cso.pipeline.metadata_path_for(message), sdmx_cso.pipeline.metadata_path_for(path)
+    )
     return path
 
 
@@ -89,7 +94,7 @@ def test_doctype_attacks_are_refused_without_reading_or_fetching_anything(
     target = tmp_path / "out.csv"
     _refused(cli("read", path, "-o", target), path, target, words)
     _refused(cli("read", path, "--to", "json"), path, target, words)
-    for read in (sdmx_cso.read, sdmx_cso.read_foreign):
+    for read in (sdmx_cso.read, read_foreign):
         with pytest.raises(sdmx_cso.ReadError, match=words) as error:
             read(path)
         assert SECRET not in str(error.value)
@@ -122,7 +127,7 @@ def test_schema_locations_and_xinclude_are_never_fetched(
     run = cli("read", path, "-o", target)
     assert run.code == 0, run.text  # read as it is: the references are plain markup
     assert SECRET not in run.text + target.read_text("utf-8")
-    assert len(sdmx_cso.read(path)) == len(sdmx_cso.read(message))
+    assert len(sdmx_cso.read(path).dataset) == len(sdmx_cso.read(message).dataset)
     assert listener.connections == 0
 
 
@@ -139,7 +144,7 @@ def test_a_huge_attribute_value_is_refused_within_bounded_memory(
     assert run.code == 3
     assert "limit" in run.err
     assert not target.exists()
-    for read in (sdmx_cso.read, sdmx_cso.read_foreign):
+    for read in (sdmx_cso.read, read_foreign):
         with pytest.raises(sdmx_cso.ReadError, match="limit"):
             read(path)
 
@@ -164,7 +169,7 @@ def test_deep_nesting_is_refused(
     with pytest.raises(sdmx_cso.ReadError, match="depth"):
         sdmx_cso.read(path)
     with pytest.raises(sdmx_cso.ReadError):
-        sdmx_cso.read_foreign(path)
+        read_foreign(path)
 
 
 @pytest.mark.parametrize(
@@ -185,10 +190,10 @@ def test_a_message_that_is_not_xml_at_all_is_refused(
     assert run.code == 3
     assert path.name in run.err
     assert not target.exists()
-    with pytest.raises((sdmx_cso.ReadError, sdmx_cso.UnsupportedFormat)):
+    with pytest.raises((sdmx_cso.ReadError, sdmx_cso.errors.UnsupportedFormat)):
         sdmx_cso.read(path)
     with pytest.raises(sdmx_cso.ReadError):
-        sdmx_cso.read_foreign(path)
+        read_foreign(path)
 
 
 @pytest.mark.parametrize("keep", [0.999, 0.5, 0.01])
@@ -207,4 +212,4 @@ def test_truncated_xml_is_refused(
     with pytest.raises(sdmx_cso.ReadError):
         sdmx_cso.read(path)
     with pytest.raises(sdmx_cso.ReadError):
-        sdmx_cso.read_foreign(path)
+        read_foreign(path)

@@ -12,7 +12,9 @@ import yaml
 from factories import metadata_dict
 
 import sdmx_cso
-from sdmx_cso import ReadError, UnsupportedFormat, read_submission
+from sdmx_cso import ReadError
+from sdmx_cso.errors import UnsupportedFormat
+from sdmx_cso.pipeline import read_submission
 
 ROWS = [
     ["SERIES", "REF_AREA", "TIME_PERIOD", "OBS_VALUE", "COMMENT_OBS", "SAMPLE_SIZE"],

@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 
 import sdmx_cso
+import sdmx_cso.examples
+import sdmx_cso.pipeline
 from sdmx_cso.api import as_submission, check_in_batches
 from sdmx_cso.io.csv_batches import NotStreamable
 
-FORMATS = sorted(sdmx_cso.DATA_FORMATS)
+FORMATS = sorted(sdmx_cso.pipeline.DATA_FORMATS)
 INVALID = Path(__file__).parent.parent / "invalid"
 CASES = sorted(p.name for p in INVALID.iterdir() if (p / "data.csv").is_file())
 
@@ -66,7 +68,7 @@ def test_streamed_reports_are_the_whole_reports(case, block_bytes, tmp_path):
 
 def test_duplicates_and_series_attributes_are_found_across_blocks(tmp_path):
     """Rows far apart, in different blocks, that only the bounded key index can compare."""
-    src = sdmx_cso.write_example("kenya-disability-survey", tmp_path)
+    src = sdmx_cso.examples.write_example("kenya-disability-survey", tmp_path)
     lines = (src / "data.csv").read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
     unit = header.index("UNIT_MEASURE") if "UNIT_MEASURE" in header else None

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 import sdmx_cso
+import sdmx_cso.examples
+import sdmx_cso.projection
 from sdmx_cso.cli import main
 from tests.conftest import shared_path
 from tests.project.ke1 import CROSSWALK
@@ -28,7 +30,7 @@ TRANSPORT_ROWS = (
 @pytest.fixture
 def transport(tmp_path: Path) -> Path:
     folder = tmp_path / "kenya"
-    shutil.copytree(sdmx_cso.example_path("kenya-disability-survey"), folder)
+    shutil.copytree(sdmx_cso.examples.example_path("kenya-disability-survey"), folder)
     meta = folder / "metadata.yaml"
     meta.write_text(
         meta.read_text(encoding="utf-8").replace(
@@ -151,7 +153,11 @@ def test_the_report_renders_in_headless_chromium(transport: Path, tmp_path: Path
         pytest.skip("needs chromium (Debian: apt-get install chromium)")
     official = shared_path("corpus", "sdg", "KE1_kenya_SDG_data_sample_structurespecific.xml")
     result = sdmx_cso.compare(transport, official=official, area_map=tmp_path / "areas.csv")
-    (page,) = [p for p in sdmx_cso.write_comparison(result, tmp_path / "r") if p.suffix == ".html"]
+    (page,) = [
+        p
+        for p in sdmx_cso.projection.write_comparison(result, tmp_path / "r")
+        if p.suffix == ".html"
+    ]
     done = subprocess.run(
         [browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
         capture_output=True,
@@ -175,7 +181,7 @@ def test_the_bundled_transport_example_next_to_the_real_ke1_message(tmp_path: Pa
     official = shared_path("corpus", "sdg", "KE1_kenya_SDG_data_sample_structurespecific.xml")
     areas = tmp_path / "areas.csv"
     areas.write_text(CROSSWALK, encoding="utf-8")
-    example = sdmx_cso.example_path("kenya-transport-access")
+    example = sdmx_cso.examples.example_path("kenya-transport-access")
     result = sdmx_cso.compare(example, official=official, area_map=areas)
     totals = {p["OFFICIAL_REF_AREA"]: p for p in result.pairs if p["BREAKDOWN"] == ""}
     # data.csv rows 2 (KE-30), 8 (KE-28), 14 (KE-17), 20 (KE-31): value, bounds; KE1: 2019

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import sdmx_cso
+import sdmx_cso.examples
 from sdmx_cso.cli import main
 from tests.project.ke1 import CROSSWALK, write_ke1_structure
 from tests.project.test_project_global import NATIONAL_ROWS
@@ -16,7 +17,7 @@ from tests.project.test_project_global import NATIONAL_ROWS
 
 def test_project_to_the_global_dsd(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "kenya-sdg.xml"
-    example = sdmx_cso.example_path("kenya-disability-survey")
+    example = sdmx_cso.examples.example_path("kenya-disability-survey")
     assert main(["project", str(example), "--to", "sdmx-ml-2.1", "-o", str(out)]) == 0
     captured = capsys.readouterr()
     assert captured.out.split() == [str(out), str(tmp_path / "kenya-sdg.refused.csv")]
@@ -36,7 +37,7 @@ def test_project_to_a_national_dsd_with_crosswalks(
     series = tmp_path / "series.csv"
     series.write_text("CGD_DIS_CARD,_L_KE_010301_01\n", encoding="utf-8")
     out = tmp_path / "ke1.csv"
-    args = ["project", str(sdmx_cso.example_path("kenya-disability-survey"))]
+    args = ["project", str(sdmx_cso.examples.example_path("kenya-disability-survey"))]
     args += ["--to", "sdmx-csv-1.0", "-o", str(out), "--dsd", str(dsd)]
     args += ["--area-map", str(areas), "--series-map", str(series)]
     assert main(args) == 0
@@ -49,7 +50,7 @@ def test_project_to_a_national_dsd_with_crosswalks(
 
 def test_open_sdg_refusals_are_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "opensdg"
-    example = sdmx_cso.example_path("kenya-disability-survey")
+    example = sdmx_cso.examples.example_path("kenya-disability-survey")
     assert main(["project", str(example), "--to", "open-sdg", "-o", str(out)]) == 0
     assert (tmp_path / "opensdg.refused.csv").exists()
     assert list(out.glob("indicator_*.csv")) == []
@@ -57,7 +58,7 @@ def test_open_sdg_refusals_are_counted(tmp_path: Path, capsys: pytest.CaptureFix
 
 def test_invalid_submission_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "bad"
-    shutil.copytree(sdmx_cso.example_path("kenya-disability-survey"), folder)
+    shutil.copytree(sdmx_cso.examples.example_path("kenya-disability-survey"), folder)
     data = folder / "data.csv"
     data.write_text(data.read_text(encoding="utf-8") + NATIONAL_ROWS.replace("PD", "XX"), "utf-8")
     out = tmp_path / "o.xml"
@@ -69,7 +70,7 @@ def test_invalid_submission_exits_1(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_unreadable_dsd_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     dsd = tmp_path / "dsd.xml"
     dsd.write_text("<not a structure", encoding="utf-8")
-    example = sdmx_cso.example_path("kenya-disability-survey")
+    example = sdmx_cso.examples.example_path("kenya-disability-survey")
     args = ["project", str(example), "--to", "sdmx-ml-2.1", "-o", str(tmp_path / "o.xml")]
     assert main([*args, "--dsd", str(dsd)]) == 3
     assert "Error:" in capsys.readouterr().err

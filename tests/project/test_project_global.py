@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 import sdmx_cso
+import sdmx_cso.examples
+import sdmx_cso.schemas
 from sdmx_cso.projection import REASONS, global_target, project, write_projection
 from sdmx_cso.projection.write import validate_projection
 from tests.conftest import shared_path
@@ -27,7 +29,7 @@ NATIONAL_ROWS = (
 def kenya_national(tmp_path: Path) -> Path:
     """The Kenya example plus three national rows, under a dataset ID of its own."""
     folder = tmp_path / "kenya"
-    shutil.copytree(sdmx_cso.example_path("kenya-disability-survey"), folder)
+    shutil.copytree(sdmx_cso.examples.example_path("kenya-disability-survey"), folder)
     meta = folder / "metadata.yaml"
     meta.write_text(
         meta.read_text(encoding="utf-8").replace(
@@ -48,12 +50,14 @@ def test_kenya_example_onto_the_global_dsd_refusal_counts_by_hand() -> None:
     the 11 empty ones are already counted; the two CGD_* series have 3 sexes x 2 years x 8
     counties = 96 rows with DISABILITY_TYPE _T; SI_COV_DISAB has 48 such rows, all counties.
     """
-    result = project(sdmx_cso.example_path("kenya-disability-survey"))
+    result = project(sdmx_cso.examples.example_path("kenya-disability-survey"))
     assert result.observations == 264
     assert result.rows == ()
     # disclosure control comes first: a withheld cell is refused as suppressed, whatever
     # else would refuse it; the hand count above holds for the others
-    protected, _ = sdmx_cso.protect(sdmx_cso.load(sdmx_cso.example_path("kenya-disability-survey")))
+    protected, _ = sdmx_cso.protect(
+        sdmx_cso.load(sdmx_cso.examples.example_path("kenya-disability-survey"))
+    )
     rows = protected.observations.to_pylist()
     withheld = [r for r in rows if r["OBS_STATUS"] == "Q"]
     kept = [r for r in rows if r["OBS_STATUS"] != "Q"]
@@ -73,7 +77,7 @@ def test_kenya_example_onto_the_global_dsd_refusal_counts_by_hand() -> None:
     assert all(r.reason in REASONS and r.detail for r in result.refused)
     # the rows are the spreadsheet rows of data.csv (header = 1)
     lines = (
-        (sdmx_cso.example_path("kenya-disability-survey") / "data.csv")
+        (sdmx_cso.examples.example_path("kenya-disability-survey") / "data.csv")
         .read_text(encoding="utf-8")
         .splitlines()
     )
@@ -199,7 +203,7 @@ def test_generic_sdmx_ml_is_valid_against_the_official_schemas(
 ) -> None:
     out = tmp_path / "kenya-sdg-generic.xml"
     write_projection(project(kenya_national), to="sdmx-ml-2.1-generic", output=out)
-    assert sdmx_cso.validate_message(out, version="2.1") == []
+    assert sdmx_cso.schemas.validate_message(out, version="2.1") == []
     assert out.read_bytes().count(b"<generic:Obs>") == 3
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import sdmx_cso
+import sdmx_cso.examples
 from sdmx_cso.errors import ReadError
 from sdmx_cso.projection import project, read_target, write_projection
 from sdmx_cso.projection.write import validate_projection
@@ -54,7 +55,7 @@ def test_county_observations_get_national_area_codes(
     ke1: Path, crosswalk: Path, tmp_path: Path
 ) -> None:
     result = project(
-        sdmx_cso.example_path("kenya-disability-survey"),
+        sdmx_cso.examples.example_path("kenya-disability-survey"),
         target=ke1,
         area_map=crosswalk,
         series_map={"CGD_DIS_CARD": "_L_KE_010301_01"},
@@ -103,7 +104,7 @@ def test_county_observations_get_national_area_codes(
 
 
 def test_without_crosswalk_counties_are_refused(ke1: Path) -> None:
-    result = project(sdmx_cso.example_path("kenya-disability-survey"), target=ke1)
+    result = project(sdmx_cso.examples.example_path("kenya-disability-survey"), target=ke1)
     assert result.rows == ()
     kept, _ = _after_disclosure_control()
     series = ("SI_COV_DISAB",)  # without --series-map, CGD_DIS_CARD has no national series
@@ -115,7 +116,7 @@ def test_without_crosswalk_counties_are_refused(ke1: Path) -> None:
 
 def _after_disclosure_control() -> tuple[list[dict], list[dict]]:
     """The Kenyan example's rows as disclosure control leaves them: published, withheld."""
-    dataset = sdmx_cso.load(sdmx_cso.example_path("kenya-disability-survey"))
+    dataset = sdmx_cso.load(sdmx_cso.examples.example_path("kenya-disability-survey"))
     protected, _ = sdmx_cso.protect(dataset)
     rows = protected.observations.to_pylist()
     return [r for r in rows if r["OBS_STATUS"] != "Q"], [r for r in rows if r["OBS_STATUS"] == "Q"]
@@ -123,7 +124,7 @@ def _after_disclosure_control() -> tuple[list[dict], list[dict]]:
 
 def test_open_sdg_from_a_national_projection(ke1: Path, crosswalk: Path, tmp_path: Path) -> None:
     result = project(
-        sdmx_cso.example_path("kenya-disability-survey"),
+        sdmx_cso.examples.example_path("kenya-disability-survey"),
         target=ke1,
         area_map=crosswalk,
         series_map={"CGD_DIS_CARD": "_L_KE_010301_01"},

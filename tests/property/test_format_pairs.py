@@ -29,11 +29,12 @@ from hypothesis import strategies as st
 from strategies import datasets
 
 import sdmx_cso
+import sdmx_cso.pipeline
 from sdmx_cso import CommunityDataset, DatasetMetadata
 from sdmx_cso.formats.series import layout
 from sdmx_cso.standard import get_standard
 
-FORMATS = sorted(sdmx_cso.DATA_FORMATS)
+FORMATS = sorted(sdmx_cso.pipeline.DATA_FORMATS)
 PAIRS = list(itertools.product(FORMATS, FORMATS))
 LAYOUT = layout(get_standard().dsd)
 KEY = (*LAYOUT.dimensions, LAYOUT.time)
@@ -73,9 +74,11 @@ def metadata_format(data_format: str) -> str:
 
 
 def through(dataset: CommunityDataset, fmt: str, folder: Path) -> CommunityDataset:
-    data = sdmx_cso.write_data(dataset, folder / f"{fmt}.msg", format=fmt)
-    sdmx_cso.write_metadata(dataset, sdmx_cso.metadata_path_for(data), format=metadata_format(fmt))
-    return sdmx_cso.read(data)
+    data = sdmx_cso.pipeline.write_data(dataset, folder / f"{fmt}.msg", format=fmt)
+    sdmx_cso.pipeline.write_metadata(
+        dataset, sdmx_cso.pipeline.metadata_path_for(data), format=metadata_format(fmt)
+    )
+    return sdmx_cso.read(data).dataset
 
 
 def assert_same(got: CommunityDataset, want: CommunityDataset) -> None:

@@ -7,6 +7,7 @@ import json
 import re
 
 import sdmx_cso
+import sdmx_cso.standard
 from sdmx_cso.schema import data_package, table_schema
 from sdmx_cso.standard import get_standard
 
@@ -17,7 +18,7 @@ def test_every_concept_is_a_field_and_the_key_is_every_dimension():
     assert [f["name"] for f in schema["fields"]] == list(dsd.columns)
     assert schema["primaryKey"] == [*dsd.dimension_ids, "TIME_PERIOD"]
     sex = next(f for f in schema["fields"] if f["name"] == "SEX")
-    assert sex["constraints"]["enum"] == [c.id for c in sdmx_cso.get_codelist("CL_SEX")]
+    assert sex["constraints"]["enum"] == [c.id for c in sdmx_cso.standard.get_codelist("CL_SEX")]
     package = data_package()
     assert package["resources"][0]["schema"] == schema
     json.dumps(package)  # plain JSON

@@ -11,7 +11,10 @@ import pytest
 import yaml
 
 import sdmx_cso
-from sdmx_cso import DatasetMetadata, Observation, json_schema
+import sdmx_cso.schemas
+import sdmx_cso.standard
+from sdmx_cso import DatasetMetadata, Observation
+from sdmx_cso.schemas import json_schema
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
@@ -24,10 +27,10 @@ def validator(model):
 
 def test_ids_carry_the_standard_version():
     assert json_schema(DatasetMetadata)["$id"].endswith(
-        f"/{sdmx_cso.STANDARD_VERSION}/metadata.schema.json"
+        f"/{sdmx_cso.standard.STANDARD_VERSION}/metadata.schema.json"
     )
     assert json_schema(Observation)["$id"].endswith(
-        f"/{sdmx_cso.STANDARD_VERSION}/observation.schema.json"
+        f"/{sdmx_cso.standard.STANDARD_VERSION}/observation.schema.json"
     )
 
 
@@ -82,7 +85,7 @@ def test_schema_snapshot(name, tmp_path):
 
     After an intended change: ``sdmx-cso schema -o tests/schema/snapshots``.
     """
-    (written,) = [p for p in sdmx_cso.write_schemas(tmp_path) if p.name == name]
+    (written,) = [p for p in sdmx_cso.schemas.write_schemas(tmp_path) if p.name == name]
     assert json.loads(written.read_text("utf-8")) == json.loads(
         (SNAPSHOTS / name).read_text("utf-8")
     )

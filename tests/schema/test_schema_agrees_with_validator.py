@@ -23,7 +23,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sdmx_cso
-from sdmx_cso import DatasetMetadata, Observation, json_schema
+from sdmx_cso import DatasetMetadata, Observation
+from sdmx_cso.schemas import json_schema
 
 VALID = Path(__file__).resolve().parents[1] / "invalid" / "_valid"
 BASE_META: dict[str, Any] = yaml.safe_load((VALID / "metadata.yaml").read_text("utf-8"))

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 
 import sdmx_cso
+import sdmx_cso.codelists
+import sdmx_cso.standard
 from sdmx_cso.codelists import Codelist
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -134,13 +136,13 @@ def test_file_is_written_in_the_canonical_format(filename):
     assert text == json.dumps(json.loads(text), indent=1, ensure_ascii=False) + "\n"
 
 
-def subdivisions() -> list[sdmx_cso.Code]:
-    return [c for c in sdmx_cso.get_codelist("CL_AREA_CGD") if "-" in c.id]
+def subdivisions() -> list[sdmx_cso.codelists.Code]:
+    return [c for c in sdmx_cso.standard.get_codelist("CL_AREA_CGD") if "-" in c.id]
 
 
 def test_kenya_counties_in_the_coalition_area_list():
-    area = sdmx_cso.get_codelist("CL_AREA_CGD")
-    assert area.agency == sdmx_cso.DEFAULT_AGENCY
+    area = sdmx_cso.standard.get_codelist("CL_AREA_CGD")
+    assert area.agency == sdmx_cso.standard.DEFAULT_AGENCY
     kenya = [code for code in subdivisions() if code.id.startswith("KE-")]
     assert [code.id for code in kenya] == [f"KE-{n:02d}" for n in range(1, 48)]
     assert {code.parent for code in kenya} == {"404"}
@@ -157,7 +159,7 @@ def chain(area: Codelist, code_id: str) -> list[str]:
 
 
 def test_subdivisions_roll_up_to_their_country_and_the_world():
-    area = sdmx_cso.get_codelist("CL_AREA_CGD")
+    area = sdmx_cso.standard.get_codelist("CL_AREA_CGD")
     countries = [code.id.split("-")[0] for code in subdivisions()]
     assert list(dict.fromkeys(countries)) == list(M49)
     for code in subdivisions():
@@ -174,10 +176,10 @@ def test_subdivisions_roll_up_to_their_country_and_the_world():
 
 
 def test_every_cl_area_code_is_in_the_coalition_list_unchanged():
-    area = sdmx_cso.get_codelist("CL_AREA_CGD")
+    area = sdmx_cso.standard.get_codelist("CL_AREA_CGD")
     iaeg = packaged("IAEG-SDGs", "CL_AREA")
     assert area.codes[: len(iaeg)] == iaeg.codes
-    assert "ISO" not in " ".join(sdmx_cso.list_codelists())
+    assert "ISO" not in " ".join(sdmx_cso.standard.list_codelists())
 
 
 @pytest.mark.parametrize(

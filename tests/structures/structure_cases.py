@@ -6,6 +6,7 @@ import io
 from functools import cache
 
 import sdmx_cso
+import sdmx_cso.examples
 from sdmx_cso.bridge import write_structures
 from sdmx_cso.model.structure import DatasetStructure, structure_for
 
@@ -24,7 +25,7 @@ FORMATS = ["sdmx-ml-2.1", "sdmx-ml-3.0", "sdmx-json-2.0"]
 
 @cache
 def structure_of(name: str | None, agency: str | None) -> DatasetStructure:
-    metadata = sdmx_cso.load(sdmx_cso.example_path(name)).metadata if name else None
+    metadata = sdmx_cso.load(sdmx_cso.examples.example_path(name)).metadata if name else None
     return structure_for(metadata, agency=agency)
 
 

@@ -18,6 +18,8 @@ from sdmx_artefacts import artefacts
 from structure_cases import structure_of
 
 import sdmx_cso
+import sdmx_cso.examples
+import sdmx_cso.structures
 from sdmx_cso.bridge import write_structures
 from sdmx_cso.model import CoalitionSeries
 from sdmx_cso.model.register import Register, default_register
@@ -41,7 +43,7 @@ NEW_SERIES = CoalitionSeries(
 @cache
 def revision() -> tuple[DatasetStructure, Register]:
     """The Kenyan example, revised: one more series, registered in a new release."""
-    dataset = sdmx_cso.load(sdmx_cso.example_path("kenya-disability-survey"))
+    dataset = sdmx_cso.load(sdmx_cso.examples.example_path("kenya-disability-survey"))
     metadata = dataset.metadata.model_copy(
         update={"series": (*dataset.metadata.series, NEW_SERIES), "version": "2.0"}
     )
@@ -120,7 +122,7 @@ def test_a_revision_versions_exactly_what_changed() -> None:
     assert NEW_SERIES.code not in before.constraint.allowed["SERIES"]
     # the other examples keep their dataflows and the DSD they were registered with
     nepal = structure_for(
-        sdmx_cso.load(sdmx_cso.example_path("nepal-karnali-scorecard")).metadata,
+        sdmx_cso.load(sdmx_cso.examples.example_path("nepal-karnali-scorecard")).metadata,
         register=register,
     )
     assert (nepal.dsd_version, nepal.dataflow_version) == ("1.0.0", "1.0.0")
@@ -148,8 +150,8 @@ def test_all_examples_load_into_one_table_with_sdmx1() -> None:
     dsd = standard.structure["CGD"]
     frames = []
     for name in EXAMPLES:
-        dataset = sdmx_cso.load(sdmx_cso.example_path(name))
-        st = sdmx_cso.structure_of(dataset)
+        dataset = sdmx_cso.load(sdmx_cso.examples.example_path(name))
+        st = sdmx_cso.structures.structure_of(dataset)
         out = io.BytesIO()
         writer_for("sdmx-ml-2.1")(dataset, out, structure=st)
         message = sdmx.read_sdmx(io.BytesIO(out.getvalue()), structure=dsd)

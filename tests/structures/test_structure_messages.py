@@ -12,6 +12,9 @@ from lxml import etree
 from structure_cases import CASE_IDS, CASES, FORMATS
 
 import sdmx_cso
+import sdmx_cso.codelists
+import sdmx_cso.model
+import sdmx_cso.standard
 from sdmx_cso.bridge import export_structures, to_sdmx1, write_structures
 from sdmx_cso.errors import UnsupportedFormat
 from sdmx_cso.formats.xsd import validate_json, validate_message
@@ -95,11 +98,11 @@ def _late_parents(st: DatasetStructure) -> set[str]:
     return late
 
 
-def _all_codelists(st: DatasetStructure) -> list[sdmx_cso.Codelist]:
+def _all_codelists(st: DatasetStructure) -> list[sdmx_cso.codelists.Codelist]:
     std = st.standard
-    return [sdmx_cso.get_codelist(ref, agency=std.agency) for ref in std.codelist_refs] + list(
-        st.own_codelists
-    )
+    return [
+        sdmx_cso.standard.get_codelist(ref, agency=std.agency) for ref in std.codelist_refs
+    ] + list(st.own_codelists)
 
 
 @pytest.mark.parametrize("fmt", ["sdmx-ml-2.1", "sdmx-ml-3.0"])

@@ -12,7 +12,10 @@ from lxml import etree
 
 import sdmx_cso
 import sdmx_cso.bridge
+import sdmx_cso.examples
 import sdmx_cso.formats
+import sdmx_cso.model
+import sdmx_cso.structures
 from sdmx_cso.cli import cli, main
 from sdmx_cso.cli.structures import FORMATS, structures
 from sdmx_cso.cli.xsd import xsd
@@ -22,21 +25,9 @@ Main = Callable[[list[str]], int]
 
 
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch) -> Main:
-    """``sdmx_cso.cli.main``, with the commands registered if the package does not yet.
-
-    The public API (``sdmx_cso.export_structures``…) and the command registration live in
-    files owned elsewhere; this keeps the tests meaningful before and after they are wired.
-    """
-    for name, value in (
-        ("export_structures", sdmx_cso.bridge.export_structures),
-        ("export_xsd", sdmx_cso.bridge.export_xsd),
-    ):
-        if not hasattr(sdmx_cso, name):
-            monkeypatch.setattr(sdmx_cso, name, value, raising=False)
-    for command in (structures, xsd):
-        if command.name not in cli.commands:
-            monkeypatch.setitem(cli.commands, str(command.name), command)
+def run() -> Main:
+    """``sdmx_cso.cli.main``, with both commands registered."""
+    assert {structures.name, xsd.name} <= set(cli.commands)
     return main
 
 
@@ -117,7 +108,7 @@ def test_xsd(run: Main, tmp_path: Path, version: str) -> None:
 
 
 def test_xsd_of_a_submission(run: Main, tmp_path: Path) -> None:
-    nepal = sdmx_cso.write_example("nepal-karnali-scorecard", tmp_path / "np")
+    nepal = sdmx_cso.examples.write_example("nepal-karnali-scorecard", tmp_path / "np")
     out = tmp_path / "nepal.xsd"
     assert run(["xsd", "-o", str(out), "-s", str(nepal)]) == 0
     root = etree.parse(str(out), etree.XMLParser(no_network=True)).getroot()

@@ -128,7 +128,7 @@ def test_quality_flags_30_is_multi_valued_coded(standard: DatasetStructure) -> N
 def test_dataset_specific_codes(kenya: Path) -> None:
     import sdmx_cso
 
-    nepal = sdmx_cso.write_example("nepal-karnali-scorecard", kenya.parent / "np")
+    nepal = sdmx_cso.examples.write_example("nepal-karnali-scorecard", kenya.parent / "np")
     md = sdmx_cso.load(nepal).metadata
     structure = structure_for(md, agency="KE_CSO")
     point = md.service_points[0].code

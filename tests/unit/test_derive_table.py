@@ -89,7 +89,7 @@ def test_vectorised_derivation_equals_the_row_by_row_rules(generated):
 def test_examples_derive_as_the_rules_say(example_dir):
     import sdmx_cso
 
-    raw = sdmx_cso.read_submission(example_dir)
+    raw = sdmx_cso.pipeline.read_submission(example_dir)
     from sdmx_cso.model.columns import normalize_table
 
     md = DatasetMetadata.model_validate(dict(raw.metadata))

@@ -8,7 +8,7 @@ from pydantic._internal._docs_extraction import extract_docstrings_from_cls
 from pydantic.errors import PydanticInvalidForJsonSchema
 
 import sdmx_cso.api  # every model of the package is defined once this is imported
-import sdmx_cso.validate  # noqa: F401
+import sdmx_cso.validation  # noqa: F401
 from sdmx_cso._field_docs import describe_fields
 from sdmx_cso.model._base import CsoModel
 

@@ -9,7 +9,8 @@ import pytest
 from factories import metadata_dict, row
 from pydantic import ValidationError
 
-from sdmx_cso import CommunityDataset, DatasetMetadata, Observation, QualityFlag
+from sdmx_cso import CommunityDataset, DatasetMetadata, Observation
+from sdmx_cso.model import QualityFlag
 
 
 def errors(exc: pytest.ExceptionInfo[ValidationError]) -> dict[str, str]:

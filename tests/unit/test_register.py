@@ -12,6 +12,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import sdmx_cso
+import sdmx_cso.errors
+import sdmx_cso.examples
+import sdmx_cso.structures
 from sdmx_cso.bridge import write_structures
 from sdmx_cso.cli import main
 from sdmx_cso.model import CoalitionSeries, LocalArea, ServicePoint
@@ -22,26 +25,30 @@ KENYA_ID = "TDA_PWD_SOCIAL_SERVICES_2022_2023"
 
 
 def test_packaged_register_holds_the_examples() -> None:
-    register = sdmx_cso.read_register()
+    register = sdmx_cso.structures.read_register()
     assert register.agency == "LNOB"
     assert register.version == "1.0.0"
     ids = {f.dataset_id for r in register.releases for f in r.dataflows}
-    assert ids == {sdmx_cso.load(e.path).metadata.dataset_id for e in sdmx_cso.list_examples()}
+    assert ids == {
+        sdmx_cso.load(e.path).metadata.dataset_id for e in sdmx_cso.examples.list_examples()
+    }
     # registering a bundled example again changes nothing
-    for example in sdmx_cso.list_examples():
-        assert sdmx_cso.register_dataset(example.path) == register
+    for example in sdmx_cso.examples.list_examples():
+        assert sdmx_cso.structures.register_dataset(example.path) == register
     # another agency starts empty: none of its artefacts holds codes it never registered
-    other = sdmx_cso.read_register(agency="KE_CSO")
+    other = sdmx_cso.structures.read_register(agency="KE_CSO")
     assert other.agency == "KE_CSO"
     assert other.series() == other.local_areas() == ()
 
 
 def test_a_release_only_adds() -> None:
     register = default_register("LNOB")
-    kenya = sdmx_cso.load(sdmx_cso.example_path("kenya-disability-survey")).metadata
+    kenya = sdmx_cso.load(sdmx_cso.examples.example_path("kenya-disability-survey")).metadata
     changed = kenya.series[0].model_copy(update={"unit": "NUMBER"})
     metadata = kenya.model_copy(update={"series": (changed, *kenya.series[1:])})
-    with pytest.raises(sdmx_cso.RegistrationError, match="registered with another definition"):
+    with pytest.raises(
+        sdmx_cso.errors.RegistrationError, match="registered with another definition"
+    ):
         register.register(metadata, {})
     # nor can a register file say it twice
     release = RegisterRelease(version="1.1.0", series=(changed,))
@@ -76,14 +83,14 @@ def test_versions_follow_the_release_that_changed_each_artefact() -> None:
     }
     assert standard.codelist("REF_AREA")["KE-30-KIBRA"].parent == "KE-30"
     # a registered example keeps the structures of the release it was registered in
-    kenya = sdmx_cso.load(sdmx_cso.example_path("kenya-disability-survey")).metadata
+    kenya = sdmx_cso.load(sdmx_cso.examples.example_path("kenya-disability-survey")).metadata
     before = structure_for(kenya, register=grown)
     assert (before.dsd_version, before.dataflow_version) == ("1.0.0", "1.0.0")
     assert "KE-30-KIBRA" not in before.codelist("REF_AREA")
 
 
 def test_an_unregistered_dataset_gets_draft_structures() -> None:
-    kenya = sdmx_cso.load(sdmx_cso.example_path("kenya-disability-survey")).metadata
+    kenya = sdmx_cso.load(sdmx_cso.examples.example_path("kenya-disability-survey")).metadata
     new = CoalitionSeries(
         code="CGD_DIS_SIGN_LANGUAGE", name="Sign language at the clinic",
         definition="Share of deaf respondents served in sign language.", unit="PT",
@@ -139,8 +146,8 @@ def test_register_files_round_trip(
     register: Register, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     path = tmp_path_factory.mktemp("register") / "register.yaml"
-    sdmx_cso.write_register(register, path)
-    assert sdmx_cso.read_register(path) == register
+    sdmx_cso.structures.write_register(register, path)
+    assert sdmx_cso.structures.read_register(path) == register
 
 
 def test_a_broken_register_file_is_located(tmp_path: Path) -> None:
@@ -151,7 +158,7 @@ def test_a_broken_register_file_is_located(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(sdmx_cso.ReadError) as info:
-        sdmx_cso.read_register(path)
+        sdmx_cso.structures.read_register(path)
     assert info.value.path == str(path)
     assert info.value.column == "RELEASES[1].SERIES[1].UNIT"
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 import sdmx_cso
-from sdmx_cso import DatasetMetadata, Observation, QualityFlag, get_codelist, get_standard
+import sdmx_cso.standard
+from sdmx_cso import DatasetMetadata, Observation, get_standard
 from sdmx_cso.errors import CodelistNotFound
+from sdmx_cso.model import QualityFlag
+from sdmx_cso.standard import get_codelist
 
 
 def aliases(model: type) -> list[str]:
@@ -14,10 +17,10 @@ def aliases(model: type) -> list[str]:
 
 
 def test_standard_version_is_separate_from_package_version():
-    assert sdmx_cso.STANDARD_VERSION == "1.0.0"
-    assert get_standard().version == sdmx_cso.STANDARD_VERSION
+    assert sdmx_cso.standard.STANDARD_VERSION == "1.0.0"
+    assert get_standard().version == sdmx_cso.standard.STANDARD_VERSION
     assert sdmx_cso.__version__ != ""
-    assert sdmx_cso.__version__ != sdmx_cso.STANDARD_VERSION
+    assert sdmx_cso.__version__ != sdmx_cso.standard.STANDARD_VERSION
 
 
 def test_dsd_superset_of_the_sdg_dsd():
@@ -65,7 +68,7 @@ def test_every_referenced_codelist_resolves():
     refs += [f.codelist for f in std.msd.subfields.values() if f.codelist]
     for ref in refs:
         assert len(get_codelist(ref)) > 0, ref
-    assert set(sdmx_cso.list_codelists()) >= set(refs)
+    assert set(sdmx_cso.standard.list_codelists()) >= set(refs)
 
 
 def test_new_codelists_have_names_descriptions_and_hierarchy():
@@ -79,7 +82,7 @@ def test_new_codelists_have_names_descriptions_and_hierarchy():
     }
     assert pop["IN_SC"].parent == "DALIT"
     assert {c.id for c in pop if c.sensitive} == {"SEX_WORKER", "SGM", "PLHIV", "DISPLACED"}
-    for ref in sdmx_cso.list_codelists():
+    for ref in sdmx_cso.standard.list_codelists():
         if ref.startswith("LNOB:"):
             cl = get_codelist(ref)
             assert cl.name, ref

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import sdmx_cso
-from sdmx_cso import CATALOGUE
+from sdmx_cso.reports import CATALOGUE
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "invalid"

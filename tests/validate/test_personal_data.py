@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import sdmx_cso
 from sdmx_cso.cli import main
-from sdmx_cso.validate.rules.personal import find_personal_data
+from sdmx_cso.validation.rules.personal import find_personal_data
 
 PLANTED = {
     "Kenyan mobile": ("Call the chair on 0712 345 678 after 5 pm.", "phone number"),

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sdmx_cso
-from sdmx_cso.validate.rules.shares import weighted
+from sdmx_cso.validation.rules.shares import weighted
 
 VALID = Path(__file__).resolve().parents[1] / "invalid" / "_valid"
 HEADER = "SERIES,REF_AREA,SEX,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,SAMPLE_SIZE,NUMERATOR\n"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from sdmx_cso.validate.report import Issue
-from sdmx_cso.validate.rules import (
+from sdmx_cso.validation.report import Issue
+from sdmx_cso.validation.rules import (
     consistency,
     constraint,
     keys,
@@ -19,7 +19,7 @@ from sdmx_cso.validate.rules import (
     ranges,
     shares,
 )
-from sdmx_cso.validate.rules.context import RuleContext
+from sdmx_cso.validation.rules.context import RuleContext
 
 __all__ = ["RULES", "RuleContext", "run_rules"]
 

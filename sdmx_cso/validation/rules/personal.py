@@ -37,8 +37,8 @@ from typing import Any
 
 import pyarrow.compute as pc
 
-from sdmx_cso.validate.report import Issue
-from sdmx_cso.validate.rules.context import RuleContext
+from sdmx_cso.validation.report import Issue
+from sdmx_cso.validation.rules.context import RuleContext
 
 __all__ = ["FREE_TEXT_COLUMNS", "Finding", "check", "find_personal_data", "mask"]
 

@@ -3,7 +3,7 @@
 Both checks compare rows across the whole submission, which the batch pipeline never holds:
 `KeyIndex` remembers what they need in bounded structures instead of the rows. Per
 observation it keeps a 64-bit hash of the key, the row number and a hash of OBS_VALUE
-(24 bytes, however wide the key; `sdmx_cso.validate.rules.hashes`); per series and series
+(24 bytes, however wide the key; `sdmx_cso.validation.rules.hashes`); per series and series
 attribute, the first row and the value (as a small integer: these attributes have few
 distinct values). Rows are added a batch at a time; the issues come at the end, in row
 order. A whole table is simply one batch.
@@ -20,9 +20,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sdmx_cso.standard import get_standard
-from sdmx_cso.validate.report import Issue
-from sdmx_cso.validate.rules.context import RuleContext
-from sdmx_cso.validate.rules.hashes import combine, row_hashes, text_hashes
+from sdmx_cso.validation.report import Issue
+from sdmx_cso.validation.rules.context import RuleContext
+from sdmx_cso.validation.rules.hashes import combine, row_hashes, text_hashes
 
 __all__ = ["KeyIndex", "check"]
 

@@ -9,8 +9,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sdmx_cso.model.columns import true_rows
-from sdmx_cso.validate.report import Issue
-from sdmx_cso.validate.rules.context import RuleContext
+from sdmx_cso.validation.report import Issue
+from sdmx_cso.validation.rules.context import RuleContext
 
 #: Units whose values are percentages (0–100).
 PERCENT_UNITS = frozenset({"PT"})

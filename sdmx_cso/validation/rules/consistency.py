@@ -11,8 +11,8 @@ from sdmx_cso.model import DatasetMetadata
 from sdmx_cso.model.columns import true_rows
 from sdmx_cso.model.derive import reliability
 from sdmx_cso.standard import sdg_series_units
-from sdmx_cso.validate.report import Issue
-from sdmx_cso.validate.rules.context import RuleContext
+from sdmx_cso.validation.report import Issue
+from sdmx_cso.validation.rules.context import RuleContext
 
 _NONPROB = ("NONPROB_PURPOSIVE", "NONPROB_SNOWBALL", "NONPROB_CONVENIENCE", "NONPROB_QUOTA",
             "PARTICIPATORY_GROUP")  # fmt: skip

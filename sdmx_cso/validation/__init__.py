@@ -1,9 +1,9 @@
 """Validation: every problem of a submission as a `Report` of located `Issue`."""
 
-from sdmx_cso.validate.html import render_html
-from sdmx_cso.validate.issues import CATALOGUE, IssueType
-from sdmx_cso.validate.report import Issue, Report, Stats
-from sdmx_cso.validate.submission import (
+from sdmx_cso.validation.html import render_html
+from sdmx_cso.validation.issues import CATALOGUE, IssueType
+from sdmx_cso.validation.report import Issue, Report, Stats
+from sdmx_cso.validation.submission import (
     BatchCheck,
     InvalidSubmission,
     check_submission,

@@ -18,10 +18,10 @@ from sdmx_cso.model.disclosure import DisclosurePolicy, disclosure_policy, prima
 from sdmx_cso.model.register import Register
 from sdmx_cso.model.submission import RawSubmission
 from sdmx_cso.standard import get_standard
-from sdmx_cso.validate._metadata import check_metadata, lenient_extensions
-from sdmx_cso.validate.report import Issue, Report
-from sdmx_cso.validate.rules import RULES, RuleContext, keys
-from sdmx_cso.validate.rules.keys import KeyIndex
+from sdmx_cso.validation._metadata import check_metadata, lenient_extensions
+from sdmx_cso.validation.report import Issue, Report
+from sdmx_cso.validation.rules import RULES, RuleContext, keys
+from sdmx_cso.validation.rules.keys import KeyIndex
 
 __all__ = [
     "MANDATORY_COLUMNS",
@@ -118,7 +118,7 @@ class BatchCheck:
     """The validation of one submission, a record batch at a time, in bounded memory.
 
     Each call of `add` checks one batch: its cells, the rules that look at one row at a
-    time, and the keys (through `sdmx_cso.validate.rules.keys.KeyIndex`, which keeps hashes,
+    time, and the keys (through `sdmx_cso.validation.rules.keys.KeyIndex`, which keeps hashes,
     not rows). While no error has been found, it also returns the batch's observations
     with every derivable attribute filled in (`derive_table`), for the writers; `issues`
     gives the whole report's issues at the end, in the same order whatever the batches.

@@ -10,8 +10,8 @@ import pyarrow.compute as pc
 
 from sdmx_cso.model.columns import true_rows
 from sdmx_cso.model.observation import TIME_PERIOD_PATTERN
-from sdmx_cso.validate.report import Issue
-from sdmx_cso.validate.rules.context import RuleContext
+from sdmx_cso.validation.report import Issue
+from sdmx_cso.validation.rules.context import RuleContext
 
 #: The TIME_PERIOD form each frequency expects (other frequencies are not checked).
 FREQ_FORMS: dict[str, tuple[str, str]] = {

@@ -15,8 +15,8 @@ import pyarrow.compute as pc
 
 from sdmx_cso.model.register import CONSTRAINED_DIMENSIONS, default_register
 from sdmx_cso.standard import DEFAULT_AGENCY
-from sdmx_cso.validate.report import Issue
-from sdmx_cso.validate.rules.context import RuleContext
+from sdmx_cso.validation.report import Issue
+from sdmx_cso.validation.rules.context import RuleContext
 
 __all__ = ["check"]
 

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sdmx_cso.codelists import closest_codes
 from sdmx_cso.model import DatasetMetadata
 from sdmx_cso.types import NOT_TEXT
-from sdmx_cso.validate.report import Issue
+from sdmx_cso.validation.report import Issue
 
 __all__ = ["check_metadata", "lenient_extensions"]
 

@@ -8,8 +8,8 @@ from html import escape
 
 from sdmx_cso._version import __version__
 from sdmx_cso.standard import STANDARD_VERSION
-from sdmx_cso.validate.issues import CATALOGUE
-from sdmx_cso.validate.report import Issue, Report
+from sdmx_cso.validation.issues import CATALOGUE
+from sdmx_cso.validation.report import Issue, Report
 
 __all__ = ["render_html"]
 

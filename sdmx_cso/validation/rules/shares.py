@@ -18,9 +18,9 @@ import pyarrow.compute as pc
 
 from sdmx_cso.model import DatasetMetadata
 from sdmx_cso.model.columns import true_rows
-from sdmx_cso.validate.report import Issue
-from sdmx_cso.validate.rules.context import RuleContext
-from sdmx_cso.validate.rules.ranges import PERCENT_UNITS, declared_unit
+from sdmx_cso.validation.report import Issue
+from sdmx_cso.validation.rules.context import RuleContext
+from sdmx_cso.validation.rules.ranges import PERCENT_UNITS, declared_unit
 
 __all__ = ["check", "weighted"]
 

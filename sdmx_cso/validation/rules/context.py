@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 from sdmx_cso.model import DatasetMetadata
 from sdmx_cso.model.columns import DECIMAL_PATTERN
 from sdmx_cso.model.register import Register
-from sdmx_cso.validate.report import Issue
+from sdmx_cso.validation.report import Issue
 
 __all__ = ["RuleContext"]
 

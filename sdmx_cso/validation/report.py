@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, computed_field, field_validator
 
 from sdmx_cso.model._base import CsoModel
-from sdmx_cso.validate.issues import CATALOGUE, Severity, issue_url
+from sdmx_cso.validation.issues import CATALOGUE, Severity, issue_url
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Issue", "Report", "Stats"]
 
@@ -110,6 +113,29 @@ class Report(CsoModel):
             issues=found,
             notes=tuple(notes),
         )
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The issues as a `pandas.DataFrame`, one row per issue, in file order.
+
+        Columns ``code``, ``severity``, ``message``, ``file``, ``row`` (``Int64``),
+        ``column``, ``value`` and ``tags`` (space-separated).
+
+        Examples:
+            >>> from sdmx_cso import validate
+            >>> from sdmx_cso.examples import example_path
+            >>> validate(example_path("kenya-disability-survey")).to_pandas().shape
+            (0, 8)
+        """
+        import pandas as pd
+
+        names = ("code", "severity", "message", "file", "row", "column", "value")
+        data: dict[str, Any] = {
+            name: pd.Series([getattr(i, name) for i in self.issues],
+                            dtype="Int64" if name == "row" else "string")
+            for name in names
+        }  # fmt: skip
+        data["tags"] = pd.Series([" ".join(i.tags) for i in self.issues], dtype="string")
+        return pd.DataFrame(data)
 
     def flatten(self, spec: Sequence[str] = ("row", "column", "code")) -> list[list[Any]]:
         """The issues as lists of the named fields, for compact assertions.
