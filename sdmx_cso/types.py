@@ -75,7 +75,7 @@ def _email(value: str) -> str:
     the length limits, not special-use, no IDNA ``xn--`` label) is one it accepts, normalised
     as it would be (domain in lower case); anything else, quoted local parts, Unicode, a
     display name, an error, goes to pydantic's ``validate_email`` (and email-validator), for
-    its verdict and its message. ``tests/unit/test_email.py`` holds the two to the same
+    its verdict and its message. ``tests/model/test_email.py`` holds the two to the same
     answers.
     """
     value = value.strip()

@@ -11,8 +11,8 @@ import pytest
 import sdmx_cso
 import sdmx_cso.examples
 from sdmx_cso.cli import main
-from tests.project.ke1 import CROSSWALK, write_ke1_structure
-from tests.project.test_project_global import NATIONAL_ROWS
+from tests.projection.ke1 import CROSSWALK, write_ke1_structure
+from tests.projection.test_project_global import NATIONAL_ROWS
 
 
 def test_project_to_the_global_dsd(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

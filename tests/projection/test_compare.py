@@ -16,7 +16,7 @@ import sdmx_cso.examples
 import sdmx_cso.projection
 from sdmx_cso.cli import main
 from tests.conftest import shared_path
-from tests.project.ke1 import CROSSWALK
+from tests.projection.ke1 import CROSSWALK
 
 #: SP_TRN_PUBL (access to public transport, 11.2.1) for the four counties of KE1's cities.
 TRANSPORT_ROWS = (

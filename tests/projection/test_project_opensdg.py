@@ -16,8 +16,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from sdmx_cso.projection import project, write_projection
-from tests.project.test_project_global import kenya_national  # noqa: F401 - a fixture
-from tests.project.test_project_rules import NATIONAL, dataset, row
+from tests.projection.test_project_global import kenya_national  # noqa: F401 - a fixture
+from tests.projection.test_project_rules import NATIONAL, dataset, row
 
 #: sdg-build's non-disaggregation columns and observation attributes (see above).
 SDG_BUILD_COLUMNS = {

@@ -12,7 +12,7 @@ import sdmx_cso.examples
 from sdmx_cso.errors import ReadError
 from sdmx_cso.projection import project, read_target, write_projection
 from sdmx_cso.projection.write import validate_projection
-from tests.project.ke1 import CROSSWALK, KE1_AREAS, write_ke1_structure
+from tests.projection.ke1 import CROSSWALK, KE1_AREAS, write_ke1_structure
 
 MAPPED = {"KE-30": "KE_NBO", "KE-28": "KE_MBA", "KE-17": "KE_KIS", "KE-31": "KE_NUU"}
 
