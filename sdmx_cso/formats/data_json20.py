@@ -54,7 +54,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sdmx_cso.errors import ReadError, SdmxExportError
-from sdmx_cso.formats.neutral import to_canonical
+from sdmx_cso.formats.neutral import Components, to_canonical
+from sdmx_cso.formats.read_json import read_neutral
 from sdmx_cso.formats.series import BATCH_ROWS, Batches, iter_rows
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.structure import DatasetStructure
@@ -350,12 +351,12 @@ def _encoded(
 
 
 def read(source: bytes | Path, *, structure: DatasetStructure | None = None) -> pa.Table:
-    """The observations of an SDMX-JSON 2.0 data message.
+    """The observations of an SDMX-JSON 2.0 data message of the standard.
 
-    Every JSON number is read as its exact token text (``parse_float``/``parse_int`` keep the
-    token), so decimal text written by `write` comes back unchanged. Series and observation
-    keys are resolved through the ``values`` of the dimensions, attribute indices through the
-    attributes' ``values`` (an array of indices, for QUALITY_FLAGS, is joined with spaces).
+    The message is read by the one SDMX-JSON reader (`read_json.read_neutral`: numbers as
+    their exact token text, so decimal text written by `write` comes back unchanged;
+    QUALITY_FLAGS as the multi-valued list it is in the message), then checked against the
+    DSD and put in the standard's columns (`neutral.to_canonical`).
 
     Args:
         source: the message, as bytes or a path.
@@ -363,116 +364,23 @@ def read(source: bytes | Path, *, structure: DatasetStructure | None = None) -> 
 
     Returns:
         One column per concept of the DSD (text; integers for SAMPLE_SIZE and NUMERATOR; null
-        when absent), in series order, then any other components of the message as text.
+        when absent), in series order.
 
     Raises:
-        ReadError: not JSON, or not an SDMX-JSON data message that can be read.
+        ReadError: not JSON, not an SDMX-JSON data message that can be read, or one with a
+            component that is not in the DSD (named).
     """
     path = None if isinstance(source, bytes) else Path(source)
-    raw = source if isinstance(source, bytes) else Path(source).read_bytes()
     dsd = structure.standard.dsd if structure else get_standard().dsd
-    try:
-        doc = json.loads(raw.decode("utf-8-sig"), parse_float=str, parse_int=str)
-        data = doc["data"]
-        parts = [
-            _dataset_columns(ds, data["structures"][int(ds.get("structure", 0))])
-            for ds in data.get("dataSets") or []
-        ]
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
-        raise ReadError(
-            f"not an SDMX-JSON data message sdmx_cso reads: {exc!r}", path=path
-        ) from exc
-    tables = [pa.table({k: pa.array(v, pa.string()) for k, v in p.items()}) for p in parts]
-    table = pa.concat_tables(tables, promote_options="default") if tables else pa.table({})
-    return to_canonical(table, dsd, path)
-
-
-def _text(value: Any) -> str | None:
-    """A scalar JSON value as text (numbers are already their token text)."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):  # localised text: English, else the first language
-        return _text(value.get("en", next(iter(value.values()), None)))
-    if isinstance(value, list):
-        return " ".join(t for t in map(_text, value) if t) or None
-    raise TypeError(f"unexpected value {value!r}")
-
-
-def _value_text(value: Any) -> str | None:
-    """The text of one entry of a component's ``values``."""
-    if value is None:
-        return None
-    if "id" in value:
-        return str(value["id"])
-    if "value" in value:
-        return _text(value["value"])
-    return _text(value.get("values"))
-
-
-def _decoder(component: dict[str, Any]) -> Callable[[Any], str | None]:
-    """How to turn a component's entries (indices, or inline values) into text."""
-    values = component.get("values")
-    if values is None:
-        return _text
-    texts = [_value_text(v) for v in values]
-
-    def decode(entry: Any) -> str | None:
-        if entry is None:
-            return None
-        if isinstance(entry, list):
-            return " ".join(t for t in (texts[int(i)] for i in entry if i is not None) if t) or None
-        return texts[int(entry)]
-
-    return decode
-
-
-def _dataset_columns(ds: dict[str, Any], st: dict[str, Any]) -> dict[str, list[Any]]:
-    """Columns of text from one data set and its structure."""
-    dims, attrs = st.get("dimensions") or {}, st.get("attributes") or {}
-    measures = [m["id"] for m in (st.get("measures") or {}).get("observation") or []]
-    measures = measures or ["OBS_VALUE"]
-    series_dims, obs_dims = (_dimension_values(dims, level) for level in ("series", "observation"))
-    series_attrs, obs_attrs = ([(a["id"], _decoder(a)) for a in attrs.get(level) or []]
-                               for level in ("series", "observation"))  # fmt: skip
-    fixed = {d["id"]: _value_text(d["values"][0]) for d in dims.get("dataSet") or []}
-    fixed |= _decoded([(a["id"], _decoder(a)) for a in attrs.get("dataSet") or []],
-                      ds.get("attributes"))  # fmt: skip
-    names = [*fixed, *(d for d, _ in series_dims + obs_dims), *measures]
-    cols: dict[str, list[Any]] = {
-        name: [] for name in names + [a for a, _ in series_attrs + obs_attrs]
-    }
-    grouped = ds.get("series")
-    if grouped is None:  # a flat data set: observations keyed by every observation dimension
-        grouped = {"": {"observations": ds.get("observations") or {}}}
-    for key, series in grouped.items():
-        here = {**fixed, **_keyed(key, series_dims)}
-        here |= _decoded(series_attrs, series.get("attributes"))
-        for obs_key, cells in (series.get("observations") or {}).items():
-            row = {**here, **_keyed(obs_key, obs_dims)}
-            row |= _decoded(obs_attrs, cells[len(measures) :])
-            row.update(zip(measures, map(_text, cells), strict=False))
-            for name, target in cols.items():
-                target.append(row.get(name))
-    return cols
-
-
-def _decoded(
-    decoders: list[tuple[str, Callable[[Any], str | None]]], entries: list[Any] | None
-) -> dict[str, str | None]:
-    """Attribute entries as text; trailing entries that writers may leave out are null."""
-    entries = entries or []
-    return {name: decode(entries[i] if i < len(entries) else None)
-            for i, (name, decode) in enumerate(decoders)}  # fmt: skip
-
-
-def _dimension_values(dims: dict[str, Any], level: str) -> list[tuple[str, list[str | None]]]:
-    return [(d["id"], [_value_text(v) for v in d["values"]]) for d in dims.get(level) or []]
-
-
-def _keyed(key: str, dims: list[tuple[str, list[str | None]]]) -> dict[str, str | None]:
-    indices = key.split(":") if key else []
-    if len(indices) != len(dims):
-        raise ReadError(f"key {key!r} does not have one index per dimension ({len(dims)})")
-    return {name: values[int(i)] for (name, values), i in zip(dims, indices, strict=True)}
+    parsed = read_neutral(source if path is None else path, components=Components.of(dsd))
+    known = {*dsd.dimension_ids, dsd.time_dimension.id, dsd.measure.id,
+             *(a.id for a in dsd.attributes)}  # fmt: skip
+    for name in parsed.table.column_names:
+        if name.split(".")[0] not in known:
+            raise ReadError(
+                f"component {name} is not in the {dsd.id} data structure: not a message of "
+                "the standard (read it as any SDMX message: sdmx-cso read, read_foreign)",
+                path=path,
+                column=name,
+            )
+    return to_canonical(parsed.table, dsd, path)
