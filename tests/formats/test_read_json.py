@@ -333,3 +333,15 @@ def test_a_component_outside_the_dsd_is_refused_by_name() -> None:
     data = simple({"0": [1, "mine"]}, [{"id": "MY_NOTE", "relationship": {}}])
     with pytest.raises(ReadError, match="component MY_NOTE is not in the CGD data structure"):
         data_json20.read(data)
+
+
+def test_cli_shows_what_an_error_message_says_and_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "answer.json"
+    said = {"code": 413, "message": "the response will be written to a file"}
+    path.write_text(json.dumps({"meta": {"id": "X"}, "errors": [said]}), encoding="utf-8")
+    assert main(["read", str(path)]) != 0
+    err = capsys.readouterr().err
+    assert "the response will be written to a file (code 413)" in err
+    assert "Traceback" not in err
