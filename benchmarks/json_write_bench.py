@@ -13,7 +13,9 @@ the writer alone, on the same observations, for several versions of the package:
   that stream one batch at a time, as a one-shot iterator (what the pipeline's external sort
   hands over), and ``data_json20.write(dataset, out, structure=..., batches=Batches(tables=
   ...))`` writes the message to a file. The time is the call's (wall clock); the peak is the
-  process's ``ru_maxrss`` (interpreter, imports, reading the stream included).
+  process's ``ru_maxrss`` (interpreter, imports, reading the stream included). Arrow's
+  memory pool is the one the ``sdmx-cso`` command sets (jemalloc, freed memory returned at
+  once: ``cli._memory_pool``) unless ``ARROW_DEFAULT_MEMORY_POOL`` is set.
 
 Each version is a git commit (``git archive``) or ``WORKTREE`` (the working tree), copied and
 byte-compiled (`_measure.snapshot_package`) and put first on ``PYTHONPATH``. Runs are
@@ -87,6 +89,10 @@ def prepare_worker(submission: Path, folder: Path) -> None:
 def write_worker(folder: Path, out: Path) -> None:
     """One timed write; prints the seconds and the peak RSS (MiB) as JSON."""
     import pyarrow as pa
+
+    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):  # as the sdmx-cso command does
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+        pa.jemalloc_set_decay_ms(0)
 
     from sdmx_cso import CommunityDataset, DatasetMetadata
     from sdmx_cso.formats import data_json20
