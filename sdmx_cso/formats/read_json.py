@@ -228,8 +228,15 @@ def read_neutral(
     if components is not None:
         order = [*components.order(), *(c for c in order if c not in set(components.order()))]
     multi = components.multi_valued if components is not None else frozenset()
-    return ParsedTable(columns.table(order, multi), "DataMessage", structure_ref(doc),
-                       f"sdmx-json-{version}", tuple(dict.fromkeys(notes)))  # fmt: skip
+    table = columns.table(order, multi)
+    lists = [f.name for f in table.schema if pa.types.is_list(f.type)]
+    if lists:
+        notes.append(
+            f"multi-valued: {', '.join(lists)} hold lists of values (arrays in JSON output; "
+            "in CSV output, the values joined with one space)"
+        )
+    return ParsedTable(table, "DataMessage", structure_ref(doc), f"sdmx-json-{version}",
+                       tuple(dict.fromkeys(notes)))  # fmt: skip
 
 
 def _read_dataset(

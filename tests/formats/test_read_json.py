@@ -206,13 +206,18 @@ def test_handles_sniffs_json() -> None:
     assert not read_json.handles(b"STRUCTURE,")
 
 
-def test_cli_reads_multi_valued_to_json_arrays(tmp_path: Path) -> None:
+def test_cli_reads_multi_valued_to_json_arrays(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "flags.json"
     flags = {"id": "FLAGS", "relationship": {}, "values": [{"id": "A"}, {"id": "B"}]}
     path.write_bytes(simple({"0": [1, [0, 1]]}, [flags]))
     out = tmp_path / "rows.json"
     assert main(["read", str(path), "--to", "json", "-o", str(out)]) == 0
     assert json.loads(out.read_text("utf-8"))[0]["FLAGS"] == ["A", "B"]
+    assert main(["read", str(path), "--to", "csv", "-o", str(out)]) == 0
+    assert out.read_text("utf-8").splitlines()[1].endswith(",A B")
+    assert "FLAGS hold lists of values" in capsys.readouterr().err
     assert read_foreign(path).table.column("FLAGS").to_pylist() == [["A", "B"]]
 
 
