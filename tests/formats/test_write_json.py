@@ -79,6 +79,8 @@ def test_streamed_batches_give_the_same_bytes(
     pieces = _pieces(dataset.observations, size)
     assert _write(dataset, Batches(tables=_once(pieces))) == whole  # once: via a temporary file
     assert _write(dataset, Batches(tables=pieces)) == whole  # iterated twice
+    chunked = pa.concat_tables(pieces)  # one table of many chunks
+    assert _write(dataset, Batches(tables=_once([chunked]))) == whole
     json.loads(whole)
 
 
