@@ -39,6 +39,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -163,6 +164,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                   f"{result['peak_mib']:.0f} MiB", file=sys.stderr, flush=True)  # fmt: skip
     first = next(iter(outputs.values()))
     identical = all(filecmp.cmp(first, out, shallow=False) for out in outputs.values())
+    shutil.rmtree(work, ignore_errors=True)  # the messages (350 MB each at 1M) and copies
     return {
         "date": f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         "machine": f"{os.cpu_count()} CPUs, {platform.system()} {platform.release()}",
