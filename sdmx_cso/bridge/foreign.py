@@ -43,9 +43,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sdmx_cso.errors import ReadError, UnsupportedFormat
+from sdmx_cso.formats import read_json
 from sdmx_cso.formats.foreign_csv import csv_structure_ref, read_sdmx_csv
-from sdmx_cso.formats.foreign_json import load_json, message_kind, read_sdmx_json
-from sdmx_cso.formats.foreign_json import structure_ref as json_structure_ref
 from sdmx_cso.formats.foreign_ml20 import (
     XmlInfo,
     complex_values,
@@ -142,12 +141,8 @@ def read_foreign(path: str | Path, *, structure: str | Path | None = None) -> Fo
     if head.startswith("<"):
         return _read_xml(path, None if structure is None else Path(structure))
     extra = () if structure is None else ("structure ignored: the message describes itself",)
-    if head.startswith("{"):
-        doc = load_json(path)
-        kind = message_kind(doc)
-        if kind.startswith("data"):
-            return _foreign(read_sdmx_json(path, doc), *extra)
-        raise ReadError(_not_data_json(kind, doc), path=path)
+    if read_json.handles(head.encode()):
+        return _foreign(read_json.read_neutral(path), *extra)
     if head.startswith(("DATAFLOW", "STRUCTURE")):
         return _foreign(read_sdmx_csv(path), *extra)
     raise ReadError(
@@ -170,22 +165,6 @@ def _head(path: Path) -> str:
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
     return head.decode(encoding, errors="ignore").lstrip()
-
-
-def _not_data_json(kind: str, doc: Any) -> str:
-    if kind == "structure":
-        data = doc["data"]
-        listed = [f"{len(v)} {k}" for k, v in data.items() if isinstance(v, list) and v]
-        return (
-            f"this is an SDMX-JSON structure message, not data ({', '.join(listed)}); "
-            "sdmx_cso reads structures as SDMX-ML only"
-        )
-    if kind == "metadata":
-        return "this is an SDMX-JSON reference-metadata message, not data"
-    if kind == "error":
-        errors = "; ".join(str(e.get("message", e)) for e in doc["errors"] if e)
-        return f"this is an SDMX-JSON error message, not data: {errors}"
-    return "JSON, but not an SDMX-JSON data message (no dataSets)"
 
 
 def _read_xml(path: Path, structure: Path | None) -> ForeignTable:
@@ -429,5 +408,5 @@ def _structure_ref(path: Path, fmt: str) -> str | None:
     if fmt.startswith("sdmx-ml"):
         return sniff_xml(path).structure_ref
     if fmt.startswith("sdmx-json"):
-        return json_structure_ref(load_json(path))
+        return read_json.structure_ref(read_json.load_json(path))
     return csv_structure_ref(path)

@@ -33,10 +33,16 @@
   ``str()`` may respell it (``1E-7`` for ``0.0000001``); a float reader keeps only the
   number (``12.5``). Text and codes round-trip exactly (UTF-8); empty text is absent.
 
-The header needs only distinct codes per column (vectorised). The series are then written in
-key order: rows are sorted as indices, and each batch of `series.BATCH_ROWS` sorted rows is
-encoded to JSON text column-wise and streamed out (`iter_rows`); memory beyond the table is
-a batch plus a few per-row work arrays (sort order, key check).
+**Streaming.** The header needs the distinct codes of every coded column and the level
+each attribute sits at, so the observations are read twice, in key order: a first pass
+(`_Survey`, vectorised per batch) gathers the distinct codes, which attributes are used,
+constant, or constant within every series (adjacent rows of one series, across batch
+boundaries too) and checks the keys (duplicates are adjacent); the second encodes each batch
+of `series.BATCH_ROWS` sorted rows to JSON text column-wise and streams it out
+(`iter_rows`). The pipeline's sorted tables, which come once, are copied to a temporary
+Arrow IPC stream (LZ4) on the first pass and read back on the second (`_Replay`); memory
+holds a batch and the distinct codes, never the whole dataset (1,000,000 observations:
+`benchmarks/results/json_write.md`).
 """
 
 from __future__ import annotations
@@ -45,7 +51,8 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -54,7 +61,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sdmx_cso.errors import ReadError, SdmxExportError
-from sdmx_cso.formats.neutral import to_canonical
+from sdmx_cso.formats.neutral import Components, to_canonical
+from sdmx_cso.formats.read_json import read_neutral
 from sdmx_cso.formats.series import BATCH_ROWS, Batches, iter_rows
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.structure import DatasetStructure
@@ -71,7 +79,6 @@ SCHEMA_URL = (
 _JSON_NUMBER = r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"
 _ROLES = frozenset({"FREQ", "REF_AREA", "TIME_PERIOD", "UNIT_MEASURE", "UNIT_MULT", "DECIMALS"})
 _RELATIONSHIP: dict[str, Any] = {"dataset": {"dataflow": {}}, "observation": {"observation": {}}}
-_BY_SERIES = "series if constant"
 _DATA_TYPES = {"integer": "Integer", "decimal": "Decimal", "date": "GregorianDay"}
 
 
@@ -93,44 +100,235 @@ def write(
     structure: DatasetStructure,
     batches: Batches | None = None,
 ) -> None:
-    """Write ``dataset`` to ``out`` as an SDMX-JSON 2.0 data message.
+    """Write ``dataset`` to ``out`` as an SDMX-JSON 2.0 data message, streaming.
 
-    SDMX-JSON indexes every dimension's values before the first observation, so this
-    writer holds all observations at once: ``batches`` (the pipeline's) are gathered.
+    SDMX-JSON indexes every dimension's (and coded attribute's) values before the first
+    observation, and an attribute sits at the level where its values are constant: so the
+    observations are read twice, in key order. A first pass gathers what the header needs
+    (`_Survey`: distinct codes, constancy, the key check); the second encodes and writes the
+    series a batch at a time. ``batches`` that can be iterated only once (the pipeline's
+    external sort) are copied to a temporary Arrow file on the first pass and read back from
+    it on the second; memory holds a batch and the distinct codes, never the dataset.
 
     Args:
         dataset: the observations to write.
         out: a binary stream; it is written to, never closed.
         structure: the structures the message refers to (links, code lists, names).
-        batches: the observations a batch at a time, instead of ``dataset.observations``.
+        batches: the observations a batch at a time, in key order, instead of
+            ``dataset.observations``.
 
     Raises:
-        SdmxExportError: two observations have the same series key and TIME_PERIOD.
+        SdmxExportError: two observations have the same series key and TIME_PERIOD (before
+            anything is written).
     """
     dsd = structure.standard.dsd
-    table = dataset.observations if batches is None else batches.gathered()
-    _check_unique(table, [*dsd.dimension_ids, dsd.time_dimension.id])
-    dims = [_dimension(table, d.id, d.name, d.position - 1, structure) for d in dsd.dimensions]
-    time = _dimension(table, dsd.time_dimension.id, dsd.time_dimension.name, len(dims), None)
-    time.level, time.info["format"] = "observation", {"dataType": "ObservationalTimePeriod"}
-    attrs = [a for a in (_attribute(table, spec, dsd, structure) for spec in dsd.attributes) if a]
-    _place_by_series([a for a in attrs if a.level == _BY_SERIES], table, dsd)
-    links = [{"urn": structure.dataflow_urn, "rel": "dataflow"},
-             {"urn": structure.dsd_urn, "rel": "datastructure"}]  # fmt: skip
-    shown = [d for d in (*dims, time) if d.info["values"]]
-    measure = {"id": dsd.measure.id, "name": dsd.measure.name, "format": {"dataType": "Decimal"}}
-    head = {"links": links, "dimensions": _by_level(shown), "measures": {"observation": [measure]},
-            "attributes": _by_level(attrs), "dataSets": [0]}  # fmt: skip
-    first = table.slice(0, 1)
-    fixed = ",".join(a.encode(first.column(a.id))[0].as_py() for a in attrs if a.level == "dataSet")
-    out.write(
-        f'{{"meta":{_dumps(_meta(dataset, structure))},"data":{{"structures":[{_dumps(head)}],'
-        f'"dataSets":[{{"structure":0,"links":{_dumps(links[:1])},"action":"Information",'
-        f'"attributes":[{fixed}],"series":{{'.encode()
-    )
-    values = _Component(dsd.measure.id, "", {}, _tokens_decimal)
-    _write_series(out, table, [d for d in shown if d.level == "series"], time, [values, *attrs])
+    with _Replay(dataset, batches, dsd) as replay:
+        survey = _Survey(dsd, structure)
+        for table in replay.first():
+            survey.add(table)
+        survey.check_unique()
+        dims = [_dimension(survey, d.id, d.name, d.position - 1, structure) for d in dsd.dimensions]
+        time = _dimension(survey, dsd.time_dimension.id, dsd.time_dimension.name, len(dims), None)
+        time.level, time.info["format"] = "observation", {"dataType": "ObservationalTimePeriod"}
+        attrs = [a for a in (_attribute(survey, spec, dsd, structure) for spec in dsd.attributes)
+                 if a]  # fmt: skip
+        links = [{"urn": structure.dataflow_urn, "rel": "dataflow"},
+                 {"urn": structure.dsd_urn, "rel": "datastructure"}]  # fmt: skip
+        shown = [d for d in (*dims, time) if d.info["values"]]
+        measure = {"id": dsd.measure.id, "name": dsd.measure.name,
+                   "format": {"dataType": "Decimal"}}  # fmt: skip
+        head = {"links": links, "dimensions": _by_level(shown),
+                "measures": {"observation": [measure]}, "attributes": _by_level(attrs),
+                "dataSets": [0]}  # fmt: skip
+        first = survey.first
+        fixed = ",".join(
+            a.encode(first.column(a.id))[0].as_py()
+            for a in attrs
+            if a.level == "dataSet" and first is not None
+        )
+        out.write(
+            f'{{"meta":{_dumps(_meta(dataset, structure))},"data":{{"structures":[{_dumps(head)}],'
+            f'"dataSets":[{{"structure":0,"links":{_dumps(links[:1])},"action":"Information",'
+            f'"attributes":[{fixed}],"series":{{'.encode()
+        )
+        values = _Component(dsd.measure.id, "", {}, _tokens_decimal)
+        series_dims = [d for d in shown if d.level == "series"]
+        _write_series(out, replay.again(), series_dims, time, [values, *attrs])
     out.write(b"}}]}}")
+
+
+class _Replay:
+    """The observations in key order, twice: a first pass, then the same tables again.
+
+    A whole table is sorted once (its sort order kept) and sliced; tables that can be
+    iterated again are; tables that come once (an iterator: the pipeline's external sort)
+    are copied to a temporary Arrow IPC stream (LZ4) as they pass, and read back from it.
+    """
+
+    def __init__(self, dataset: CommunityDataset, batches: Batches | None, dsd: DsdSpec) -> None:
+        whole = dataset.observations if batches is None else batches.whole
+        self._whole = whole
+        self._order: pa.Array | None = None
+        if whole is not None:
+            keys = [(name, "ascending") for name in (*dsd.dimension_ids, dsd.time_dimension.id)]
+            self._order = pc.sort_indices(whole, sort_keys=keys)
+        self._tables = None if batches is None else batches.tables
+        self._once = self._tables is not None and iter(self._tables) is self._tables
+        self._file: Any = None
+
+    def __enter__(self) -> _Replay:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._file is not None:
+            self._file.close()
+
+    def _slices(self) -> Iterator[pa.Table]:
+        assert self._whole is not None
+        assert self._order is not None
+        for start in range(0, self._whole.num_rows, BATCH_ROWS):
+            yield self._whole.take(self._order.slice(start, BATCH_ROWS))
+
+    def first(self) -> Iterator[pa.Table]:
+        """The tables, for the first time."""
+        if self._whole is not None:
+            yield from self._slices()
+            return
+        assert self._tables is not None
+        if not self._once:
+            yield from self._tables
+            return
+        self._file = tempfile.TemporaryFile(prefix="sdmx-cso-json-")  # noqa: SIM115 (__exit__)
+        writer = None
+        schema = None
+        try:
+            for table in self._tables:
+                if writer is None:
+                    schema = table.schema
+                    options = pa.ipc.IpcWriteOptions(compression="lz4")
+                    writer = pa.ipc.new_stream(self._file, schema, options=options)
+                writer.write_table(table if table.schema == schema else table.cast(schema))
+                yield table
+        finally:
+            if writer is not None:
+                writer.close()
+
+    def again(self) -> Iterator[pa.Table]:
+        """The same tables, in the same order."""
+        if not self._once:
+            yield from self.first()
+            return
+        self._file.seek(0)
+        if not self._file.read(1):
+            return
+        self._file.seek(0)
+        with pa.ipc.open_stream(self._file) as reader:
+            for batch in reader:
+                yield pa.Table.from_batches([batch])
+
+
+_SEP = "\x1f"
+_ABSENT = "\x00"
+
+
+class _Survey:
+    """What the message's header needs, gathered over the observations in key order.
+
+    Per dimension the distinct values; per attribute whether it is used, whether it has a
+    value on every row, its distinct values (all of them for coded attributes, two for the
+    others: enough to tell a constant), whether it differs within a series (adjacent rows
+    of one series, across table boundaries too) and, for numbers, whether one is negative;
+    the key check (duplicates are adjacent in key order); the first observation.
+    """
+
+    def __init__(self, dsd: DsdSpec, structure: DatasetStructure) -> None:
+        self.dims = list(dsd.dimension_ids)
+        self.time = dsd.time_dimension.id
+        self.coded = {
+            a.id
+            for a in dsd.attributes
+            if a.type not in ("integer", "decimal")
+            and (a.type in ("code", "flags") or structure.codelist(a.id) is not None)
+        }
+        self.numeric = {a.id for a in dsd.attributes if a.type in ("integer", "decimal")}
+        self.by_series = {a.id for a in dsd.attributes if a.level in ("series", "dataset")}
+        self.attributes = [a.id for a in dsd.attributes]
+        self.distinct: dict[str, set[Any]] = {
+            name: set() for name in (*self.dims, self.time, *self.attributes)
+        }
+        self.nulls = dict.fromkeys(self.attributes, 0)
+        self.negative: set[str] = set()
+        self.varies: set[str] = set()
+        self.rows = 0
+        self.first: pa.Table | None = None
+        self._duplicates: set[str] = set()
+        self._last_series: str | None = None
+        self._last_key: str | None = None
+        self._last_values: dict[str, str] = {}
+
+    def add(self, table: pa.Table) -> None:
+        """Take in one table of observations (in key order, after the tables before)."""
+        if not table.num_rows:
+            return
+        if self.first is None:
+            self.first = table.take([0])  # a copy: the table is not kept
+        self.rows += table.num_rows
+        for name in (*self.dims, self.time):
+            self.distinct[name].update(_distinct(table.column(name)))
+        series = pc.binary_join_element_wise(*(_keyed(table.column(d)) for d in self.dims), _SEP)
+        key = pc.binary_join_element_wise(series, _keyed(table.column(self.time)), _SEP)
+        self._check_keys(key)
+        same = self._same_series(series)
+        for name in self.attributes:
+            self._attribute(name, table.column(name), series, same)
+        self._last_series = series[-1].as_py()
+        self._last_key = key[-1].as_py()
+
+    def _check_keys(self, key: Any) -> None:
+        previous = pa.array([self._last_key], pa.string())
+        shifted = pa.concat_arrays([previous, *key.slice(0, len(key) - 1).chunks])
+        twice = key.filter(pc.fill_null(pc.equal(key, shifted), False))
+        if len(twice):
+            self._duplicates.update(pc.unique(twice).to_pylist())
+
+    def _same_series(self, series: Any) -> Any:
+        """Per row: whether the row before (in this table or the one before) is of its series."""
+        previous = pa.array([self._last_series], pa.string())
+        shifted = pa.concat_arrays([previous, *series.slice(0, len(series) - 1).chunks])
+        return pc.fill_null(pc.equal(series, shifted), False)
+
+    def _attribute(self, name: str, col: Any, series: Any, same: Any) -> None:
+        col = _blank(col)
+        self.nulls[name] += col.null_count
+        if col.null_count < len(col) and (name in self.coded or len(self.distinct[name]) < 2):
+            values = _distinct(col)
+            self.distinct[name].update(values if name in self.coded else values[:2])
+        if name in self.numeric and name not in self.negative and len(col):
+            text = pc.cast(col, pa.string())
+            if pc.any(pc.starts_with(text, "-")).as_py():
+                self.negative.add(name)
+        if name in self.by_series and name not in self.varies:
+            text = pc.fill_null(pc.cast(col, pa.string()), _ABSENT)
+            previous = pa.array([self._last_values.get(name, _ABSENT)], pa.string())
+            shifted = pa.concat_arrays([previous, *text.slice(0, len(text) - 1).chunks])
+            if pc.any(pc.and_(same, pc.not_equal(text, shifted))).as_py():
+                self.varies.add(name)
+            self._last_values[name] = text[-1].as_py()
+
+    def check_unique(self) -> None:
+        """Raises SdmxExportError: a series key and TIME_PERIOD occur more than once."""
+        if self._duplicates:
+            example = min(self._duplicates).split(_SEP)
+            raise SdmxExportError(
+                f"{len(self._duplicates)} series key(s) and TIME_PERIOD occur more than once, "
+                f"e.g. {'.'.join(example[:-1])} at {example[-1]}; SDMX-JSON holds one "
+                "observation per key"
+            )
+
+
+def _keyed(col: Any) -> Any:
+    """A key column as text, an absent value as a character no code holds."""
+    return pc.fill_null(pc.cast(col, pa.string()), _ABSENT)
 
 
 def _dumps(value: Any) -> str:
@@ -160,12 +358,12 @@ def _distinct(col: Any) -> list[Any]:
 
 
 def _coded(
-    col: Any, component: str, structure: DatasetStructure | None
+    distinct: Iterable[str], component: str, structure: DatasetStructure | None
 ) -> tuple[list[str], list[dict[str, str]]]:
-    """The distinct codes of a column, in code-list order, and their ``values`` entries."""
+    """Distinct codes in code-list order, and their ``values`` entries."""
     codelist = structure.codelist(component) if structure else None
     order = {code.id: i for i, code in enumerate(codelist.codes if codelist else ())}
-    ids = sorted(_distinct(col), key=lambda v: (order.get(v, len(order)), v))
+    ids = sorted(distinct, key=lambda v: (order.get(v, len(order)), v))
     found = [codelist.get(v) if codelist else None for v in ids]
     return ids, [{"id": v, "name": c.name if c else v} for v, c in zip(ids, found, strict=True)]
 
@@ -182,9 +380,9 @@ def _indexer(values: list[str]) -> Callable[[Any], Any]:
 
 
 def _dimension(
-    table: pa.Table, dim: str, name: str, position: int, structure: DatasetStructure | None
+    survey: _Survey, dim: str, name: str, position: int, structure: DatasetStructure | None
 ) -> _Component:
-    ids, values = _coded(table.column(dim), dim, structure)
+    ids, values = _coded(survey.distinct[dim], dim, structure)
     level = "dataSet" if len(ids) == 1 and dim != "SERIES" else "series"
     info: dict[str, Any] = {"id": dim, "name": name, "keyPosition": position, "values": values}
     if dim in _ROLES:
@@ -192,26 +390,11 @@ def _dimension(
     return _Component(dim, level, info, _indexer(ids))
 
 
-def _check_unique(table: pa.Table, key: list[str]) -> None:
-    if not table.num_rows:
-        return
-    joined = pc.binary_join_element_wise(*(table.column(k) for k in key), "\x1f")
-    if pc.count_distinct(joined).as_py() < table.num_rows:
-        counts = pc.value_counts(joined)
-        twice = counts.filter(pc.greater(counts.field("counts"), 1))
-        example = twice[0]["values"].as_py().split("\x1f")
-        raise SdmxExportError(
-            f"{len(twice)} series key(s) and TIME_PERIOD occur more than once, e.g. "
-            f"{'.'.join(example[:-1])} at {example[-1]}; SDMX-JSON holds one observation per key"
-        )
-
-
 def _attribute(
-    table: pa.Table, attr: AttributeSpec, dsd: DsdSpec, structure: DatasetStructure
+    survey: _Survey, attr: AttributeSpec, dsd: DsdSpec, structure: DatasetStructure
 ) -> _Component | None:
     """An attribute used in the message, and the level it sits at; ``None`` when unused."""
-    col = _blank(table.column(attr.id))
-    if col.null_count == len(col):
+    if survey.nulls[attr.id] == survey.rows:
         return None
     info: dict[str, Any] = {"id": attr.id, "name": attr.name}
     if attr.id in _ROLES:
@@ -219,31 +402,32 @@ def _attribute(
     info["isMandatory"] = attr.status == "mandatory"
     info["relationship"] = _RELATIONSHIP.get(attr.level) or {"dimensions": [*dsd.dimension_ids]}
     codelist = structure.codelist(attr.id)
+    distinct = survey.distinct[attr.id]
     encode: Callable[[Any], Any]
     if attr.type in ("integer", "decimal"):  # inline numbers, without "values"
         info["format"] = {"dataType": _DATA_TYPES[attr.type]}
         encode = _tokens_decimal
     elif attr.type == "flags":  # one value per distinct set of flags: {"values": [codes…]}
         names = {c.id: c.name for c in codelist.codes} if codelist else {}
-        sets = sorted(_distinct(col))
+        sets = sorted(distinct)
         info["format"] = {"dataType": "String", "maxOccurs": "unbounded"}
         info["values"] = [{"values": text.split(), "name": "; ".join(names.get(c, c) for c in
                            text.split())} for text in sets]  # fmt: skip
         encode = _indexer(sets)
     elif attr.type == "code" or codelist is not None:
-        ids, info["values"] = _coded(col, attr.id, structure)
+        ids, info["values"] = _coded(distinct, attr.id, structure)
         encode = _indexer(ids)
     else:  # text and dates: inline JSON strings
         info["format"] = {"dataType": _DATA_TYPES.get(attr.type, "String")}
         encode = _tokens_text
-    numeric = attr.type in ("integer", "decimal")
-    inline_negative = numeric and pc.any(pc.starts_with(pc.cast(col, pa.string()), "-")).as_py()
-    if inline_negative:  # the schema sets a minimum of 0 on data-set and series entries
+    if attr.id in survey.negative:  # the schema sets a minimum of 0 on data-set and series
         level = "observation"
-    elif col.null_count == 0 and pc.count_distinct(col).as_py() == 1:
+    elif survey.nulls[attr.id] == 0 and len(distinct) == 1:
         level = "dataSet"
+    elif attr.level in ("series", "dataset") and attr.id not in survey.varies:
+        level = "series"  # it agrees within every series
     else:
-        level = _BY_SERIES if attr.level in ("series", "dataset") else "observation"
+        level = "observation"
     return _Component(attr.id, level, info, encode)
 
 
@@ -266,24 +450,6 @@ def _tokens_text(col: Any) -> Any:
     return pc.fill_null(pc.binary_join_element_wise('"', escaped, '"', ""), "null")
 
 
-def _place_by_series(candidates: list[_Component], table: pa.Table, dsd: DsdSpec) -> None:
-    """Series level for the attributes that agree within every series, else observation."""
-    if not candidates:
-        return
-    dims = list(dsd.dimension_ids)
-    keyed = pa.table(
-        [*(table.column(d) for d in dims), *(_blank(table.column(a.id)) for a in candidates)],
-        names=[*dims, *(a.id for a in candidates)],
-    )
-    all_values = pc.CountOptions(mode="all")
-    counts = keyed.group_by(dims).aggregate(
-        [(a.id, "count_distinct", all_values) for a in candidates]
-    )
-    for attr in candidates:
-        most = pc.max(counts.column(f"{attr.id}_count_distinct")).as_py()
-        attr.level = "series" if most == 1 else "observation"
-
-
 def _by_level(components: list[_Component]) -> dict[str, list[dict[str, Any]]]:
     levels: dict[str, list[dict[str, Any]]] = {"dataSet": [], "series": [], "observation": []}
     for component in components:
@@ -300,27 +466,28 @@ def _bracket(parts: list[Any], *, trim: bool = False) -> Any:
 
 def _write_series(
     out: BinaryIO,
-    table: pa.Table,
+    tables: Iterable[pa.Table],
     dims: list[_Component],
     time: _Component,
     attrs: list[_Component],
 ) -> None:
-    """The series in key and time order, encoded one batch of sorted rows at a time."""
-    order = pc.sort_indices(table, sort_keys=[(c.id, "ascending") for c in (*dims, time)])
+    """The series, from tables in key and time order, encoded a batch of rows at a time."""
     current = None
-    for start in range(0, table.num_rows, BATCH_ROWS):
-        parts: list[str] = []
-        for row in iter_rows(
-            _encoded(table.take(order.slice(start, BATCH_ROWS)), dims, time, attrs)
-        ):
-            if row["key"] == current:
-                parts.append(f',"{row["time"]}":{row["obs"]}')
-                continue
-            parts.append("}}," if current is not None else "")
-            current = row["key"]
-            attributes = f'"attributes":{row["attributes"]},' if row["attributes"] else ""
-            parts.append(f'"{current}":{{{attributes}"observations":{{"{row["time"]}":{row["obs"]}')
-        out.write("".join(parts).encode("utf-8"))
+    for table in tables:
+        for start in range(0, table.num_rows, BATCH_ROWS):
+            parts: list[str] = []
+            batch = table.slice(start, BATCH_ROWS)
+            for row in iter_rows(_encoded(batch, dims, time, attrs)):
+                if row["key"] == current:
+                    parts.append(f',"{row["time"]}":{row["obs"]}')
+                    continue
+                parts.append("}}," if current is not None else "")
+                current = row["key"]
+                attributes = f'"attributes":{row["attributes"]},' if row["attributes"] else ""
+                parts.append(
+                    f'"{current}":{{{attributes}"observations":{{"{row["time"]}":{row["obs"]}'
+                )
+            out.write("".join(parts).encode("utf-8"))
     out.write(b"}}" if current is not None else b"")
 
 
@@ -350,12 +517,12 @@ def _encoded(
 
 
 def read(source: bytes | Path, *, structure: DatasetStructure | None = None) -> pa.Table:
-    """The observations of an SDMX-JSON 2.0 data message.
+    """The observations of an SDMX-JSON 2.0 data message of the standard.
 
-    Every JSON number is read as its exact token text (``parse_float``/``parse_int`` keep the
-    token), so decimal text written by `write` comes back unchanged. Series and observation
-    keys are resolved through the ``values`` of the dimensions, attribute indices through the
-    attributes' ``values`` (an array of indices, for QUALITY_FLAGS, is joined with spaces).
+    The message is read by the one SDMX-JSON reader (`read_json.read_neutral`: numbers as
+    their exact token text, so decimal text written by `write` comes back unchanged;
+    QUALITY_FLAGS as the multi-valued list it is in the message), then checked against the
+    DSD and put in the standard's columns (`neutral.to_canonical`).
 
     Args:
         source: the message, as bytes or a path.
@@ -363,116 +530,23 @@ def read(source: bytes | Path, *, structure: DatasetStructure | None = None) -> 
 
     Returns:
         One column per concept of the DSD (text; integers for SAMPLE_SIZE and NUMERATOR; null
-        when absent), in series order, then any other components of the message as text.
+        when absent), in series order.
 
     Raises:
-        ReadError: not JSON, or not an SDMX-JSON data message that can be read.
+        ReadError: not JSON, not an SDMX-JSON data message that can be read, or one with a
+            component that is not in the DSD (named).
     """
     path = None if isinstance(source, bytes) else Path(source)
-    raw = source if isinstance(source, bytes) else Path(source).read_bytes()
     dsd = structure.standard.dsd if structure else get_standard().dsd
-    try:
-        doc = json.loads(raw.decode("utf-8-sig"), parse_float=str, parse_int=str)
-        data = doc["data"]
-        parts = [
-            _dataset_columns(ds, data["structures"][int(ds.get("structure", 0))])
-            for ds in data.get("dataSets") or []
-        ]
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
-        raise ReadError(
-            f"not an SDMX-JSON data message sdmx_cso reads: {exc!r}", path=path
-        ) from exc
-    tables = [pa.table({k: pa.array(v, pa.string()) for k, v in p.items()}) for p in parts]
-    table = pa.concat_tables(tables, promote_options="default") if tables else pa.table({})
-    return to_canonical(table, dsd, path)
-
-
-def _text(value: Any) -> str | None:
-    """A scalar JSON value as text (numbers are already their token text)."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):  # localised text: English, else the first language
-        return _text(value.get("en", next(iter(value.values()), None)))
-    if isinstance(value, list):
-        return " ".join(t for t in map(_text, value) if t) or None
-    raise TypeError(f"unexpected value {value!r}")
-
-
-def _value_text(value: Any) -> str | None:
-    """The text of one entry of a component's ``values``."""
-    if value is None:
-        return None
-    if "id" in value:
-        return str(value["id"])
-    if "value" in value:
-        return _text(value["value"])
-    return _text(value.get("values"))
-
-
-def _decoder(component: dict[str, Any]) -> Callable[[Any], str | None]:
-    """How to turn a component's entries (indices, or inline values) into text."""
-    values = component.get("values")
-    if values is None:
-        return _text
-    texts = [_value_text(v) for v in values]
-
-    def decode(entry: Any) -> str | None:
-        if entry is None:
-            return None
-        if isinstance(entry, list):
-            return " ".join(t for t in (texts[int(i)] for i in entry if i is not None) if t) or None
-        return texts[int(entry)]
-
-    return decode
-
-
-def _dataset_columns(ds: dict[str, Any], st: dict[str, Any]) -> dict[str, list[Any]]:
-    """Columns of text from one data set and its structure."""
-    dims, attrs = st.get("dimensions") or {}, st.get("attributes") or {}
-    measures = [m["id"] for m in (st.get("measures") or {}).get("observation") or []]
-    measures = measures or ["OBS_VALUE"]
-    series_dims, obs_dims = (_dimension_values(dims, level) for level in ("series", "observation"))
-    series_attrs, obs_attrs = ([(a["id"], _decoder(a)) for a in attrs.get(level) or []]
-                               for level in ("series", "observation"))  # fmt: skip
-    fixed = {d["id"]: _value_text(d["values"][0]) for d in dims.get("dataSet") or []}
-    fixed |= _decoded([(a["id"], _decoder(a)) for a in attrs.get("dataSet") or []],
-                      ds.get("attributes"))  # fmt: skip
-    names = [*fixed, *(d for d, _ in series_dims + obs_dims), *measures]
-    cols: dict[str, list[Any]] = {
-        name: [] for name in names + [a for a, _ in series_attrs + obs_attrs]
-    }
-    grouped = ds.get("series")
-    if grouped is None:  # a flat data set: observations keyed by every observation dimension
-        grouped = {"": {"observations": ds.get("observations") or {}}}
-    for key, series in grouped.items():
-        here = {**fixed, **_keyed(key, series_dims)}
-        here |= _decoded(series_attrs, series.get("attributes"))
-        for obs_key, cells in (series.get("observations") or {}).items():
-            row = {**here, **_keyed(obs_key, obs_dims)}
-            row |= _decoded(obs_attrs, cells[len(measures) :])
-            row.update(zip(measures, map(_text, cells), strict=False))
-            for name, target in cols.items():
-                target.append(row.get(name))
-    return cols
-
-
-def _decoded(
-    decoders: list[tuple[str, Callable[[Any], str | None]]], entries: list[Any] | None
-) -> dict[str, str | None]:
-    """Attribute entries as text; trailing entries that writers may leave out are null."""
-    entries = entries or []
-    return {name: decode(entries[i] if i < len(entries) else None)
-            for i, (name, decode) in enumerate(decoders)}  # fmt: skip
-
-
-def _dimension_values(dims: dict[str, Any], level: str) -> list[tuple[str, list[str | None]]]:
-    return [(d["id"], [_value_text(v) for v in d["values"]]) for d in dims.get(level) or []]
-
-
-def _keyed(key: str, dims: list[tuple[str, list[str | None]]]) -> dict[str, str | None]:
-    indices = key.split(":") if key else []
-    if len(indices) != len(dims):
-        raise ReadError(f"key {key!r} does not have one index per dimension ({len(dims)})")
-    return {name: values[int(i)] for (name, values), i in zip(dims, indices, strict=True)}
+    parsed = read_neutral(source if path is None else path, components=Components.of(dsd))
+    known = {*dsd.dimension_ids, dsd.time_dimension.id, dsd.measure.id,
+             *(a.id for a in dsd.attributes)}  # fmt: skip
+    for name in parsed.table.column_names:
+        if name.split(".")[0] not in known:
+            raise ReadError(
+                f"component {name} is not in the {dsd.id} data structure: not a message of "
+                "the standard (read it as any SDMX message: sdmx-cso read, sdmx_cso.read)",
+                path=path,
+                column=name,
+            )
+    return to_canonical(parsed.table, dsd, path)

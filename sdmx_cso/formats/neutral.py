@@ -170,7 +170,9 @@ def write_table(
     """Write a table as UTF-8 CSV (with a header row) or as a JSON list of row objects.
 
     Empty values are empty CSV fields and JSON ``null``; values that are not text (a
-    :class:`~sdmx_cso.CommunityDataset`'s integers, for instance) are written as text.
+    :class:`~sdmx_cso.CommunityDataset`'s integers, for instance) are written as text. A
+    multi-valued (list) cell is a JSON array of text, and in CSV its values joined with a
+    space.
 
     CSV is for people, who open it in a spreadsheet: a cell (or header) that a spreadsheet
     would run as a formula, because it begins with ``=``, ``+``, ``-``, ``@``, a tab or a
@@ -194,7 +196,7 @@ def write_table(
         elif to == "json":
             names = table.column_names
             text.write("[")
-            for number, values in enumerate(_rows(table)):
+            for number, values in enumerate(_rows(table, lists=True)):
                 text.write(",\n  " if number else "\n  ")
                 text.write(json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False))
             text.write("\n]\n")
@@ -212,10 +214,18 @@ def _csv_rows(table: pa.Table) -> Iterator[list[str]]:
         yield ["" if v is None else v for v in row]
 
 
-def _rows(table: pa.Table) -> Iterator[tuple[str | None, ...]]:
+def _rows(table: pa.Table, *, lists: bool = False) -> Iterator[tuple[Any, ...]]:
+    """Rows of text cells; with ``lists``, a list cell stays a list (of text)."""
     for batch in table.to_batches():
-        columns = [[_cell(v) for v in column.to_pylist()] for column in batch.columns]
+        columns = [
+            [_list(v) if lists and isinstance(v, list) else _cell(v) for v in column.to_pylist()]
+            for column in batch.columns
+        ]
         yield from zip(*columns, strict=True)
+
+
+def _list(values: list[Any]) -> list[str]:
+    return [text for v in values if (text := _cell(v)) is not None]
 
 
 def _cell(value: Any) -> str | None:
@@ -234,7 +244,8 @@ def to_canonical(table: pa.Table, dsd: DsdSpec, path: Path | None = None) -> pa.
     """A table of text columns in the canonical schema, custom columns after.
 
     Every column of the DSD, in DSD order (null when absent), SAMPLE_SIZE and NUMERATOR as
-    integers; columns that are not concepts of the DSD follow, as text.
+    integers, a multi-valued (``list<string>``) column as its values joined with a space;
+    columns that are not concepts of the DSD follow, as text.
 
     Raises:
         ReadError: an integer column holds something that is not a whole number.
@@ -248,11 +259,19 @@ def to_canonical(table: pa.Table, dsd: DsdSpec, path: Path | None = None) -> pa.
         elif field.name in INTEGER_COLUMNS:
             arrays.append(_integers(table.column(field.name), field.name, path))
         else:
-            arrays.append(table.column(field.name))
+            arrays.append(_joined(table.column(field.name)))
     extra = [name for name in table.column_names if name not in schema.names]
-    arrays.extend(table.column(name) for name in extra)
+    arrays.extend(_joined(table.column(name)) for name in extra)
     fields = [*schema, *(pa.field(name, pa.string()) for name in extra)]
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _joined(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A ``list<string>`` column (multi-valued: QUALITY_FLAGS) as space-joined text."""
+    if not pa.types.is_list(col.type):
+        return col
+    joined = pc.binary_join(col, " ")
+    return pc.if_else(pc.equal(joined, ""), None, joined)
 
 
 def _integers(col: pa.ChunkedArray, name: str, path: Path | None) -> pa.ChunkedArray:
