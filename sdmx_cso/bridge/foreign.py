@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sdmx_cso.errors import ReadError, UnsupportedFormat
-from sdmx_cso.formats.foreign_csv import csv_structure_ref, read_sdmx_csv
+from sdmx_cso.formats import read_csv
 from sdmx_cso.formats.foreign_json import load_json, message_kind, read_sdmx_json
 from sdmx_cso.formats.foreign_json import structure_ref as json_structure_ref
 from sdmx_cso.formats.foreign_ml20 import (
@@ -148,8 +148,8 @@ def read_foreign(path: str | Path, *, structure: str | Path | None = None) -> Fo
         if kind.startswith("data"):
             return _foreign(read_sdmx_json(path, doc), *extra)
         raise ReadError(_not_data_json(kind, doc), path=path)
-    if head.startswith(("DATAFLOW", "STRUCTURE")):
-        return _foreign(read_sdmx_csv(path), *extra)
+    if read_csv.handles(head.encode("utf-8")):
+        return _foreign(read_csv.read_neutral(path), *extra)
     raise ReadError(
         "not an SDMX data message (SDMX-ML, SDMX-JSON or SDMX-CSV); a coalition's own data "
         "table is checked with `sdmx-cso validate`",
@@ -430,4 +430,4 @@ def _structure_ref(path: Path, fmt: str) -> str | None:
         return sniff_xml(path).structure_ref
     if fmt.startswith("sdmx-json"):
         return json_structure_ref(load_json(path))
-    return csv_structure_ref(path)
+    return read_csv.structure_ref(path)

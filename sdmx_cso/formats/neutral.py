@@ -42,6 +42,7 @@ __all__ = [
     "ParsedTable",
     "TableBuilder",
     "Target",
+    "joined",
     "localised",
     "to_canonical",
     "write_table",
@@ -170,7 +171,9 @@ def write_table(
     """Write a table as UTF-8 CSV (with a header row) or as a JSON list of row objects.
 
     Empty values are empty CSV fields and JSON ``null``; values that are not text (a
-    :class:`~sdmx_cso.CommunityDataset`'s integers, for instance) are written as text.
+    :class:`~sdmx_cso.CommunityDataset`'s integers, for instance) are written as text. The
+    values of a multi-valued (``list``) column are joined with one space in CSV (the caller
+    says so to the user) and are a JSON array in JSON.
 
     CSV is for people, who open it in a spreadsheet: a cell (or header) that a spreadsheet
     would run as a formula, because it begins with ``=``, ``+``, ``-``, ``@``, a tab or a
@@ -194,7 +197,7 @@ def write_table(
         elif to == "json":
             names = table.column_names
             text.write("[")
-            for number, values in enumerate(_rows(table)):
+            for number, values in enumerate(_rows(table, lists=True)):
                 text.write(",\n  " if number else "\n  ")
                 text.write(json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False))
             text.write("\n]\n")
@@ -212,15 +215,18 @@ def _csv_rows(table: pa.Table) -> Iterator[list[str]]:
         yield ["" if v is None else v for v in row]
 
 
-def _rows(table: pa.Table) -> Iterator[tuple[str | None, ...]]:
+def _rows(table: pa.Table, *, lists: bool = False) -> Iterator[tuple[Any, ...]]:
+    """Rows of text; a list (multi-valued) is one space-joined text, or a list of texts."""
     for batch in table.to_batches():
-        columns = [[_cell(v) for v in column.to_pylist()] for column in batch.columns]
+        columns = [[_cell(v, lists) for v in column.to_pylist()] for column in batch.columns]
         yield from zip(*columns, strict=True)
 
 
-def _cell(value: Any) -> str | None:
+def _cell(value: Any, lists: bool = False) -> Any:
     if value is None or isinstance(value, str):
         return value
+    if lists and isinstance(value, list | tuple):
+        return [_cell(v) for v in value]
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
@@ -248,11 +254,22 @@ def to_canonical(table: pa.Table, dsd: DsdSpec, path: Path | None = None) -> pa.
         elif field.name in INTEGER_COLUMNS:
             arrays.append(_integers(table.column(field.name), field.name, path))
         else:
-            arrays.append(table.column(field.name))
+            arrays.append(joined(table.column(field.name)))
     extra = [name for name in table.column_names if name not in schema.names]
-    arrays.extend(table.column(name) for name in extra)
+    arrays.extend(joined(table.column(name)) for name in extra)
     fields = [*schema, *(pa.field(name, pa.string()) for name in extra)]
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def joined(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A ``list<string>`` (multi-valued) column as text, its values joined with one space.
+
+    The canonical form of QUALITY_FLAGS; an empty list is null. Other columns as they are.
+    """
+    if not (pa.types.is_list(col.type) or pa.types.is_large_list(col.type)):
+        return col
+    text = pc.binary_join(col, " ")
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
 
 
 def _integers(col: pa.ChunkedArray, name: str, path: Path | None) -> pa.ChunkedArray:
