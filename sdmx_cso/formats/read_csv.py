@@ -28,7 +28,9 @@ What is understood (``conformance/specs/sdmx-csv/``):
 Reading streams: Arrow's CSV reader parses the rows after the header a block
 (:data:`BLOCK_BYTES`) at a time into record batches, each turned into the neutral columns
 before the next is read; no row is ever a Python object, except the values of multilingual
-columns. A message in UTF-16 or UTF-32 (rare: SDMX-CSV is UTF-8) is transcoded whole first.
+columns. A block must hold whole records: a record longer than a block (a long XHTML value)
+makes the reader start again with blocks 8 times as large. A message in UTF-16 or UTF-32
+(rare: SDMX-CSV is UTF-8) is transcoded whole first.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from sdmx_cso.errors import ReadError
-from sdmx_cso.formats.neutral import Components, ParsedTable, localised, to_canonical
+from sdmx_cso.formats.neutral import Components, ParsedTable, to_canonical
 from sdmx_cso.standard import DsdSpec
 
 __all__ = ["BLOCK_BYTES", "handles", "read_canonical", "read_neutral", "structure_ref"]
@@ -55,6 +57,8 @@ __all__ = ["BLOCK_BYTES", "handles", "read_canonical", "read_neutral", "structur
 #: Bytes of the message parsed at a time (a record batch holds the rows of one block).
 BLOCK_BYTES = 4 * 1024 * 1024
 
+#: Largest block tried for a record longer than BLOCK_BYTES (Arrow's blocks hold whole records).
+_MAX_BLOCK = 1024 * 1024 * 1024
 _HEAD = 64 * 1024
 _MAX_HEADER = 16 * 1024 * 1024
 _ID = r"[A-Za-z0-9_@$\-]+"
@@ -212,12 +216,22 @@ def _read(source: Path | bytes, components: Components | None) -> tuple[ParsedTa
             column=repeated[0],
         )  # fmt: skip
     body_start = start + (len(header_bytes) if end < 0 else end + 1)
-    tables = list(_tables(source, body_start, header, path))
+    block = BLOCK_BYTES
+    while True:
+        try:
+            tables = list(_tables(source, body_start, header, path, block))
+            break
+        except _RecordTooLong:  # a record longer than a block: read again with larger ones
+            block *= 8
     return _to_parsed(header, tables, components), header
 
 
+class _RecordTooLong(Exception):
+    """A record does not fit in one block of Arrow's CSV reader."""
+
+
 def _tables(
-    source: Path | bytes, offset: int, header: _Header, path: Path | None
+    source: Path | bytes, offset: int, header: _Header, path: Path | None, block: int
 ) -> Iterator[pa.Table]:
     """The rows after the header, a block at a time, as neutral columns."""
     raw: Any
@@ -236,9 +250,7 @@ def _tables(
     try:
         reader = pacsv.open_csv(
             raw,
-            read_options=pacsv.ReadOptions(
-                column_names=names, use_threads=False, block_size=BLOCK_BYTES
-            ),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=False, block_size=block),
             parse_options=pacsv.ParseOptions(
                 delimiter=header.separator,
                 newlines_in_values=True,
@@ -253,6 +265,8 @@ def _tables(
         for batch in reader:
             yield _batch_table(batch, header)
     except pa.ArrowInvalid as exc:
+        if "straddles" in str(exc) and block < _MAX_BLOCK:
+            raise _RecordTooLong from exc
         raise _parse_error(str(exc), path) from exc
     finally:
         raw.close()
@@ -312,12 +326,10 @@ def _languages(name: str, array: pa.Array, sub: str) -> dict[str, pa.Array]:
                     texts = {}
                     break
                 texts.setdefault(match[1], match[2])
-        text = localised(texts) if texts else value
-        main.append(text)
-        used = False
+        first = _main_language(texts)
+        main.append(value if first is None else texts[first])
         for lang, other in texts.items():
-            if other == text and not used:
-                used = True
+            if lang == first:
                 continue
             column = others.setdefault(lang, [None] * number)
             column.append(other)
@@ -327,6 +339,12 @@ def _languages(name: str, array: pa.Array, sub: str) -> dict[str, pa.Array]:
     arrays = {name: pa.array(main, pa.string())}
     arrays.update((f"{name}.{lang}", pa.array(v, pa.string())) for lang, v in others.items())
     return arrays
+
+
+def _main_language(texts: dict[str, str]) -> str | None:
+    """The language kept under the component's ID: English, else the first (as `localised`)."""
+    english = [lang for lang in texts if lang == "en" or lang.startswith("en-")]
+    return english[0] if english else next(iter(texts), None)
 
 
 def _to_parsed(
@@ -382,7 +400,7 @@ def _notes(header: _Header, table: pa.Table) -> Iterator[str]:
         yield f"multi-valued columns ({', '.join(multi)}) are kept as lists of values"
     langs = [c.name for c in header.columns if c.kind == "lang"]
     if langs:
-        extra = [n for n in table.column_names if "." in n and n.split(".", 1)[0] in langs]
+        extra = [n for n in table.column_names if any(n.startswith(f"{i}.") for i in langs)]
         yield (
             f"multilingual columns ({', '.join(langs)}) keep the English text (or the first "
             f"language) under their ID and the other languages in {', '.join(extra) or '(none)'}"
