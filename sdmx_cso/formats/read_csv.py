@@ -54,8 +54,9 @@ from sdmx_cso.standard import DsdSpec
 
 __all__ = ["BLOCK_BYTES", "handles", "read_canonical", "read_neutral", "structure_ref"]
 
-#: Bytes of the message parsed at a time (a record batch holds the rows of one block).
-BLOCK_BYTES = 4 * 1024 * 1024
+#: Bytes of the message parsed at a time (a record batch holds the rows of one block). Arrow's
+#: streaming reader reads some 32 blocks ahead: this bounds the memory the reading takes.
+BLOCK_BYTES = 1024 * 1024
 
 #: Largest block tried for a record longer than BLOCK_BYTES (Arrow's blocks hold whole records).
 _MAX_BLOCK = 1024 * 1024 * 1024
@@ -240,7 +241,7 @@ def _tables(
             return
         raw = pa.BufferReader(pa.py_buffer(source).slice(offset))
     else:
-        raw = source.open("rb")
+        raw = pa.OSFile(str(source), "rb")
         raw.seek(offset)
         if not raw.read(1):
             raw.close()
@@ -256,6 +257,9 @@ def _tables(
                 newlines_in_values=True,
             ),
             convert_options=pacsv.ConvertOptions(
+                include_columns=[
+                    n for n, c in zip(names, header.columns, strict=True) if c.kind != "drop"
+                ],
                 column_types=dict.fromkeys(names, pa.string()),
                 strings_can_be_null=True,
                 null_values=[""],
@@ -288,15 +292,16 @@ def _parse_error(message: str, path: Path | None) -> ReadError:
 def _batch_table(batch: pa.RecordBatch, header: _Header) -> pa.Table:
     """One record batch of raw fields as the neutral columns of its rows."""
     columns: dict[str, pa.Array] = {}
-    for column, array in zip(header.columns, batch.columns, strict=True):
-        if column.kind == "drop":
-            continue
+    kept = [column for column in header.columns if column.kind != "drop"]
+    for column, array in zip(kept, batch.columns, strict=True):
         if column.kind == "multi":
             columns[column.name] = _split(array, header.sub)
         elif column.kind == "lang":
             columns.update(_languages(column.name, array, header.sub))
         elif column.kind == "nested":
             columns[column.header] = array
+        elif column.kind in ("structure", "action"):  # the same few values on every row
+            columns[column.name] = pc.dictionary_encode(array)
         else:
             columns[column.name] = array
     return pa.table(columns) if columns else pa.table({"": pa.nulls(batch.num_rows, pa.string())})
@@ -357,11 +362,14 @@ def _to_parsed(
         if column.kind == "structure":
             table, structure_id = _structures(table, column.name, notes)
         elif column.kind == "action":
-            deletes = int(pc.sum(pc.equal(table.column(column.name), "D")).as_py() or 0)
+            actions = pc.cast(table.column(column.name), pa.string())
+            deletes = int(pc.sum(pc.equal(actions, "D")).as_py() or 0)
             if not deletes:
                 table = table.drop_columns([column.name])
             else:
                 notes.append(f"{deletes} rows delete data (ACTION D): they are not observations")
+                at = table.column_names.index(column.name)
+                table = table.set_column(at, column.name, actions)
         elif column.kind in ("keep", "multi"):
             at = table.column_names.index(column.name)
             table = table.set_column(at, column.name, _unlabelled(table.column(column.name)))
@@ -374,10 +382,12 @@ def _to_parsed(
 
 def _structures(table: pa.Table, name: str, notes: list[str]) -> tuple[pa.Table, str | None]:
     """The structure all rows refer to (its column dropped), or the column of each row's."""
-    refs = _structure_refs(table.column(name))
-    found = set(pc.unique(refs).drop_null().to_pylist())
+    column = table.column(name)  # dictionary-encoded: its values are few
+    values = {v for chunk in column.chunks for v in chunk.dictionary.to_pylist() if v}
+    found = {_structure_ref(v) for v in values}
     if len(found) <= 1:
         return table.drop_columns([name]), next(iter(found), None)
+    refs = _structure_refs(pc.cast(column, pa.string()))
     notes.append(f"rows refer to {len(found)} structures: kept as column {name}")
     return table.set_column(table.column_names.index(name), name, refs), None
 
@@ -415,9 +425,9 @@ def _notes(header: _Header, table: pa.Table) -> Iterator[str]:
 
 def _concat(header: _Header, tables: list[pa.Table]) -> pa.Table:
     if not tables:  # no rows: the columns all the same
+        kept = [column for column in header.columns if column.kind != "drop"]
         empty = pa.RecordBatch.from_arrays(
-            [pa.array([], pa.string()) for _ in header.columns],
-            names=[f"c{i}" for i in range(len(header.columns))],
+            [pa.array([], pa.string()) for _ in kept], names=[f"c{i}" for i in range(len(kept))]
         )
         tables = [_batch_table(empty, header)]
     table = pa.concat_tables(tables, promote_options="default")
