@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sdmx_cso.errors import ReadError
+from sdmx_cso.formats._buffers import utf8_of
 from sdmx_cso.formats._spreadsheet_safe import neutralise
 from sdmx_cso.model.columns import INTEGER_COLUMNS, canonical_schema
 from sdmx_cso.standard import DsdSpec
@@ -183,36 +184,82 @@ def write_table(
     Returns:
         The number of CSV cells that got a leading ``'`` (0 for JSON).
     """
+    if to == "csv":
+        return _write_csv(table, out, keep_formulas=keep_formulas)
+    if to != "json":
+        raise ValueError(f"unknown output format {to!r} (csv or json)")
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    changed = 0
     try:
-        if to == "csv":
-            writer = csv.writer(text, lineterminator=_CRLF)
-            for row in _csv_rows(table):
-                if not keep_formulas:
-                    safe = [neutralise(cell) for cell in row]
-                    changed += sum(1 for a, b in zip(row, safe, strict=True) if a is not b)
-                    row = safe
-                writer.writerow(row)
-        elif to == "json":
-            names = table.column_names
-            text.write("[")
-            for number, values in enumerate(_rows(table, lists=True)):
-                text.write(",\n  " if number else "\n  ")
-                text.write(json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False))
-            text.write("\n]\n")
-        else:
-            raise ValueError(f"unknown output format {to!r} (csv or json)")
+        names = table.column_names
+        text.write("[")
+        for number, values in enumerate(_rows(table, lists=True)):
+            text.write(",\n  " if number else "\n  ")
+            text.write(json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False))
+        text.write("\n]\n")
         text.flush()
     finally:
         text.detach()
+    return 0
+
+
+#: A cell a spreadsheet would run (OWASP), and a plain number, which it would not
+#: (`_spreadsheet_safe`; ``\p{Nd}`` is Python's ``\d`` on text).
+_TRIGGER = r"^[=+\-@\t\r]"
+_PLAIN_NUMBER = r"^[+-]?(?:\p{Nd}+(?:[.,]\p{Nd}*)?|[.,]\p{Nd}+)(?:[eE][+-]?\p{Nd}+)?$"
+_SPECIAL = '[",\r\n]'
+_BATCH = 64 * 1024
+
+
+def _write_csv(table: pa.Table, out: BinaryIO, *, keep_formulas: bool) -> int:
+    """CSV as `csv.writer` writes it (minimal quoting, CRLF), a record batch at a time.
+
+    Each column becomes field text in Arrow (cells neutralised as `neutralise` does, quoted
+    when they hold a comma, a quote, CR or LF), so no cell becomes a Python object.
+    """
+    names = list(table.column_names)
+    header = [name if keep_formulas else neutralise(name) for name in names]
+    changed = sum(1 for a, b in zip(names, header, strict=True) if a != b)
+    writer = csv.writer(text := io.StringIO(), lineterminator=_CRLF)
+    writer.writerow(header)
+    out.write(text.getvalue().encode("utf-8"))
+    for batch in table.to_batches(max_chunksize=_BATCH):
+        if not batch.num_rows:
+            continue
+        fields = []
+        for column in batch.columns:
+            cells = _as_text(column)
+            if not keep_formulas:
+                risky = pc.and_(
+                    pc.match_substring_regex(cells, _TRIGGER),
+                    pc.invert(pc.match_substring_regex(cells, _PLAIN_NUMBER)),
+                )
+                changed += int(pc.sum(risky).as_py() or 0)
+                cells = pc.if_else(risky, pc.binary_join_element_wise("'", cells, ""), cells)
+            quoted = pc.binary_join_element_wise(
+                '"', pc.replace_substring(cells, '"', '""'), '"', ""
+            )
+            fields.append(pc.if_else(pc.match_substring_regex(cells, _SPECIAL), quoted, cells))
+        if len(fields) == 1:  # csv.writer quotes a lone empty field (not a blank line)
+            fields[0] = pc.if_else(pc.equal(fields[0], ""), '""', fields[0])
+        lines = pc.binary_join_element_wise(*fields, ",") if len(fields) > 1 else fields[0]
+        out.write(utf8_of(pc.binary_join_element_wise(lines, _CRLF, "")))
     return changed
 
 
-def _csv_rows(table: pa.Table) -> Iterator[list[str]]:
-    yield list(table.column_names)
-    for row in _rows(table):
-        yield ["" if v is None else v for v in row]
+def _as_text(column: pa.Array) -> pa.Array:
+    """A column as cell text: empty for null, lists joined with one space (as `_cell`)."""
+    kind = column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        text = column
+    elif pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        if not pa.types.is_string(kind.value_type):
+            return pa.array([_cell(v) or "" for v in column.to_pylist()], pa.string())
+        text = pc.binary_join(column, " ")
+    elif pa.types.is_integer(kind):
+        text = pc.cast(column, pa.string())
+    else:
+        return pa.array([_cell(v) or "" for v in column.to_pylist()], pa.string())
+    return pc.fill_null(pc.cast(text, pa.string()), "")
 
 
 def _rows(table: pa.Table, *, lists: bool = False) -> Iterator[tuple[Any, ...]]:
