@@ -322,3 +322,28 @@ def test_own_reads_refuse_what_is_no_dataset() -> None:
     with pytest.raises(ReadError, match="no sub-field separator") as raised:
         data_csv20.read(b"STRUCTURE,STRUCTURE_ID,QUALITY_FLAGS[]\r\ndataflow,X:Y(1.0),A\r\n")
     assert raised.value.column == "QUALITY_FLAGS"
+
+
+HEADERS = st.sampled_from([
+    b"DATAFLOW,A,B[]", b"STRUCTURE[;],STRUCTURE_ID,ACTION,A[],B[en;fr]",
+    b"STRUCTURE;STRUCTURE_ID;STRUCTURE_NAME;A;A name", b"\xef\xbb\xbfSTRUCTURE,STRUCTURE_ID,A",
+    b"STRUCTURE[|],STRUCTURE_ID,SERIES_KEY,X: Label,C[].D[]",
+])  # fmt: skip
+PIECES = [*',;|"\r\n:[]D', "en:", "fr:", "dataflow", "X:Y(1.0)", "é", "\x00"]
+BODIES = st.binary(max_size=300) | st.lists(st.sampled_from(PIECES), max_size=60).map(
+    lambda pieces: "".join(pieces).encode("utf-8")
+)
+
+
+@given(HEADERS, BODIES)
+def test_any_bytes_after_a_header_read_or_are_refused(header: bytes, body: bytes) -> None:
+    """Never another exception than ReadError, whatever follows the header."""
+    reason = ""
+    try:
+        parsed = read_csv.read_neutral(header + b"\r\n" + body)
+    except ReadError as exc:
+        reason = exc.reason
+    else:
+        assert parsed.format.startswith("sdmx-csv-")
+        return
+    assert reason
