@@ -323,4 +323,7 @@ def _integers(col: pa.ChunkedArray, name: str, path: Path | None) -> pa.ChunkedA
     try:
         return pc.cast(pc.utf8_trim_whitespace(col), pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise ReadError(f"not a whole number: {exc}", path=path, column=name) from exc
+        whole = pc.match_substring_regex(col, r"^\s*[+-]?\d+\s*$")
+        at = pc.index(pc.fill_null(whole, True), False).as_py()
+        where = f" (observation {at + 1}: {col[at].as_py()!r})" if at >= 0 else ""
+        raise ReadError(f"not a whole number{where}: {exc}", path=path, column=name) from exc

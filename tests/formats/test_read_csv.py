@@ -347,3 +347,9 @@ def test_any_bytes_after_a_header_read_or_are_refused(header: bytes, body: bytes
         assert parsed.format.startswith("sdmx-csv-")
         return
     assert reason
+
+
+def test_a_bad_whole_number_names_its_observation() -> None:
+    with pytest.raises(ReadError, match=r"not a whole number \(observation 2: 'many'\)") as raised:
+        data_csv10.read(b"DATAFLOW,SAMPLE_SIZE\r\nX:Y(1.0),1\r\nX:Y(1.0),many\r\n")
+    assert raised.value.column == "SAMPLE_SIZE"
