@@ -188,18 +188,70 @@ def write_table(
         return _write_csv(table, out, keep_formulas=keep_formulas)
     if to != "json":
         raise ValueError(f"unknown output format {to!r} (csv or json)")
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    try:
-        names = table.column_names
-        text.write("[")
-        for number, values in enumerate(_rows(table, lists=True)):
-            text.write(",\n  " if number else "\n  ")
-            text.write(json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False))
-        text.write("\n]\n")
-        text.flush()
-    finally:
-        text.detach()
+    _write_json(table, out)
     return 0
+
+
+def _write_json(table: pa.Table, out: BinaryIO) -> None:
+    """A JSON list of row objects, as `json.dumps` writes each, a record batch at a time.
+
+    Values are JSON text built in Arrow (strings escaped as `json.dumps` escapes them with
+    ``ensure_ascii=False``), so no cell becomes a Python object.
+    """
+    keys = [json.dumps(name, ensure_ascii=False) + ": " for name in table.column_names]
+    out.write(b"[")
+    first = True
+    for batch in table.to_batches(max_chunksize=_BATCH):
+        if not batch.num_rows:
+            continue
+        parts: list[pa.Array | str] = ["{"]
+        for number, (key, column) in enumerate(zip(keys, batch.columns, strict=True)):
+            parts += [(", " if number else "") + key, _as_json(column)]
+        parts.append("}")
+        rows = pc.binary_join_element_wise(*parts, "") if len(parts) > 1 else parts[0]
+        lines = pc.binary_join_element_wise(",\n  ", rows, "")
+        if first:  # the first row of all: no comma before it
+            out.write(b"\n  ")
+            lines = pc.binary_join_element_wise(
+                pa.array([""] + [",\n  "] * (len(rows) - 1), pa.string()), rows, ""
+            )
+            first = False
+        out.write(utf8_of(lines))
+    out.write(b"\n]\n")
+
+
+#: JSON escapes of the control characters (as `json.dumps` writes them).
+_CONTROL_ESCAPES = {chr(c): json.dumps(chr(c))[1:-1] for c in range(0x20)}
+
+
+def _json_strings(strings: pa.Array) -> pa.Array:
+    """Each string as a JSON string (quoted, escaped); null stays null."""
+    text = pc.replace_substring(strings, "\\", "\\\\")
+    text = pc.replace_substring(text, '"', '\\"')
+    if pc.any(pc.match_substring_regex(text, "[\\x00-\\x1f]")).as_py():
+        for char, escape in _CONTROL_ESCAPES.items():
+            text = pc.replace_substring(text, char, escape)
+    return pc.binary_join_element_wise('"', text, '"', "")
+
+
+def _as_json(column: pa.Array) -> pa.Array:
+    """A column as JSON values: text as strings, lists as arrays of strings, null as null."""
+    kind = column.type
+    if pa.types.is_list(kind) and pa.types.is_string(kind.value_type):
+        offsets = column.offsets
+        start, end = offsets[0].as_py(), offsets[-1].as_py()
+        items = _json_strings(column.values.slice(start, end - start))
+        offsets = pc.subtract(offsets, start)
+        lists = pa.ListArray.from_arrays(offsets, items, mask=column.is_null())
+        values = pc.binary_join_element_wise("[", pc.binary_join(lists, ", "), "]", "")
+    elif pa.types.is_string(kind) or pa.types.is_integer(kind):
+        values = _json_strings(pc.cast(column, pa.string()))
+    else:
+        values = pa.array(
+            [json.dumps(_cell(v, lists=True), ensure_ascii=False) for v in column.to_pylist()],
+            pa.string(),
+        )
+    return pc.fill_null(values, "null")
 
 
 #: A cell a spreadsheet would run (OWASP), and a plain number, which it would not

@@ -458,8 +458,10 @@ def _unlabelled(column: pa.ChunkedArray) -> pa.ChunkedArray:
         return pc.replace_substring_regex(column, rf"(?s)^({_ID}): .*$", r"\1")
     chunks = []
     for chunk in column.chunks:
-        flat = pc.replace_substring_regex(chunk.flatten(), rf"(?s)^({_ID}): .*$", r"\1")
-        offsets = pc.subtract(chunk.offsets, chunk.offsets[0])
+        start, end = chunk.offsets[0].as_py(), chunk.offsets[-1].as_py()
+        values = chunk.values.slice(start, end - start)
+        flat = pc.replace_substring_regex(values, rf"(?s)^({_ID}): .*$", r"\1")
+        offsets = pc.subtract(chunk.offsets, start)
         chunks.append(pa.ListArray.from_arrays(offsets, flat, mask=chunk.is_null()))
     return pa.chunked_array(chunks, column.type)
 

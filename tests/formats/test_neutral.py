@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 import pyarrow as pa
@@ -75,3 +76,27 @@ def test_csv_of_many_batches() -> None:
     out = io.BytesIO()
     assert write_table(table, out) == 100_000
     assert (out.getvalue(), 100_000) == _reference(table, False)
+
+
+def _json_reference(table: pa.Table) -> bytes:
+    text = "["
+    for number, row in enumerate(table.to_pylist()):
+        cells = {k: v if v is None or isinstance(v, list) else str(v) for k, v in row.items()}
+        text += (",\n  " if number else "\n  ") + json.dumps(cells, ensure_ascii=False)
+    return (text + "\n]\n").encode("utf-8")
+
+
+@given(tables())
+def test_json_is_what_json_dumps_writes(table: pa.Table) -> None:
+    out = io.BytesIO()
+    assert write_table(table, out, to="json") == 0
+    assert out.getvalue() == _json_reference(table)
+    assert len(json.loads(out.getvalue())) == table.num_rows
+
+
+def test_json_of_many_batches_and_control_characters() -> None:
+    table = pa.table({"A": [f"\x01\\\"{i}\n" for i in range(70_000)],
+                      "B": [["x\t", "y"] if i % 2 else None for i in range(70_000)]})  # fmt: skip
+    out = io.BytesIO()
+    write_table(table.slice(5), out, to="json")
+    assert out.getvalue() == _json_reference(table.slice(5))
