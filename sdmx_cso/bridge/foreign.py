@@ -54,7 +54,7 @@ from sdmx_cso.formats.foreign_ml20 import (
     structure_summary,
     without_complex,
 )
-from sdmx_cso.formats.neutral import ParsedTable, TableBuilder, Target, write_table
+from sdmx_cso.formats.neutral import Components, ParsedTable, TableBuilder, Target, write_table
 from sdmx_cso.formats.registry import detect_format
 from sdmx_cso.io.atomic import atomic_output
 from sdmx_cso.standard import get_standard
@@ -149,7 +149,7 @@ def read_foreign(path: str | Path, *, structure: str | Path | None = None) -> Fo
             return _foreign(read_sdmx_json(path, doc), *extra)
         raise ReadError(_not_data_json(kind, doc), path=path)
     if read_csv.handles(head.encode("utf-8")):
-        return _foreign(read_csv.read_neutral(path), *extra)
+        return _read_csv(path, None if structure is None else Path(structure))
     raise ReadError(
         "not an SDMX data message (SDMX-ML, SDMX-JSON or SDMX-CSV); a coalition's own data "
         "table is checked with `sdmx-cso validate`",
@@ -214,6 +214,27 @@ def _read_xml(path: Path, structure: Path | None) -> ForeignTable:
     if info.version not in ("2.1", "3.0"):
         raise ReadError(f"{label} is not supported (2.0 generic, 2.1 and 3.0 are)", path=path)
     return _read_sdmx1(path, info, structure)
+
+
+def _read_csv(path: Path, structure: Path | None) -> ForeignTable:
+    """SDMX-CSV; with ``structure``, the columns of its DSD first, in DSD order."""
+    if structure is None:
+        return _foreign(read_csv.read_neutral(path))
+    notes: list[str] = []
+    info = XmlInfo("SDMX-CSV", None, read_csv.structure_ref(path))
+    dsd = _load_dsd(structure, info, notes)
+    time = [c.id for c in dsd.dimensions if type(c).__name__ == "TimeDimension"]
+    components = Components(
+        dimensions=tuple(c.id for c in dsd.dimensions if c.id not in time),
+        time_dimension=time[0] if time else None,
+        measures=tuple(c.id for c in dsd.measures),
+        attributes=tuple(c.id for c in dsd.attributes),
+    )
+    parsed = read_csv.read_neutral(path, components=components)
+    unknown = [c for c in parsed.table.column_names if c.split(".", 1)[0] not in components.order()]
+    if unknown:
+        notes.append(f"components not in the structure given: {', '.join(unknown)}")
+    return _foreign(parsed, *notes)
 
 
 # -- SDMX-ML 2.1 and 3.0, through sdmx1 ----------------------------------------------------

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import shared_path
 
 from sdmx_cso.cli import main
 
@@ -95,3 +96,20 @@ def test_a_refusal_suggests_structure_when_a_dsd_would_help(tmp_path: Path, caps
     err = capsys.readouterr().err
     assert str(path) in err
     assert "--structure" in err
+
+
+@pytest.mark.shared
+def test_a_structure_orders_sdmx_csv_columns_as_its_dsd(tmp_path: Path, capsys) -> None:
+    structure = shared_path(
+        "conformance", "specimens", "sdmx-ml-2.1", "sdmx-twg_ECB_EXR_NG_structure-full.xml"
+    )
+    path = tmp_path / "ecb.csv"
+    path.write_text(
+        "DATAFLOW,OBS_VALUE,TIME_PERIOD,CURRENCY,FREQ,NOTE\r\nECB:ECB_EXR_NG(1.0),1.5,2020,USD,"
+        "A,hi\r\n",
+        encoding="utf-8",
+    )
+    assert main(["read", str(path), "--structure", str(structure)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[0] == "FREQ,CURRENCY,TIME_PERIOD,OBS_VALUE,NOTE"
+    assert "note: components not in the structure given: NOTE" in captured.err
