@@ -66,8 +66,9 @@ _ID = r"[A-Za-z0-9_@$\-]+"
 _LABELLED = rf"^{_ID}: "
 _STRUCTURE_REF = re.compile(r"([^\s:]+:[^\s(:]+(?:\([^)\s]*\))?)(?:: .*)?$", re.DOTALL)
 _DECIMAL_COMMA = r"^[+-]?\d+,\d+$"
-_HEADER_1 = re.compile(r"DATAFLOW(?P<sep>[^\w\[])")
-_HEADER_2 = re.compile(r"STRUCTURE(?:\[(?P<sub>[^\]])\])?(?P<sep>[^\w\[])")
+#: The separator: the character after DATAFLOW or STRUCTURE[x] (no line end, no quote).
+_HEADER_1 = re.compile(r'DATAFLOW(?P<sep>[^\w\[\r\n"])')
+_HEADER_2 = re.compile(r'STRUCTURE(?:\[(?P<sub>[^\]\r\n"])\])?(?P<sep>[^\w\[\r\n"])')
 _FRAME_2 = frozenset({"STRUCTURE", "STRUCTURE_ID", "STRUCTURE_NAME", "ACTION", "SERIES_KEY",
                       "OBS_KEY"})  # fmt: skip
 _RAGGED = re.compile(
@@ -481,7 +482,10 @@ def _parse_header(line: str, path: Path | None) -> _Header:
             path=path,
             row=1,
         )
-    fields = next(csv.reader([line], delimiter=separator))
+    try:
+        fields = next(csv.reader([line], delimiter=separator))
+    except csv.Error as exc:
+        raise ReadError(f"not a readable SDMX-CSV header: {exc}", path=path, row=1) from exc
     named = version == "2.0" and "STRUCTURE_NAME" in fields
     pending_name = False
     columns: list[_Column] = []

@@ -353,3 +353,13 @@ def test_a_bad_whole_number_names_its_observation() -> None:
     with pytest.raises(ReadError, match=r"not a whole number \(observation 2: 'many'\)") as raised:
         data_csv10.read(b"DATAFLOW,SAMPLE_SIZE\r\nX:Y(1.0),1\r\nX:Y(1.0),many\r\n")
     assert raised.value.column == "SAMPLE_SIZE"
+
+
+@pytest.mark.parametrize(
+    "data", [b"STRUCTURE\r;],STRUCTURE_ID,A\r\nx\r\n", b'DATAFLOW",A\r\n', b"STRUCTURE[\n],A\n"]
+)
+def test_a_line_end_or_a_quote_is_no_separator(data: bytes) -> None:
+    """Found by tests/fuzz: a CR after STRUCTURE was taken as the separator (csv.Error)."""
+    with pytest.raises(ReadError) as raised:
+        read_csv.read_neutral(data)
+    assert raised.value.row == 1
