@@ -43,8 +43,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sdmx_cso.errors import ReadError, UnsupportedFormat
-from sdmx_cso.formats import read_json
-from sdmx_cso.formats.foreign_csv import csv_structure_ref, read_sdmx_csv
+from sdmx_cso.formats import read_csv, read_json
 from sdmx_cso.formats.foreign_ml20 import (
     XmlInfo,
     complex_values,
@@ -53,7 +52,7 @@ from sdmx_cso.formats.foreign_ml20 import (
     structure_summary,
     without_complex,
 )
-from sdmx_cso.formats.neutral import ParsedTable, TableBuilder, Target, write_table
+from sdmx_cso.formats.neutral import Components, ParsedTable, TableBuilder, Target, write_table
 from sdmx_cso.formats.registry import detect_format
 from sdmx_cso.io.atomic import atomic_output
 from sdmx_cso.standard import get_standard
@@ -143,8 +142,8 @@ def read_foreign(path: str | Path, *, structure: str | Path | None = None) -> Fo
     extra = () if structure is None else ("structure ignored: the message describes itself",)
     if read_json.handles(head.encode()):
         return _foreign(read_json.read_neutral(path), *extra)
-    if head.startswith(("DATAFLOW", "STRUCTURE")):
-        return _foreign(read_sdmx_csv(path), *extra)
+    if read_csv.handles(head.encode("utf-8")):
+        return _read_csv(path, None if structure is None else Path(structure))
     raise ReadError(
         "not an SDMX data message (SDMX-ML, SDMX-JSON or SDMX-CSV); a coalition's own data "
         "table is checked with `sdmx-cso validate`",
@@ -193,6 +192,27 @@ def _read_xml(path: Path, structure: Path | None) -> ForeignTable:
     if info.version not in ("2.1", "3.0"):
         raise ReadError(f"{label} is not supported (2.0 generic, 2.1 and 3.0 are)", path=path)
     return _read_sdmx1(path, info, structure)
+
+
+def _read_csv(path: Path, structure: Path | None) -> ForeignTable:
+    """SDMX-CSV; with ``structure``, the columns of its DSD first, in DSD order."""
+    if structure is None:
+        return _foreign(read_csv.read_neutral(path))
+    notes: list[str] = []
+    info = XmlInfo("SDMX-CSV", None, read_csv.structure_ref(path))
+    dsd = _load_dsd(structure, info, notes)
+    time = [c.id for c in dsd.dimensions if type(c).__name__ == "TimeDimension"]
+    components = Components(
+        dimensions=tuple(c.id for c in dsd.dimensions if c.id not in time),
+        time_dimension=time[0] if time else None,
+        measures=tuple(c.id for c in dsd.measures),
+        attributes=tuple(c.id for c in dsd.attributes),
+    )
+    parsed = read_csv.read_neutral(path, components=components)
+    unknown = [c for c in parsed.table.column_names if c.split(".", 1)[0] not in components.order()]
+    if unknown:
+        notes.append(f"components not in the structure given: {', '.join(unknown)}")
+    return _foreign(parsed, *notes)
 
 
 # -- SDMX-ML 2.1 and 3.0, through sdmx1 ----------------------------------------------------
@@ -409,4 +429,4 @@ def _structure_ref(path: Path, fmt: str) -> str | None:
         return sniff_xml(path).structure_ref
     if fmt.startswith("sdmx-json"):
         return read_json.structure_ref(read_json.load_json(path))
-    return csv_structure_ref(path)
+    return read_csv.structure_ref(path)

@@ -9,6 +9,7 @@ from typing import Literal
 import click
 
 import sdmx_cso
+from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -45,8 +46,16 @@ def read(
     A structure message is refused with a list of what it holds: give it as --structure.
     A message written by sdmx-cso, with its reference metadata beside it, is read back as a
     dataset of the standard (checked against it).
-    What was lost on the way (for instance multi-valued attributes joined with a space) is
-    reported on standard error.
+    Every note on how the message was read (what a format cannot keep, what was dropped) is
+    printed on standard error. Multi-valued attributes are kept as lists: JSON arrays with
+    --to json, their values joined with one space in CSV (a note says so). A multilingual
+    text keeps English (else its first language) under its ID and each other language in a
+    column ID.lang (COMMENT.fr).
+
+    Exit status: 0 when observations were read; 1 when the message holds none (no data
+    came: the reason is printed, e.g. a footer-only or error message; nothing is written);
+    3 when the file cannot be read, with the file, the row or observation and the
+    component at fault.
 
     The CSV is made safe to open in a spreadsheet: a cell that would run as a formula
     (beginning with = + - @, a tab or a carriage return, and not a number such as -5) gets a
@@ -54,7 +63,14 @@ def read(
     writes them as they are. JSON output is always exact.
     """
     target: Literal["csv", "json"] = "json" if to == "json" else "csv"
-    result = sdmx_cso.read(file, structure=structure)
+    result = _read(file, structure)
+    if not result.num_rows:
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
+        about = ", ".join(part for part in (result.format, result.structure_id) if part)
+        click.echo(f"Error: {file}: no data came: the message holds no observations ({about})",
+                   err=True)  # fmt: skip
+        return EXIT_INVALID
     if output is None:
         sys.stdout.flush()
         neutralised = result.write(sys.stdout.buffer, to=target, keep_formulas=keep_formulas)
@@ -65,6 +81,13 @@ def read(
         click.echo(f"{output}: {result.num_rows} observations ({about})", err=True)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
+    multi = [f.name for f in result.table.schema if getattr(f.type, "value_type", None)]
+    if multi and target == "csv":
+        click.echo(
+            f"note: in this CSV the values of the multi-valued columns {', '.join(multi)} are "
+            "joined with one space (--to json keeps them as arrays)",
+            err=True,
+        )
     if neutralised:
         cells = "1 cell" if neutralised == 1 else f"{neutralised} cells"
         click.echo(
@@ -73,4 +96,20 @@ def read(
             "as they are)",
             err=True,
         )
-    return 0
+    return EXIT_OK
+
+
+def _read(file: Path, structure: Path | None) -> sdmx_cso.DataMessage:
+    """:func:`sdmx_cso.read`, its refusals pointing to ``--structure`` where it helps."""
+    try:
+        return sdmx_cso.read(file, structure=structure)
+    except sdmx_cso.ReadError as exc:
+        if structure is not None or "DSD" not in exc.reason or "--structure" in exc.reason:
+            raise
+        raise sdmx_cso.ReadError(
+            f"{exc.reason}. Give the structure message holding its DSD (or dataflow) with "
+            "--structure",
+            path=exc.path,
+            row=exc.row,
+            column=exc.column,
+        ) from exc

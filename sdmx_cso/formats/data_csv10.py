@@ -23,32 +23,28 @@ rows): each column becomes CSV field text vectorised (quoting included), the fie
 are joined in Arrow, and only whole lines reach Python; memory does not grow with the number
 of observations beyond the table itself.
 
-`read` reads SDMX-CSV 1.0 and 2.0 alike (the first header field tells them apart) and is also
-used by :mod:`sdmx_cso.formats.data_csv20`.
+`read` reads SDMX-CSV 1.0 and 2.0 alike with the one SDMX-CSV reader,
+:func:`sdmx_cso.formats.read_csv.read_canonical`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sdmx_cso.errors import ReadError
 from sdmx_cso.formats._buffers import any_bytes_in, utf8_of
-from sdmx_cso.formats.neutral import to_canonical
+from sdmx_cso.formats.read_csv import read_canonical
 from sdmx_cso.formats.series import BATCH_ROWS, Batches
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.structure import DatasetStructure
 from sdmx_cso.standard import get_standard
 
-__all__ = ["FLAGS", "read", "read_csv", "write", "write_csv"]
+__all__ = ["FLAGS", "read", "write", "write_csv"]
 
 #: The multi-valued attribute of the standard (one space-separated string in the table).
 FLAGS = "QUALITY_FLAGS"
@@ -59,9 +55,6 @@ _CRLF = "\r\n"
 #: Characters that make a field quoted.
 _SPECIAL = re.compile('[",\r\n]')
 _SPECIAL_BYTES = b'",\r\n'
-
-#: Columns of SDMX-CSV 2.0 that identify the message rather than an observation.
-_V2_FRAME = frozenset({"STRUCTURE_ID", "ACTION", "SERIES_KEY", "OBS_KEY"})
 
 
 def write(
@@ -104,7 +97,8 @@ def read(source: bytes | Path, *, structure: DatasetStructure | None = None) -> 
     Raises:
         ReadError: the message is not SDMX-CSV that can be read.
     """
-    return read_csv(source, structure=structure)
+    dsd = structure.standard.dsd if structure else get_standard().dsd
+    return read_canonical(source if isinstance(source, bytes) else Path(source), dsd)
 
 
 def write_csv(
@@ -176,120 +170,3 @@ def _fields(
     escaped = pc.binary_join_element_wise('"', pc.replace_substring(col, '"', '""'), '"', "")
     special = pc.match_substring_regex(col, _SPECIAL.pattern)
     return pc.fill_null(pc.if_else(special, escaped, col), "")
-
-
-# -- reading ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Header:
-    """What the header row of an SDMX-CSV message says."""
-
-    delimiter: str
-    sub_separator: str | None
-    names: list[str]
-    skip: frozenset[int]
-
-
-def read_csv(source: bytes | Path, *, structure: DatasetStructure | None = None) -> pa.Table:
-    """The observations of an SDMX-CSV 1.0 or 2.0 message, one column per concept.
-
-    Columns of the DSD come first, in DSD order (absent ones are null); custom columns of the
-    message follow as text. Empty fields are null. The values of a multi-valued
-    ``QUALITY_FLAGS[]`` are joined with one space (the table's form); other multi-valued
-    columns (not in our DSD) keep their text as written.
-
-    Raises:
-        ReadError: not SDMX-CSV, a ragged row, a deletion message, or a bad whole number.
-    """
-    dsd = structure.standard.dsd if structure else get_standard().dsd
-    path = None if isinstance(source, bytes) else Path(source)
-    with io.BytesIO(source) if isinstance(source, bytes) else Path(source).open("rb") as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        try:
-            header = _parse_header(text.readline().rstrip("\r\n"), path)
-            rows = csv.reader(text, delimiter=header.delimiter, strict=True)
-            batches = list(_batches(rows, header, path))
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise ReadError(f"not a readable SDMX-CSV message: {exc}", path=path) from exc
-    table = pa.concat_tables(batches)
-    if len(set(table.column_names)) != table.num_columns:
-        raise ReadError("a column appears twice in the header", path=path, row=1)
-    return to_canonical(table, dsd, path)
-
-
-_STRUCTURE = re.compile(r"STRUCTURE(?:\[(?P<sub>.)\])?(?P<delimiter>.)")
-
-
-def _parse_header(line: str, path: Path | None) -> _Header:
-    if line.startswith("DATAFLOW") and len(line) > len("DATAFLOW"):
-        delimiter, sub = line[len("DATAFLOW")], None
-    elif match := _STRUCTURE.match(line):
-        delimiter, sub = match["delimiter"], match["sub"]
-    else:
-        raise ReadError(
-            "not SDMX-CSV: the header must start with DATAFLOW (1.0) or STRUCTURE (2.0) and "
-            "a separator",
-            path=path,
-            row=1,
-        )
-    fields = next(csv.reader([line], delimiter=delimiter))
-    if "STRUCTURE_NAME" in fields:
-        raise ReadError("SDMX-CSV with labels=name is not supported", path=path, row=1)
-    version2 = fields[0].startswith("STRUCTURE")
-    names: list[str] = []
-    for field in fields:
-        name = field.split(": ", 1)[0].strip()  # labels=both: "ID: Name"
-        if name.endswith("[]"):
-            name = name[:-2]
-            if sub is None:
-                raise ReadError(
-                    f"multi-valued column {field!r} but no sub-field separator in STRUCTURE[x]",
-                    path=path,
-                    row=1,
-                )
-        names.append(name)
-    skip = {0} | {i for i, n in enumerate(names) if version2 and n in _V2_FRAME}
-    return _Header(delimiter, sub, names, frozenset(skip))
-
-
-def _batches(rows: Iterator[list[str]], header: _Header, path: Path | None) -> Iterator[pa.Table]:
-    keep = [i for i in range(len(header.names)) if i not in header.skip]
-    action = header.names.index("ACTION") if "ACTION" in header.names else None
-    columns: list[list[str | None]] = [[] for _ in keep]
-    for number, row in enumerate(rows, start=2):
-        if not row:
-            continue
-        if len(row) != len(header.names):
-            raise ReadError(
-                f"{len(row)} fields where the header has {len(header.names)}",
-                path=path,
-                row=number,
-            )
-        if action is not None and row[action] == "D":
-            raise ReadError(
-                "a deletion (ACTION D) is not a dataset", path=path, row=number, column="ACTION"
-            )
-        for target, i in zip(columns, keep, strict=True):
-            target.append(row[i] or None)
-        if len(columns[0]) >= BATCH_ROWS:
-            yield _text_table(header, keep, columns)
-            columns = [[] for _ in keep]
-    yield _text_table(header, keep, columns)
-
-
-def _text_table(header: _Header, keep: list[int], columns: list[list[str | None]]) -> pa.Table:
-    arrays = []
-    for i, values in zip(keep, columns, strict=True):
-        array = pa.array(values, pa.string())
-        if header.names[i] == FLAGS and header.sub_separator and len(array):
-            array = _join_multi(array, header.sub_separator)
-        arrays.append(array)
-    return pa.table(arrays, names=[header.names[i] for i in keep])
-
-
-def _join_multi(array: pa.Array, separator: str) -> pa.Array:
-    """``A;B`` → ``A B``: the values of a multi-valued field, space-separated."""
-    joined = pc.binary_join(pc.split_pattern(array, separator), " ")
-    joined = pc.utf8_trim_whitespace(pc.replace_substring_regex(joined, " +", " "))
-    return pc.if_else(pc.equal(joined, ""), None, joined)

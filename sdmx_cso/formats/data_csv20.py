@@ -41,7 +41,8 @@ from typing import BinaryIO
 
 import pyarrow as pa
 
-from sdmx_cso.formats.data_csv10 import read_csv, write_csv
+from sdmx_cso.formats.data_csv10 import read as read_csv10
+from sdmx_cso.formats.data_csv10 import write_csv
 from sdmx_cso.formats.series import Batches
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.structure import DatasetStructure
@@ -112,4 +113,4 @@ def read(source: bytes | Path, *, structure: DatasetStructure | None = None) -> 
     Raises:
         ReadError: the message is not SDMX-CSV that can be read, or it deletes data.
     """
-    return read_csv(source, structure=structure)
+    return read_csv10(source, structure=structure)

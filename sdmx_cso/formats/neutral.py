@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sdmx_cso.errors import ReadError
+from sdmx_cso.formats._buffers import utf8_of
 from sdmx_cso.formats._spreadsheet_safe import neutralise
 from sdmx_cso.model.columns import INTEGER_COLUMNS, canonical_schema
 from sdmx_cso.standard import DsdSpec
@@ -42,6 +43,7 @@ __all__ = [
     "ParsedTable",
     "TableBuilder",
     "Target",
+    "joined",
     "localised",
     "to_canonical",
     "write_table",
@@ -170,9 +172,9 @@ def write_table(
     """Write a table as UTF-8 CSV (with a header row) or as a JSON list of row objects.
 
     Empty values are empty CSV fields and JSON ``null``; values that are not text (a
-    :class:`~sdmx_cso.CommunityDataset`'s integers, for instance) are written as text. A
-    multi-valued (list) cell is a JSON array of text, and in CSV its values joined with a
-    space.
+    :class:`~sdmx_cso.CommunityDataset`'s integers, for instance) are written as text. The
+    values of a multi-valued (``list``) column are joined with one space in CSV (the caller
+    says so to the user) and are a JSON array in JSON.
 
     CSV is for people, who open it in a spreadsheet: a cell (or header) that a spreadsheet
     would run as a formula, because it begins with ``=``, ``+``, ``-``, ``@``, a tab or a
@@ -182,55 +184,148 @@ def write_table(
     Returns:
         The number of CSV cells that got a leading ``'`` (0 for JSON).
     """
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    changed = 0
-    try:
-        if to == "csv":
-            writer = csv.writer(text, lineterminator=_CRLF)
-            for row in _csv_rows(table):
-                if not keep_formulas:
-                    safe = [neutralise(cell) for cell in row]
-                    changed += sum(1 for a, b in zip(row, safe, strict=True) if a is not b)
-                    row = safe
-                writer.writerow(row)
-        elif to == "json":
-            names = table.column_names
-            text.write("[")
-            for number, values in enumerate(_rows(table, lists=True)):
-                text.write(",\n  " if number else "\n  ")
-                text.write(json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False))
-            text.write("\n]\n")
-        else:
-            raise ValueError(f"unknown output format {to!r} (csv or json)")
-        text.flush()
-    finally:
-        text.detach()
+    if to == "csv":
+        return _write_csv(table, out, keep_formulas=keep_formulas)
+    if to != "json":
+        raise ValueError(f"unknown output format {to!r} (csv or json)")
+    _write_json(table, out)
+    return 0
+
+
+def _write_json(table: pa.Table, out: BinaryIO) -> None:
+    """A JSON list of row objects, as `json.dumps` writes each, a record batch at a time.
+
+    Values are JSON text built in Arrow (strings escaped as `json.dumps` escapes them with
+    ``ensure_ascii=False``), so no cell becomes a Python object.
+    """
+    keys = [json.dumps(name, ensure_ascii=False) + ": " for name in table.column_names]
+    out.write(b"[")
+    first = True
+    for batch in table.to_batches(max_chunksize=_BATCH):
+        if not batch.num_rows:
+            continue
+        parts: list[pa.Array | str] = ["{"]
+        for number, (key, column) in enumerate(zip(keys, batch.columns, strict=True)):
+            parts += [(", " if number else "") + key, _as_json(column)]
+        parts.append("}")
+        rows = pc.binary_join_element_wise(*parts, "") if len(parts) > 1 else parts[0]
+        lines = pc.binary_join_element_wise(",\n  ", rows, "")
+        if first:  # the first row of all: no comma before it
+            out.write(b"\n  ")
+            lines = pc.binary_join_element_wise(
+                pa.array([""] + [",\n  "] * (len(rows) - 1), pa.string()), rows, ""
+            )
+            first = False
+        out.write(utf8_of(lines))
+    out.write(b"\n]\n")
+
+
+#: JSON escapes of the control characters (as `json.dumps` writes them).
+_CONTROL_ESCAPES = {chr(c): json.dumps(chr(c))[1:-1] for c in range(0x20)}
+
+
+def _json_strings(strings: pa.Array) -> pa.Array:
+    """Each string as a JSON string (quoted, escaped); null stays null."""
+    text = pc.replace_substring(strings, "\\", "\\\\")
+    text = pc.replace_substring(text, '"', '\\"')
+    if pc.any(pc.match_substring_regex(text, "[\\x00-\\x1f]")).as_py():
+        for char, escape in _CONTROL_ESCAPES.items():
+            text = pc.replace_substring(text, char, escape)
+    return pc.binary_join_element_wise('"', text, '"', "")
+
+
+def _as_json(column: pa.Array) -> pa.Array:
+    """A column as JSON values: text as strings, lists as arrays of strings, null as null."""
+    kind = column.type
+    if pa.types.is_list(kind) and pa.types.is_string(kind.value_type):
+        offsets = column.offsets
+        start, end = offsets[0].as_py(), offsets[-1].as_py()
+        items = _json_strings(column.values.slice(start, end - start))
+        offsets = pc.subtract(offsets, start)
+        lists = pa.ListArray.from_arrays(offsets, items, mask=column.is_null())
+        values = pc.binary_join_element_wise("[", pc.binary_join(lists, ", "), "]", "")
+    elif pa.types.is_string(kind) or pa.types.is_integer(kind):
+        values = _json_strings(pc.cast(column, pa.string()))
+    else:
+        values = pa.array(
+            [json.dumps(_cell(v, lists=True), ensure_ascii=False) for v in column.to_pylist()],
+            pa.string(),
+        )
+    return pc.fill_null(values, "null")
+
+
+#: A cell a spreadsheet would run (OWASP), and a plain number, which it would not
+#: (`_spreadsheet_safe`; ``\p{Nd}`` is Python's ``\d`` on text).
+_TRIGGER = r"^[=+\-@\t\r]"
+_PLAIN_NUMBER = r"^[+-]?(?:\p{Nd}+(?:[.,]\p{Nd}*)?|[.,]\p{Nd}+)(?:[eE][+-]?\p{Nd}+)?$"
+_SPECIAL = '[",\r\n]'
+_BATCH = 64 * 1024
+
+
+def _write_csv(table: pa.Table, out: BinaryIO, *, keep_formulas: bool) -> int:
+    """CSV as `csv.writer` writes it (minimal quoting, CRLF), a record batch at a time.
+
+    Each column becomes field text in Arrow (cells neutralised as `neutralise` does, quoted
+    when they hold a comma, a quote, CR or LF), so no cell becomes a Python object.
+    """
+    names = list(table.column_names)
+    header = [name if keep_formulas else neutralise(name) for name in names]
+    changed = sum(1 for a, b in zip(names, header, strict=True) if a != b)
+    writer = csv.writer(text := io.StringIO(), lineterminator=_CRLF)
+    writer.writerow(header)
+    out.write(text.getvalue().encode("utf-8"))
+    for batch in table.to_batches(max_chunksize=_BATCH):
+        if not batch.num_rows:
+            continue
+        fields = []
+        for column in batch.columns:
+            cells = _as_text(column)
+            if not keep_formulas:
+                risky = pc.and_(
+                    pc.match_substring_regex(cells, _TRIGGER),
+                    pc.invert(pc.match_substring_regex(cells, _PLAIN_NUMBER)),
+                )
+                changed += int(pc.sum(risky).as_py() or 0)
+                cells = pc.if_else(risky, pc.binary_join_element_wise("'", cells, ""), cells)
+            quoted = pc.binary_join_element_wise(
+                '"', pc.replace_substring(cells, '"', '""'), '"', ""
+            )
+            fields.append(pc.if_else(pc.match_substring_regex(cells, _SPECIAL), quoted, cells))
+        if len(fields) == 1:  # csv.writer quotes a lone empty field (not a blank line)
+            fields[0] = pc.if_else(pc.equal(fields[0], ""), '""', fields[0])
+        lines = pc.binary_join_element_wise(*fields, ",") if len(fields) > 1 else fields[0]
+        out.write(utf8_of(pc.binary_join_element_wise(lines, _CRLF, "")))
     return changed
 
 
-def _csv_rows(table: pa.Table) -> Iterator[list[str]]:
-    yield list(table.column_names)
-    for row in _rows(table):
-        yield ["" if v is None else v for v in row]
+def _as_text(column: pa.Array) -> pa.Array:
+    """A column as cell text: empty for null, lists joined with one space (as `_cell`)."""
+    kind = column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        text = column
+    elif pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        if not pa.types.is_string(kind.value_type):
+            return pa.array([_cell(v) or "" for v in column.to_pylist()], pa.string())
+        text = pc.binary_join(column, " ")
+    elif pa.types.is_integer(kind):
+        text = pc.cast(column, pa.string())
+    else:
+        return pa.array([_cell(v) or "" for v in column.to_pylist()], pa.string())
+    return pc.fill_null(pc.cast(text, pa.string()), "")
 
 
 def _rows(table: pa.Table, *, lists: bool = False) -> Iterator[tuple[Any, ...]]:
-    """Rows of text cells; with ``lists``, a list cell stays a list (of text)."""
+    """Rows of text; a list (multi-valued) is one space-joined text, or a list of texts."""
     for batch in table.to_batches():
-        columns = [
-            [_list(v) if lists and isinstance(v, list) else _cell(v) for v in column.to_pylist()]
-            for column in batch.columns
-        ]
+        columns = [[_cell(v, lists) for v in column.to_pylist()] for column in batch.columns]
         yield from zip(*columns, strict=True)
 
 
-def _list(values: list[Any]) -> list[str]:
-    return [text for v in values if (text := _cell(v)) is not None]
-
-
-def _cell(value: Any) -> str | None:
+def _cell(value: Any, lists: bool = False) -> Any:
     if value is None or isinstance(value, str):
         return value
+    if lists and isinstance(value, list | tuple):
+        return [_cell(v) for v in value]
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
@@ -259,23 +354,29 @@ def to_canonical(table: pa.Table, dsd: DsdSpec, path: Path | None = None) -> pa.
         elif field.name in INTEGER_COLUMNS:
             arrays.append(_integers(table.column(field.name), field.name, path))
         else:
-            arrays.append(_joined(table.column(field.name)))
+            arrays.append(joined(table.column(field.name)))
     extra = [name for name in table.column_names if name not in schema.names]
-    arrays.extend(_joined(table.column(name)) for name in extra)
+    arrays.extend(joined(table.column(name)) for name in extra)
     fields = [*schema, *(pa.field(name, pa.string()) for name in extra)]
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
-def _joined(col: pa.ChunkedArray) -> pa.ChunkedArray:
-    """A ``list<string>`` column (multi-valued: QUALITY_FLAGS) as space-joined text."""
-    if not pa.types.is_list(col.type):
+def joined(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A ``list<string>`` (multi-valued) column as text, its values joined with one space.
+
+    The canonical form of QUALITY_FLAGS; an empty list is null. Other columns as they are.
+    """
+    if not (pa.types.is_list(col.type) or pa.types.is_large_list(col.type)):
         return col
-    joined = pc.binary_join(col, " ")
-    return pc.if_else(pc.equal(joined, ""), None, joined)
+    text = pc.binary_join(col, " ")
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
 
 
 def _integers(col: pa.ChunkedArray, name: str, path: Path | None) -> pa.ChunkedArray:
     try:
         return pc.cast(pc.utf8_trim_whitespace(col), pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise ReadError(f"not a whole number: {exc}", path=path, column=name) from exc
+        whole = pc.match_substring_regex(col, r"^\s*[+-]?\d+\s*$")
+        at = pc.index(pc.fill_null(whole, True), False).as_py()
+        where = f" (observation {at + 1}: {col[at].as_py()!r})" if at >= 0 else ""
+        raise ReadError(f"not a whole number{where}: {exc}", path=path, column=name) from exc

@@ -560,8 +560,10 @@ def test_json_round_trip_is_lossless_and_valid(generated):
     ("name", "columns"),
     [
         ("sdmx-csv-2.0_example-01_ordinary.csv", {"DIM_1": "A", "ATTR_3": "Normal, special…"}),
-        ("sdmx-csv-2.0_example-07_multi-valued.csv", {"ATTR_3": "A;B;C", "OBS_VALUE": "12.4"}),
-        ("sdmx-csv-1.0_labels-both.csv", {"DIM1": "A: A", "TIME_PERIOD": "2020: 2020"}),
+        # a multi-valued column: its values joined with one space (the form of QUALITY_FLAGS)
+        ("sdmx-csv-2.0_example-07_multi-valued.csv", {"ATTR_3": "A B C", "OBS_VALUE": "12.4"}),
+        # labels=both: coded columns (every value "ID: Name") keep the ID
+        ("sdmx-csv-1.0_labels-both.csv", {"DIM1": "A", "TIME_PERIOD": "2020"}),
     ],
 )  # fmt: skip
 def test_csv_reader_reads_the_spec_examples(name, columns):
