@@ -182,25 +182,83 @@ def _relation_row(
 
 
 def _solve(n: int, rows: list[Row]) -> list[tuple[float, float]]:
-    """The minimum and maximum of each of ``n`` unknowns (≥ 0) subject to ``rows``."""
+    """The minimum and maximum of each of ``n`` unknowns (≥ 0) subject to ``rows``.
+
+    Two programs per unknown at most; fewer are solved where a solution already settles
+    one exactly: an unknown that is 0 in a feasible solution (found, or all zeros when the
+    rows allow it) has minimum 0 (the unknowns are non-negative), and every unknown that
+    grows along the ray of an unbounded maximisation is unbounded too (a ray of the whole
+    system is one of each unknown).
+    """
     if not rows:
         return [(0, math.inf)] * n
     h = _solver()
+    _load(h, n, rows)
+    low: list[float | None] = [None] * n
+    high: list[float | None] = [None] * n
+    if all(lower <= 0 <= upper for _, lower, upper in rows):
+        low = [0.0] * n  # all unknowns 0 is a solution
+    for v in range(n):
+        if low[v] is None:
+            low[v], point = _optimum(h, v, n, highspy.ObjSense.kMinimize, n_rows=(n, rows))
+            _zeros(point, low)
+        if high[v] is None:
+            top, point = _optimum(h, v, n, highspy.ObjSense.kMaximize, n_rows=(n, rows))
+            high[v] = top
+            if math.isinf(top):
+                _unbounded_along(h, high)
+            _zeros(point, low)
+    out: list[tuple[float, float]] = []
+    for lo, hi in zip(low, high, strict=True):
+        assert lo is not None
+        assert hi is not None
+        lower = math.ceil(lo - 1e-6)
+        upper = hi if math.isinf(hi) else math.floor(hi + 1e-6)
+        out.append((lower, upper))
+    return out
+
+
+def _load(h: highspy.Highs, n: int, rows: list[Row]) -> None:
+    """Put the program (without objective) into the solver, replacing any before."""
     h.clearModel()
     inf = highspy.kHighsInf
     h.addVars(n, np.zeros(n), np.full(n, inf))
-    for coeffs, lower, upper in rows:
-        idx = np.array(sorted(coeffs), dtype=np.int32)
-        vals = np.array([coeffs[i] for i in idx], dtype=np.float64)
-        h.addRow(lower, inf if math.isinf(upper) else upper, len(idx), idx, vals)
-    out: list[tuple[float, float]] = []
-    for v in range(n):
-        low = _optimum(h, v, n, highspy.ObjSense.kMinimize)
-        high = _optimum(h, v, n, highspy.ObjSense.kMaximize)
-        lower = math.ceil(low - 1e-6)
-        upper = high if math.isinf(high) else math.floor(high + 1e-6)
-        out.append((lower, upper))
-    return out
+    starts: list[int] = []
+    index: list[int] = []
+    values: list[float] = []
+    for coeffs, _, _ in rows:
+        starts.append(len(index))
+        for i in sorted(coeffs):
+            index.append(i)
+            values.append(coeffs[i])
+    h.addRows(
+        len(rows),
+        np.array([lower for _, lower, _ in rows], dtype=np.float64),
+        np.array([inf if math.isinf(upper) else upper for _, _, upper in rows], dtype=np.float64),
+        len(index),
+        np.array(starts, dtype=np.int32),
+        np.array(index, dtype=np.int32),
+        np.array(values, dtype=np.float64),
+    )
+
+
+def _zeros(point: Any, low: list[float | None]) -> None:
+    """Unknowns at 0 in a feasible solution have minimum 0: settle them."""
+    if point is None:
+        return
+    for w in np.flatnonzero(np.asarray(point) <= 1e-9):
+        if low[w] is None:
+            low[w] = 0.0
+
+
+def _unbounded_along(h: highspy.Highs, high: list[float | None]) -> None:
+    """Unknowns that grow along the primal ray of an unbounded program: unbounded above."""
+    _, exists, ray = h.getPrimalRay()  # type: ignore[attr-defined]
+    if not exists:
+        return
+    for w in np.flatnonzero(np.asarray(ray) > 1e-9):
+        if high[w] is None:
+            high[w] = math.inf
 
 
 @cache
@@ -225,18 +283,32 @@ def _solver() -> highspy.Highs:
     return h
 
 
-def _optimum(h: highspy.Highs, var: int, n: int, sense: highspy.ObjSense) -> float:
+def _optimum(
+    h: highspy.Highs, var: int, n: int, sense: highspy.ObjSense, *, n_rows: tuple[int, list[Row]]
+) -> tuple[float, Any]:
+    """The optimum of one unknown, and the solution found (``None`` when unbounded).
+
+    A warm start from an unbounded program sometimes ends with status "unknown" (HiGHS
+    1.16, seen at 300,000 observations of one survey round): the program is then solved
+    again from scratch, and reloaded if that does not do either.
+    """
     costs = np.zeros(n)
     costs[var] = 1.0
-    h.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
-    h.changeObjectiveSense(sense)
-    h.run()
-    status = h.getModelStatus()
-    if status == highspy.HighsModelStatus.kOptimal:
-        return float(h.getInfo().objective_function_value)
-    if status in (
-        highspy.HighsModelStatus.kUnbounded,
-        highspy.HighsModelStatus.kUnboundedOrInfeasible,
-    ):
-        return math.inf if sense == highspy.ObjSense.kMaximize else 0.0
+    for attempt in range(3):
+        if attempt == 1:
+            h.clearSolver()
+        elif attempt == 2:
+            _load(h, *n_rows)
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
+        h.changeObjectiveSense(sense)
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            value = float(h.getInfo().objective_function_value)
+            return value, h.getSolution().col_value
+        if status in (
+            highspy.HighsModelStatus.kUnbounded,
+            highspy.HighsModelStatus.kUnboundedOrInfeasible,
+        ):
+            return (math.inf if sense == highspy.ObjSense.kMaximize else 0.0), None
     raise RuntimeError(f"disclosure audit: HiGHS ended with {h.modelStatusToString(status)}")

@@ -419,11 +419,13 @@ def _relations(
             buckets.setdefault(rest, {})[cell.key[d]] = i
         for rest in sorted(buckets):
             bucket = buckets[rest]
-            if d == area:
+            if d == area:  # each area of the bucket with its children in it, in code order
+                children: dict[str, list[int]] = {}
                 for code in sorted(bucket):
-                    parts = [bucket[c] for c in sorted(bucket) if parents.get(c) == code]
-                    if parts:
-                        relations.append(Relation(total=bucket[code], parts=tuple(parts)))
+                    if (parent := parents.get(code)) in bucket:
+                        children.setdefault(parent, []).append(bucket[code])
+                for code in sorted(children):
+                    relations.append(Relation(total=bucket[code], parts=tuple(children[code])))
             elif "_T" in bucket and len(bucket) > 1:
                 parts = [bucket[c] for c in sorted(bucket) if c != "_T"]
                 relations.append(Relation(total=bucket["_T"], parts=tuple(parts)))
