@@ -190,24 +190,25 @@ def _solve(n: int, rows: list[Row]) -> list[tuple[float, float]]:
     grows along the ray of an unbounded maximisation is unbounded too (a ray of the whole
     system is one of each unknown).
     """
-    if not rows:
+    if not rows or (_zero_feasible(rows) and _ones_a_ray(rows)):
         return [(0, math.inf)] * n
     h = _solver()
     _load(h, n, rows)
     low: list[float | None] = [None] * n
     high: list[float | None] = [None] * n
-    if all(lower <= 0 <= upper for _, lower, upper in rows):
-        low = [0.0] * n  # all unknowns 0 is a solution
+    if _zero_feasible(rows):
+        low = [0.0] * n
+    floor, ceiling = _propagated_bounds(n, rows)
     for v in range(n):
         if low[v] is None:
             low[v], point = _optimum(h, v, n, highspy.ObjSense.kMinimize, n_rows=(n, rows))
-            _zeros(point, low)
+            _settled_by(point, low, high, floor, ceiling)
         if high[v] is None:
             top, point = _optimum(h, v, n, highspy.ObjSense.kMaximize, n_rows=(n, rows))
             high[v] = top
             if math.isinf(top):
                 _unbounded_along(h, high)
-            _zeros(point, low)
+            _settled_by(point, low, high, floor, ceiling)
     out: list[tuple[float, float]] = []
     for lo, hi in zip(low, high, strict=True):
         assert lo is not None
@@ -216,6 +217,24 @@ def _solve(n: int, rows: list[Row]) -> list[tuple[float, float]]:
         upper = hi if math.isinf(hi) else math.floor(hi + 1e-6)
         out.append((lower, upper))
     return out
+
+
+def _zero_feasible(rows: list[Row]) -> bool:
+    """Whether all unknowns at 0 satisfy the rows (then every minimum is 0)."""
+    return all(lower <= 0 <= upper for _, lower, upper in rows)
+
+
+def _ones_a_ray(rows: list[Row]) -> bool:
+    """Whether raising every unknown by the same amount keeps a solution one.
+
+    Then every unknown is unbounded above (the rows' lower bounds are finite: a row bounded
+    above only must not grow, an equality must not change).
+    """
+    for coeffs, _, upper in rows:
+        total = sum(coeffs.values())
+        if total < 0 or (total > 0 and not math.isinf(upper)):
+            return False
+    return True
 
 
 def _load(h: highspy.Highs, n: int, rows: list[Row]) -> None:
@@ -242,13 +261,85 @@ def _load(h: highspy.Highs, n: int, rows: list[Row]) -> None:
     )
 
 
-def _zeros(point: Any, low: list[float | None]) -> None:
-    """Unknowns at 0 in a feasible solution have minimum 0: settle them."""
+def _propagated_bounds(n: int, rows: list[Row]) -> tuple[list[float], list[float]]:
+    """Bounds each unknown cannot leave, from the rows one at a time (bound propagation).
+
+    Valid, not always tight: a feasible solution that reaches one proves it the optimum.
+    A few passes (each row tightens its unknowns from the others' current bounds).
+    """
+    floor, ceiling = [0.0] * n, [math.inf] * n
+    for _ in range(4):
+        changed = False
+        for coeffs, lower, upper in rows:
+            # each term's least and most (c·x for x in [floor, ceiling]); the row's sums
+            # as a finite part and a count of infinite terms
+            terms = [
+                (
+                    j,
+                    c,
+                    c * floor[j] if c > 0 else c * ceiling[j],
+                    c * ceiling[j] if c > 0 else c * floor[j],
+                )
+                for j, c in coeffs.items()
+                if c != 0
+            ]
+            least = _Sum([t[2] for t in terms])
+            most = _Sum([t[3] for t in terms])
+            for j, c, own_least, own_most in terms:
+                rest_least, rest_most = least.without(own_least), most.without(own_most)
+                # lower <= c·x + rest <= upper
+                if c > 0:
+                    top, bottom = (upper - rest_least) / c, (lower - rest_most) / c
+                else:
+                    top, bottom = (lower - rest_most) / c, (upper - rest_least) / c
+                if top < ceiling[j]:
+                    ceiling[j], changed = top, True
+                if bottom > floor[j]:
+                    floor[j], changed = bottom, True
+        if not changed:
+            break
+    return floor, ceiling
+
+
+class _Sum:
+    """A sum of terms, some infinite (of one sign), less one of its terms."""
+
+    def __init__(self, terms: list[float]) -> None:
+        self.finite = sum(t for t in terms if math.isfinite(t))
+        self.infinite = [t for t in terms if not math.isfinite(t)]
+
+    def without(self, term: float) -> float:
+        if math.isfinite(term):
+            return self.infinite[0] if self.infinite else self.finite - term
+        return self.infinite[0] if len(self.infinite) > 1 else self.finite
+
+
+def _settled_by(
+    point: Any,
+    low: list[float | None],
+    high: list[float | None],
+    floor: list[float],
+    ceiling: list[float],
+) -> None:
+    """Settle the optima a feasible solution proves: it reaches a bound nothing can pass.
+
+    At 0 (the unknowns are non-negative) or at its propagated floor, an unknown has that
+    minimum; at its propagated ceiling, that maximum. Only whole bounds are used, which
+    the rounding of the programs' optima gives the same.
+    """
     if point is None:
         return
-    for w in np.flatnonzero(np.asarray(point) <= 1e-9):
+    values = np.asarray(point)
+    for w in range(len(values)):
+        x = float(values[w])
         if low[w] is None:
-            low[w] = 0.0
+            if x <= 1e-9:
+                low[w] = 0.0
+            elif floor[w] == round(floor[w]) and abs(x - floor[w]) <= 1e-7:
+                low[w] = floor[w]
+        top = ceiling[w]
+        if high[w] is None and math.isfinite(top) and top == round(top) and abs(x - top) <= 1e-7:
+            high[w] = top
 
 
 def _unbounded_along(h: highspy.Highs, high: list[float | None]) -> None:
