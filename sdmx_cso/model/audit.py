@@ -193,12 +193,13 @@ def _solve(n: int, rows: list[Row]) -> list[tuple[float, float]]:
     if not rows or (_zero_feasible(rows) and _ones_a_ray(rows)):
         return [(0, math.inf)] * n
     h = _solver()
-    _load(h, n, rows)
     low: list[float | None] = [None] * n
     high: list[float | None] = [None] * n
     if _zero_feasible(rows):
         low = [0.0] * n
     floor, ceiling = _propagated_bounds(n, rows)
+    _unbounded_by_a_ray(h, n, rows, high, ceiling)
+    _load(h, n, rows)
     for v in range(n):
         if low[v] is None:
             low[v], point = _optimum(h, v, n, highspy.ObjSense.kMinimize, n_rows=(n, rows))
@@ -237,11 +238,35 @@ def _ones_a_ray(rows: list[Row]) -> bool:
     return True
 
 
-def _load(h: highspy.Highs, n: int, rows: list[Row]) -> None:
+def _unbounded_by_a_ray(
+    h: highspy.Highs, n: int, rows: list[Row], high: list[float | None], ceiling: list[float]
+) -> None:
+    """Settle as unbounded every unknown that one ray of the rows raises.
+
+    A ray is a direction ``d ≥ 0`` along which every solution stays one: ``a·d ≥ 0`` for a
+    row bounded below, ``a·d = 0`` for an equality. One program, maximising ``Σ d`` with
+    ``d ≤ 1``, finds one raising many unknowns at once, instead of one unbounded program
+    each. Unknowns with a finite propagated ceiling are bounded: not asked.
+    """
+    if all(math.isfinite(c) for c in ceiling):
+        return
+    _load(h, n, [(coeffs, 0.0, 0.0 if math.isfinite(hi) else hi) for coeffs, _, hi in rows],
+          upper=1.0)  # fmt: skip
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), np.ones(n))
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return
+    for w in np.flatnonzero(np.asarray(h.getSolution().col_value) > 1e-6):
+        if high[w] is None:
+            high[w] = math.inf
+
+
+def _load(h: highspy.Highs, n: int, rows: list[Row], *, upper: float = math.inf) -> None:
     """Put the program (without objective) into the solver, replacing any before."""
     h.clearModel()
     inf = highspy.kHighsInf
-    h.addVars(n, np.zeros(n), np.full(n, inf))
+    h.addVars(n, np.zeros(n), np.full(n, inf if math.isinf(upper) else upper))
     starts: list[int] = []
     index: list[int] = []
     values: list[float] = []
