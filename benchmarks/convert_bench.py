@@ -796,7 +796,9 @@ def environment(args: argparse.Namespace, *, peers: bool = True) -> dict[str, An
         "machine": f"{os.cpu_count()} CPUs, {cpu}, {mem_gib:.1f} GiB RAM, "
         f"{platform.system()} {platform.release()}",
         "ours": _versions(sys.executable, ["sdmx-cso", "pyarrow", "lxml", "pydantic"]),
-        "peers": _versions(args.peers_python, packages) if peers else {},
+        "peers": _versions(args.peers_python, packages)
+        if peers and Path(args.peers_python).exists()
+        else {},
         "commit": git("rev-parse", "--short", "HEAD").strip(),
         "uncommitted": sorted(line[3:] for line in status if not line.startswith("??")),
     }
