@@ -1049,7 +1049,7 @@ def run_scaling(args: argparse.Namespace) -> dict[str, Any]:
                 try:
                     out = bench.convert(case, MAIN_FORMAT, case.out("ours"))
                 except RuntimeError as exc:  # recorded: a failure is a result too
-                    failed[shape, rows] = str(exc).strip().splitlines()[-1][:300]
+                    failed[shape, rows] = _failure(str(exc))
                     print(f"#   {shape:12} {rows:>9,} FAILED", file=sys.stderr, flush=True)
                     continue
                 runs[shape, rows].append(out)
@@ -1071,6 +1071,13 @@ def run_scaling(args: argparse.Namespace) -> dict[str, Any]:
             for (shape, rows), (_, facts) in cases.items()
         ],
     }
+
+
+def _failure(message: str) -> str:
+    """The line of a failed command's output that says what went wrong."""
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    said = [line for line in lines if "error" in line.lower()]
+    return (said or lines or ["?"])[-1][:300]
 
 
 def _measurement(
