@@ -210,7 +210,9 @@ PARENTS = {"KE-30": "KE", "KE-31": "KE", "KE-30-W1": "KE-30", "KE-30-W2": "KE-30
         ),
         min_size=1,
         max_size=60,
-    ).map(sorted).flatmap(st.permutations)
+    )
+    .map(sorted)
+    .flatmap(st.permutations)
 )
 def test_relations_are_those_of_the_plain_buckets(keys):
     cells = [Cell(key=k, count=1, size=2) for k in keys]

@@ -13,9 +13,7 @@ from sdmx_cso.validate import submission
 from sdmx_cso.validate.rules import personal
 
 
-def test_the_metadata_is_checked_for_personal_data_once_however_many_batches(
-    tmp_path, monkeypatch
-):
+def test_the_metadata_is_checked_for_personal_data_once_however_many_batches(tmp_path, monkeypatch):
     calls = []
     real = personal._metadata
 
