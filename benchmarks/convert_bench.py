@@ -1110,30 +1110,43 @@ def scaling_section(entries: list[dict[str, Any]]) -> list[str]:
             mid, big = by.get((shape, 100_000)), by.get((shape, 1_000_000))
             if not mid or not big:
                 continue
-            where = f"{entry['label']} ({entry['commit']}, {entry['date']}, {entry['repeat']} runs)"
+            load = entry.get("load_average") or [0, 0]
+            where = (
+                f"{entry['label']} ({entry['commit']}, {entry['date']}, "
+                f"{entry['repeat']} run{'s' if entry['repeat'] > 1 else ''} each, "
+                f"load {load[0]:.1f}–{load[1]:.1f})"
+            )
             lines.append(
                 f"| {where} | {shape} | {big['series_keys']:,} | {_scaling_cells(mid, big)} |"
             )
-    return [*lines, *(f"- {note}" for e in entries for note in e.get("notes", [])), ""]
+    notes = [f"- {note}" for e in entries for note in e.get("notes", [])]
+    return [*lines, *([""] if notes else []), *notes, ""]
 
 
 def _scaling_cells(mid: dict[str, Any], big: dict[str, Any]) -> str:
-    """100k, 1M (wall and CPU), peak and growth cells of a row of the growth table."""
+    """100k, 1M (wall and CPU), peak and growth cells of a row of the growth table.
+
+    The verdict is given on the wall time (the target's measure) and on the CPU time, which
+    load from other processes on a shared machine disturbs less; both are shown.
+    """
+
+    def cell(m: dict[str, Any]) -> str:
+        if "failed" in m:
+            return f"failed: {m['failed']}"
+        return f"{m['seconds']:.2f} s (CPU {m['cpu_seconds']:.2f})"
+
     if "failed" in mid or "failed" in big:
-        return (
-            " | ".join(
-                f"failed: {m['failed']}" if "failed" in m else f"{m['seconds']:.2f} s"
-                for m in (mid, big)
-            )
-            + " | — | **not met** (failed)"
-        )
+        return f"{cell(mid)} | {cell(big)} | — | **not met** (failed)"
     growth = big["seconds"] / mid["seconds"]
     cpu = big["cpu_seconds"] / mid["cpu_seconds"]
+    verdict = (
+        _met(growth <= 12)
+        if (growth <= 12) == (cpu <= 12)
+        else f"{_met(growth <= 12)} (wall), {_met(cpu <= 12)} (CPU)"
+    )
     return (
-        f"{mid['seconds']:.2f} s (CPU {mid['cpu_seconds']:.2f}) "
-        f"| {big['seconds']:.2f} s (CPU {big['cpu_seconds']:.2f}) "
-        f"| {big['peak_mib'] * 2**20 / 1e6:.0f} MB "
-        f"| **{growth:.1f}** (CPU {cpu:.1f}) {_met(growth <= 12)}"
+        f"{cell(mid)} | {cell(big)} | {big['peak_mib'] * 2**20 / 1e6:.0f} MB "
+        f"| **{growth:.1f}** (CPU {cpu:.1f}) {verdict}"
     )
 
 
