@@ -54,6 +54,17 @@ Usage (from the repository root; the peers' venv as in ``benchmarks/README.md``)
     .venv/bin/python benchmarks/convert_bench.py                  # 10k, 100k, 1M; 3 runs
     .venv/bin/python benchmarks/convert_bench.py --sizes 2000,10000 --repeat 1 --no-write
     .venv/bin/python benchmarks/convert_bench.py --render         # convert.md from the JSON
+    .venv/bin/python benchmarks/convert_bench.py --scaling --label "after #16"  # growth
+
+Growth with size (``--scaling``)
+--------------------------------
+The target "time 1M / 100k ≤ 12" holds on two shapes of data (``generate.py --shape``):
+``panel`` (series keys observed over runs of periods, the data above) and ``many-series``
+(every row a series key of its own, one survey round). ``--scaling`` runs only
+``sdmx-cso convert --to sdmx-ml-2.1`` at 100k and 1M observations on both shapes (median of
+``--repeat``, fresh processes, interleaved) and records the figures under ``scaling`` in
+``convert.json``, one entry per ``--label`` (a later run of the same label replaces it), so
+that the page shows the growth before and after a change; the rest of the results stays.
 
 It writes ``benchmarks/results/convert.md`` and ``benchmarks/results/convert.json``.
 """
@@ -553,7 +564,7 @@ def _head_and_tail(path: Path) -> bytes:
         return head + f.read()
 
 
-def prepare_case(data: Path, rows: int, seed: int) -> dict[str, Any]:
+def prepare_case(data: Path, rows: int, seed: int, shape: str = "panel") -> dict[str, Any]:
     """Generate the submission and the peers' structures (Table Schema, DSD, specs) if absent."""
     sys.path.insert(0, str(HERE))
     import _peer_schemas
@@ -566,7 +577,7 @@ def prepare_case(data: Path, rows: int, seed: int) -> dict[str, Any]:
     sub, peer = data / "submission", data / "peer"
     peer.mkdir(parents=True)
     command = [sys.executable, str(HERE / "generate.py"), "--rows", str(rows), "--out",
-               str(sub), "--errors", "0", "--seed", str(seed)]  # fmt: skip
+               str(sub), "--errors", "0", "--seed", str(seed), "--shape", shape]  # fmt: skip
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     facts = json.loads(done.stdout)
     with open(sub / "data.csv", encoding="utf-8", newline="") as f:
@@ -629,13 +640,19 @@ class Bench:
         command = [python, self.script, "--worker", tool, op, str(case.data), str(case.work)]
         return self.run(command, ours=ours, timeout=timeout)
 
-    def prepare(self, rows: int) -> tuple[Case, dict[str, Any]]:
-        data = Path(self.args.cache) / f"n{rows}-seed{self.args.seed}"
+    def submission(self, rows: int, shape: str = "panel") -> tuple[Case, dict[str, Any]]:
+        """The generated submission of ``rows`` observations of ``shape`` (cached)."""
+        name = f"n{rows}-seed{self.args.seed}" + ("" if shape == "panel" else f"-{shape}")
+        data = Path(self.args.cache) / name
         command = [sys.executable, self.script, "--prepare", str(data), str(rows),
-                   str(self.args.seed)]  # fmt: skip
+                   str(self.args.seed), shape]  # fmt: skip
         facts = drop_timings(self.run(command, ours=True))
-        case = Case(data, self.workdir / f"n{rows}", rows)
+        case = Case(data, self.workdir / name, rows)
         case.work.mkdir(parents=True, exist_ok=True)
+        return case, facts
+
+    def prepare(self, rows: int) -> tuple[Case, dict[str, Any]]:
+        case, facts = self.submission(rows)
         # untimed: our SDMX-ML 2.1 file (also a warm-up of the file cache), the floor's input
         self.convert(case, MAIN_FORMAT, case.out("ours_reference"))
         command = [sys.executable, self.script, "--floor-input", str(case.out("ours_reference")),
@@ -762,7 +779,7 @@ def _versions(python: str, packages: list[str]) -> dict[str, str | None]:
     return versions
 
 
-def environment(args: argparse.Namespace) -> dict[str, Any]:
+def environment(args: argparse.Namespace, *, peers: bool = True) -> dict[str, Any]:
     def git(*command: str) -> str:
         done = subprocess.run(["git", "-C", str(REPO), *command], capture_output=True, text=True)
         return done.stdout
@@ -773,13 +790,15 @@ def environment(args: argparse.Namespace) -> dict[str, Any]:
         cpu = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), cpu)
     with open("/proc/meminfo") as f:
         mem_gib = int(f.readline().split()[1]) / 1024**2
-    peers = ["pysdmx", "sdmxthon", "sdmx1", "frictionless", "pandas", "lxml"]
+    packages = ["pysdmx", "sdmxthon", "sdmx1", "frictionless", "pandas", "lxml"]
     return {
         "date": f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         "machine": f"{os.cpu_count()} CPUs, {cpu}, {mem_gib:.1f} GiB RAM, "
         f"{platform.system()} {platform.release()}",
         "ours": _versions(sys.executable, ["sdmx-cso", "pyarrow", "lxml", "pydantic"]),
-        "peers": _versions(args.peers_python, peers),
+        "peers": _versions(args.peers_python, packages)
+        if peers and Path(args.peers_python).exists()
+        else {},
         "commit": git("rev-parse", "--short", "HEAD").strip(),
         "uncommitted": sorted(line[3:] for line in status if not line.startswith("??")),
     }
@@ -971,6 +990,7 @@ def render(result: dict[str, Any]) -> str:
         "",
     ]
     lines += targets_section(result["sizes"])
+    lines += scaling_section(result.get("scaling", []))
     for size in result["sizes"]:
         data = size["data"]
         lines += [
@@ -1007,6 +1027,129 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+SHAPES = ("panel", "many-series")
+
+
+def run_scaling(args: argparse.Namespace) -> dict[str, Any]:
+    """Time ``convert --to sdmx-ml-2.1`` at each size on both shapes: one ``scaling`` entry."""
+    workdir = Path(tempfile.mkdtemp(prefix="convert_scaling_"))
+    bench = Bench(args, workdir)
+    try:
+        cases = {
+            (shape, rows): bench.submission(rows, shape)
+            for shape in args.shapes
+            for rows in args.sizes
+        }
+        runs: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+        failed: dict[tuple[str, int], str] = {}
+        for rep in range(args.repeat):
+            for (shape, rows), (case, _) in cases.items():
+                if (shape, rows) in failed:
+                    continue
+                try:
+                    out = bench.convert(case, MAIN_FORMAT, case.out("ours"))
+                except RuntimeError as exc:  # recorded: a failure is a result too
+                    failed[shape, rows] = _failure(str(exc))
+                    print(f"#   {shape:12} {rows:>9,} FAILED", file=sys.stderr, flush=True)
+                    continue
+                runs[shape, rows].append(out)
+                print(f"#   {shape:12} {rows:>9,} run {rep + 1}: {out['seconds']:7.3f} s "
+                      f"{out['peak_mib']:5.0f} MiB", file=sys.stderr, flush=True)  # fmt: skip
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    env = environment(args, peers=False)
+    return {
+        "label": args.label or env["commit"],
+        "date": env["date"],
+        "commit": env["commit"],
+        "uncommitted": env["uncommitted"],
+        "repeat": args.repeat,
+        "notes": args.note,
+        "load_average": [min(bench.loads), max(bench.loads)],
+        "measurements": [
+            _measurement(shape, rows, facts, runs[shape, rows], failed.get((shape, rows)))
+            for (shape, rows), (_, facts) in cases.items()
+        ],
+    }
+
+
+def _failure(message: str) -> str:
+    """The line of a failed command's output that says what went wrong."""
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    said = [line for line in lines if "error" in line.lower()]
+    return (said or lines or ["?"])[-1][:300]
+
+
+def _measurement(
+    shape: str, rows: int, facts: dict[str, Any], runs: list[dict[str, Any]], failed: str | None
+) -> dict[str, Any]:
+    done = {"failed": failed} if failed else summarise(runs)
+    return {"shape": shape, "rows": rows, "series_keys": facts["series_keys"],
+            "csv_bytes": facts["bytes"], **done}  # fmt: skip
+
+
+def scaling_section(entries: list[dict[str, Any]]) -> list[str]:
+    """Growth of ``convert`` from 100k to 1M observations on both shapes, per recorded run."""
+    if not entries:
+        return []
+    lines = [
+        "## Growth with size on two shapes of data",
+        "",
+        "`sdmx-cso convert --to sdmx-ml-2.1`, process start → exit, at 100,000 and 1,000,000 "
+        "observations of two shapes (`generate.py --shape`): *panel*, the data of the tables "
+        "below (series keys observed over runs of periods), and *many-series*, one survey "
+        "round where every row is a series key of its own. Measured with `convert_bench.py "
+        "--scaling` (median of the runs; each entry is one run of the harness).",
+        "",
+        "| run | shape | series keys at 1M | 100k | 1M | peak RSS 1M | 1M / 100k ≤ 12 |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for entry in entries:
+        by = {(m["shape"], m["rows"]): m for m in entry["measurements"]}
+        for shape in SHAPES:
+            mid, big = by.get((shape, 100_000)), by.get((shape, 1_000_000))
+            if not mid or not big:
+                continue
+            load = entry.get("load_average") or [0, 0]
+            where = (
+                f"{entry['label']} ({entry['commit']}, {entry['date']}, "
+                f"{entry['repeat']} run{'s' if entry['repeat'] > 1 else ''} each, "
+                f"load {load[0]:.1f}–{load[1]:.1f})"
+            )
+            lines.append(
+                f"| {where} | {shape} | {big['series_keys']:,} | {_scaling_cells(mid, big)} |"
+            )
+    notes = [f"- {note}" for e in entries for note in e.get("notes", [])]
+    return [*lines, *([""] if notes else []), *notes, ""]
+
+
+def _scaling_cells(mid: dict[str, Any], big: dict[str, Any]) -> str:
+    """100k, 1M (wall and CPU), peak and growth cells of a row of the growth table.
+
+    The verdict is given on the wall time (the target's measure) and on the CPU time, which
+    load from other processes on a shared machine disturbs less; both are shown.
+    """
+
+    def cell(m: dict[str, Any]) -> str:
+        if "failed" in m:
+            return f"failed: {m['failed']}"
+        return f"{m['seconds']:.2f} s (CPU {m['cpu_seconds']:.2f})"
+
+    if "failed" in mid or "failed" in big:
+        return f"{cell(mid)} | {cell(big)} | — | **not met** (failed)"
+    growth = big["seconds"] / mid["seconds"]
+    cpu = big["cpu_seconds"] / mid["cpu_seconds"]
+    verdict = (
+        _met(growth <= 12)
+        if (growth <= 12) == (cpu <= 12)
+        else f"{_met(growth <= 12)} (wall), {_met(cpu <= 12)} (CPU)"
+    )
+    return (
+        f"{cell(mid)} | {cell(big)} | {big['peak_mib'] * 2**20 / 1e6:.0f} MB "
+        f"| **{growth:.1f}** (CPU {cpu:.1f}) {verdict}"
+    )
+
+
 def _step_name(tool: str, op: str, fmt: str) -> str:
     """``ours/convert/sdmx-ml-2.1``, ``sdmxthon/write``…: as the progress lines name it."""
     return f"{tool}/{op}" + (f"/{fmt}" if op == "convert" else "")
@@ -1030,8 +1173,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--sizes",
         type=_sizes,
-        default=[10_000, 100_000, 1_000_000],
-        help="observations, comma-separated (default 10000,100000,1000000)",
+        default=None,
+        help="observations, comma-separated (default 10000,100000,1000000; with "
+        "--scaling 100000,1000000)",
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--seed", type=int, default=1, help="generator seed")
@@ -1056,14 +1200,32 @@ def main(argv: list[str] | None = None) -> None:
         "--render", action="store_true", help="only rewrite convert.md from convert.json"
     )
     # internal: the subprocesses
-    parser.add_argument("--prepare", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--scaling",
+        action="store_true",
+        help="only time convert at --sizes (default 100k, 1M) on both data shapes; "
+        "record the growth in convert.json under --label and render convert.md",
+    )
+    parser.add_argument("--label", default="", help="the name of a --scaling run")
+    parser.add_argument(
+        "--note", action="append", default=[], help="a note shown under a --scaling run's table"
+    )
+    parser.add_argument(
+        "--shapes",
+        type=lambda text: text.split(","),
+        default=list(SHAPES),
+        help="data shapes of a --scaling run (default panel,many-series)",
+    )
+    parser.add_argument("--prepare", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--floor-input", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)  # fmt: skip
+    if args.sizes is None:
+        args.sizes = [100_000, 1_000_000] if args.scaling else [10_000, 100_000, 1_000_000]
 
     if args.prepare:
-        data, rows, seed = args.prepare
-        print(json.dumps(prepare_case(Path(data), int(rows), int(seed))))
+        data, rows, seed, shape = args.prepare
+        print(json.dumps(prepare_case(Path(data), int(rows), int(seed), shape)))
     elif args.floor_input:
         print(json.dumps(floor_input(Path(args.floor_input[0]), Path(args.floor_input[1]))))
     elif args.worker:
@@ -1071,6 +1233,14 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(WORKERS[tool](op, Case(Path(data), Path(work))), default=str))
     elif args.render:
         write_results(json.loads((RESULTS / "convert.json").read_text(encoding="utf-8")))
+    elif args.scaling:
+        entry = run_scaling(args)
+        print(json.dumps(entry, indent=1))
+        if not args.no_write:
+            result = json.loads((RESULTS / "convert.json").read_text(encoding="utf-8"))
+            entries = [e for e in result.get("scaling", []) if e["label"] != entry["label"]]
+            result["scaling"] = [*entries, entry]
+            write_results(result)
     else:
         started = time.perf_counter()
         result = run(args)

@@ -21,6 +21,16 @@ What the data look like
   1-5 scorecard scores, counts) plus official SDG series, which carry UNIT_MEASURE in the data.
 * Every series key is unique and observed over a run of consecutive periods; TIME_PERIOD has
   the form of FREQ (2021, 2021-S1, 2021-Q3, 2021-05) and lies in REF_PERIOD (2016-2024).
+
+Shapes (``--shape``)
+--------------------
+``panel`` (the default) is the data described above: series keys observed over runs of 1 to
+12 periods, about 3.7 observations per key. ``many-series`` is one survey round: every row
+is a series key of its own, observed once, in one period per frequency (2023, 2023-S1,
+2023-Q1, 2023-01), so that a million rows are a million series spread over many wards,
+service points (one declared per 100 rows, up to 10,000) and breakdowns. It is the shape
+of a blind 1,000,000-observation submission on which ``convert`` grew faster than linearly
+(issue #16); ``benchmarks/convert_bench.py --shape many-series`` measures it.
 * OBS_VALUE is decimal text (``12.5``, some ``12.50``); percentages are NUMERATOR / SAMPLE_SIZE
   and some have a confidence interval (LOWER_BOUND <= OBS_VALUE <= UPPER_BOUND); scores are
   quarter points of their declared 1-5 scale; counts are whole numbers.
@@ -51,6 +61,7 @@ Usage (with the project's environment, which has ``sdmx_cso``)::
 
     python benchmarks/generate.py --rows 100000 --out /tmp/sub100k
     python benchmarks/generate.py --rows 100000 --out /tmp/sub100k_err --errors 0.001 --seed 1
+    python benchmarks/generate.py --rows 100000 --out /tmp/sub100k_ms --shape many-series
 
 The same ``--rows`` and ``--seed`` always give the same files; ``--errors`` changes only the
 rows it plants errors in.
@@ -104,6 +115,7 @@ KEY_COLUMNS = COLUMNS[: C["TIME_PERIOD"]]  # the series key: every dimension but
 FIRST_YEAR, LAST_YEAR = 2016, 2024
 PERIODS_PER_YEAR = {"A": 1, "S": 2, "Q": 4, "M": 12}
 MAX_RUN = {"A": 6, "S": 6, "Q": 8, "M": 12}  # longest run of periods of one series key
+SHAPES = ("panel", "many-series")
 
 
 @dataclass(frozen=True)
@@ -372,6 +384,7 @@ class Codes:
 
     rng: random.Random
     n_rows: int
+    shape: str = "panel"
     areas: list[str] = field(init=False)
     locals: list[dict[str, str]] = field(init=False)
     points: list[dict[str, str]] = field(init=False)
@@ -400,7 +413,10 @@ class Codes:
         self.points = self._service_points()
 
     def _service_points(self) -> list[dict[str, str]]:
-        count = min(2500, max(60, self.n_rows // 400))
+        if self.shape == "many-series":
+            count = min(10_000, max(60, self.n_rows // 100))
+        else:
+            count = min(2500, max(60, self.n_rows // 400))
         points = []
         services = list(POINT_KINDS)
         for i in range(count):
@@ -474,12 +490,22 @@ def draw_key(codes: Codes, series: Series) -> tuple[list[str], bool]:
     return [key[c] for c in KEY_COLUMNS], at_point
 
 
-def periods(rng: random.Random, freq: str) -> list[str]:
-    """A run of consecutive periods of ``freq`` inside FIRST_YEAR … LAST_YEAR."""
+#: The one period of every key in the ``many-series`` shape (one survey round).
+ROUND_YEAR = 2023
+
+
+def periods(rng: random.Random, freq: str, shape: str = "panel") -> list[str]:
+    """A run of consecutive periods of ``freq`` inside FIRST_YEAR … LAST_YEAR.
+
+    In the ``many-series`` shape: the first period of ROUND_YEAR alone.
+    """
     per_year = PERIODS_PER_YEAR[freq]
     total = (LAST_YEAR - FIRST_YEAR + 1) * per_year
-    length = rng.randint(1, MAX_RUN[freq])
-    start = rng.randrange(total - length + 1)
+    if shape == "many-series":
+        length, start = 1, (ROUND_YEAR - FIRST_YEAR) * per_year
+    else:
+        length = rng.randint(1, MAX_RUN[freq])
+        start = rng.randrange(total - length + 1)
     out = []
     for index in range(start, start + length):
         year, sub = FIRST_YEAR + index // per_year, index % per_year + 1
@@ -532,7 +558,7 @@ def series_rows(codes: Codes, series: Series, key: list[str], producer: str) -> 
     rng = codes.rng
     level = rng.betavariate(2, 2)
     rows = []
-    for period in periods(rng, series.freq):
+    for period in periods(rng, series.freq, codes.shape):
         cells = dict.fromkeys(COLUMNS[C["TIME_PERIOD"] :], "")
         cells["TIME_PERIOD"] = period
         cells.update(value_cells(rng, series, level))
@@ -556,10 +582,10 @@ class Generated:
     codes: Codes
 
 
-def generate_rows(n_rows: int, seed: int) -> Generated:
-    """``n_rows`` rows with unique series keys (deterministic for a seed)."""
+def generate_rows(n_rows: int, seed: int, shape: str = "panel") -> Generated:
+    """``n_rows`` rows with unique series keys (deterministic for a seed and shape)."""
     rng = random.Random(seed)
-    codes = Codes(rng, n_rows)
+    codes = Codes(rng, n_rows, shape)
     rows: list[list[str]] = []
     key_of_row: list[int] = []
     seen: set[tuple[str, ...]] = set()
@@ -778,10 +804,12 @@ def _free_row(
 # --------------------------------------------------------------------------------------------
 
 
-def write_submission(out: Path, n_rows: int, rate: float, seed: int) -> dict[str, Any]:
+def write_submission(
+    out: Path, n_rows: int, rate: float, seed: int, shape: str = "panel"
+) -> dict[str, Any]:
     """Write data.csv, metadata.yaml and planted_errors.json into ``out``; return facts."""
     started = time.perf_counter()
-    gen = generate_rows(n_rows, seed)
+    gen = generate_rows(n_rows, seed, shape)
     planted = plant_errors(gen, rate, seed)
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "data.csv", "w", encoding="utf-8", newline="") as f:
@@ -795,6 +823,7 @@ def write_submission(out: Path, n_rows: int, rate: float, seed: int) -> dict[str
     (out / "planted_errors.json").write_text(json.dumps(planted, indent=1), encoding="utf-8")
     return {
         "rows": n_rows,
+        "shape": shape,
         "series_keys": len(set(gen.key_of_row)),
         "planted": len(planted),
         "bytes": (out / "data.csv").stat().st_size,
@@ -812,12 +841,18 @@ def main(argv: list[str] | None = None) -> None:
         "--errors", type=float, default=0.0, help="share of rows with a planted error (e.g. 0.001)"
     )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument(
+        "--shape",
+        choices=SHAPES,
+        default="panel",
+        help="panel: keys over runs of periods (default); many-series: one row per key",
+    )
     args = parser.parse_args(argv)
     if args.rows < 1:
         parser.error("--rows must be at least 1")
     if not 0 <= args.errors < 0.5:
         parser.error("--errors must be in [0, 0.5)")
-    facts = write_submission(args.out, args.rows, args.errors, args.seed)
+    facts = write_submission(args.out, args.rows, args.errors, args.seed, args.shape)
     print(json.dumps(facts), file=sys.stdout)
 
 

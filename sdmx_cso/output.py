@@ -511,17 +511,20 @@ class _Sorting:
         audit = DisclosureAudit(policy=policy)
         if self._grouping is None:
             return audit
-        carry: pa.Table | None = None
+        # the rows of the last slice seen, which the next table may continue: kept as they
+        # came, and slice keys computed once per row (a slice larger than a part of the
+        # sort, one series and period of a survey round, is not gone over again per part)
+        carry: list[pa.Table] = []
         for table in self._grouping.tables():
-            if carry is not None:
-                table = pa.concat_tables([carry, table])
             slices = _slice_keys(table)
-            last = slices[-1].as_py()
-            whole = pc.not_equal(slices, last)
-            done, carry = table.filter(whole), table.filter(pc.invert(whole))
-            self._protect(done, metadata, policy, audit)
-        if carry is not None:
-            self._protect(carry, metadata, policy, audit)
+            whole = pc.not_equal(slices, slices[-1].as_py())
+            done = table.filter(whole)
+            if done.num_rows:  # the carried slice ends in this table: protect it with the rest
+                self._protect(pa.concat_tables([*carry, done]), metadata, policy, audit)
+                carry = []
+            carry.append(table.filter(pc.invert(whole)))
+        if carry:
+            self._protect(pa.concat_tables(carry), metadata, policy, audit)
         self._grouping.close()
         self._grouping = None
         return audit

@@ -63,9 +63,18 @@ cli.add_command(xsd)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
-    _memory_pool()
+    """Run the command line; return the exit code.
+
+    Called without ``argv``, as the installed ``sdmx-cso`` command in a process of its own,
+    it changes that process for speed and memory: Arrow's jemalloc pool (`_memory_pool`),
+    no pandas for ``convert`` and ``validate`` (`_skip_pandas`), and an exit by
+    ``os._exit``. These are process-wide, so they are done here only, never by the library
+    and never when ``main`` is called with arguments from another program (tests,
+    notebooks); ``tests/pipeline/test_no_process_side_effects.py`` keeps it so. See the
+    Performance page ("Memory").
+    """
     if argv is None:  # the installed command, in a process of its own
+        _memory_pool()
         _skip_pandas(sys.argv[1:])
     code = run(cli, argv)
     if argv is None:
@@ -73,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         # where native threads left running can abort the process (SIGABRT), turning exit
         # code 3 into -6. The one case seen (Arrow's threaded CSV reader failing on a 50 MB
         # row) is removed at its cause (io/_fast_csv.py); this guards against others.
+        # Process-wide: only for the command in a process of its own.
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
@@ -90,7 +100,8 @@ def _skip_pandas(args: list[str]) -> None:
     pyarrow imports pandas on its first array made from Python objects, only to ask whether
     they are pandas objects: half a second and 30 MB of a conversion that never gives it
     any. Marking pandas absent for this process's command avoids it. Only done for the
-    installed command (a process of its own), never when `main` is called with arguments.
+    installed command (a process of its own), never when `main` is called with arguments:
+    the finder it puts on ``sys.meta_path`` is process-wide.
     """
     command = next((a for a in args if not a.startswith("-")), None)
     if command in _WITHOUT_PANDAS and "pandas" not in sys.modules:
@@ -111,7 +122,9 @@ def _memory_pool() -> None:
     Arrow's default pool (mimalloc) keeps what a batch freed for later batches, so a long
     conversion's resident memory stays at its peak (about 200 MB more at a million
     observations; see the Performance page). ``ARROW_DEFAULT_MEMORY_POOL`` still decides
-    when it is set; platforms without jemalloc keep the default.
+    when it is set; platforms without jemalloc keep the default. Process-wide (every
+    Arrow allocation of the process uses the pool): only for the command in a process of
+    its own.
     """
     if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
         return

@@ -36,7 +36,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 
-from sdmx_cso.io._memory import trim
 from sdmx_cso.model.columns import sort_observations
 from sdmx_cso.standard import get_standard
 
@@ -131,7 +130,6 @@ class SortedSpill:
         if self._buffer:
             self._spill()
         splitters = self._splitters()
-        trim()  # what checking and sorting freed
         cursors = [_Run(path) for path in self._runs]
         try:
             for splitter in [*splitters, None]:
@@ -144,7 +142,6 @@ class SortedSpill:
                     del order
                     yield part
                     del part
-                    trim()
         finally:
             for cursor in cursors:
                 cursor.close()
@@ -173,7 +170,6 @@ class SortedSpill:
             writer.write_table(run, max_chunksize=_RUN_BATCH)
         self._runs.append(path)
         del run, keys
-        trim()
 
     def _splitters(self) -> list[str]:
         """Keys that cut the observations into parts of about ``memory_rows``."""

@@ -182,25 +182,199 @@ def _relation_row(
 
 
 def _solve(n: int, rows: list[Row]) -> list[tuple[float, float]]:
-    """The minimum and maximum of each of ``n`` unknowns (≥ 0) subject to ``rows``."""
-    if not rows:
+    """The minimum and maximum of each of ``n`` unknowns (≥ 0) subject to ``rows``.
+
+    Two programs per unknown at most; fewer are solved where a solution already settles
+    one exactly: an unknown that is 0 in a feasible solution (found, or all zeros when the
+    rows allow it) has minimum 0 (the unknowns are non-negative), and every unknown that
+    grows along the ray of an unbounded maximisation is unbounded too (a ray of the whole
+    system is one of each unknown).
+    """
+    if not rows or (_zero_feasible(rows) and _ones_a_ray(rows)):
         return [(0, math.inf)] * n
     h = _solver()
-    h.clearModel()
-    inf = highspy.kHighsInf
-    h.addVars(n, np.zeros(n), np.full(n, inf))
-    for coeffs, lower, upper in rows:
-        idx = np.array(sorted(coeffs), dtype=np.int32)
-        vals = np.array([coeffs[i] for i in idx], dtype=np.float64)
-        h.addRow(lower, inf if math.isinf(upper) else upper, len(idx), idx, vals)
-    out: list[tuple[float, float]] = []
+    low: list[float | None] = [None] * n
+    high: list[float | None] = [None] * n
+    if _zero_feasible(rows):
+        low = [0.0] * n
+    floor, ceiling = _propagated_bounds(n, rows)
+    _unbounded_by_a_ray(h, n, rows, high, ceiling)
+    _load(h, n, rows)
     for v in range(n):
-        low = _optimum(h, v, n, highspy.ObjSense.kMinimize)
-        high = _optimum(h, v, n, highspy.ObjSense.kMaximize)
-        lower = math.ceil(low - 1e-6)
-        upper = high if math.isinf(high) else math.floor(high + 1e-6)
+        if low[v] is None:
+            low[v], point = _optimum(h, v, n, highspy.ObjSense.kMinimize, n_rows=(n, rows))
+            _settled_by(point, low, high, floor, ceiling)
+        if high[v] is None:
+            top, point = _optimum(h, v, n, highspy.ObjSense.kMaximize, n_rows=(n, rows))
+            high[v] = top
+            if math.isinf(top):
+                _unbounded_along(h, high)
+            _settled_by(point, low, high, floor, ceiling)
+    out: list[tuple[float, float]] = []
+    for lo, hi in zip(low, high, strict=True):
+        assert lo is not None
+        assert hi is not None
+        lower = math.ceil(lo - 1e-6)
+        upper = hi if math.isinf(hi) else math.floor(hi + 1e-6)
         out.append((lower, upper))
     return out
+
+
+def _zero_feasible(rows: list[Row]) -> bool:
+    """Whether all unknowns at 0 satisfy the rows (then every minimum is 0)."""
+    return all(lower <= 0 <= upper for _, lower, upper in rows)
+
+
+def _ones_a_ray(rows: list[Row]) -> bool:
+    """Whether raising every unknown by the same amount keeps a solution one.
+
+    Then every unknown is unbounded above (the rows' lower bounds are finite: a row bounded
+    above only must not grow, an equality must not change).
+    """
+    for coeffs, _, upper in rows:
+        total = sum(coeffs.values())
+        if total < 0 or (total > 0 and not math.isinf(upper)):
+            return False
+    return True
+
+
+def _unbounded_by_a_ray(
+    h: highspy.Highs, n: int, rows: list[Row], high: list[float | None], ceiling: list[float]
+) -> None:
+    """Settle as unbounded every unknown that one ray of the rows raises.
+
+    A ray is a direction ``d ≥ 0`` along which every solution stays one: ``a·d ≥ 0`` for a
+    row bounded below, ``a·d = 0`` for an equality. One program, maximising ``Σ d`` with
+    ``d ≤ 1``, finds one raising many unknowns at once, instead of one unbounded program
+    each. Unknowns with a finite propagated ceiling are bounded: not asked.
+    """
+    if all(math.isfinite(c) for c in ceiling):
+        return
+    _load(h, n, [(coeffs, 0.0, 0.0 if math.isfinite(hi) else hi) for coeffs, _, hi in rows],
+          upper=1.0)  # fmt: skip
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), np.ones(n))
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return
+    for w in np.flatnonzero(np.asarray(h.getSolution().col_value) > 1e-6):
+        if high[w] is None:
+            high[w] = math.inf
+
+
+def _load(h: highspy.Highs, n: int, rows: list[Row], *, upper: float = math.inf) -> None:
+    """Put the program (without objective) into the solver, replacing any before."""
+    h.clearModel()
+    inf = highspy.kHighsInf
+    h.addVars(n, np.zeros(n), np.full(n, inf if math.isinf(upper) else upper))
+    starts: list[int] = []
+    index: list[int] = []
+    values: list[float] = []
+    for coeffs, _, _ in rows:
+        starts.append(len(index))
+        for i in sorted(coeffs):
+            index.append(i)
+            values.append(coeffs[i])
+    h.addRows(
+        len(rows),
+        np.array([lower for _, lower, _ in rows], dtype=np.float64),
+        np.array([inf if math.isinf(upper) else upper for _, _, upper in rows], dtype=np.float64),
+        len(index),
+        np.array(starts, dtype=np.int32),
+        np.array(index, dtype=np.int32),
+        np.array(values, dtype=np.float64),
+    )
+
+
+def _propagated_bounds(n: int, rows: list[Row]) -> tuple[list[float], list[float]]:
+    """Bounds each unknown cannot leave, from the rows one at a time (bound propagation).
+
+    Valid, not always tight: a feasible solution that reaches one proves it the optimum.
+    A few passes (each row tightens its unknowns from the others' current bounds).
+    """
+    floor, ceiling = [0.0] * n, [math.inf] * n
+    for _ in range(4):
+        changed = False
+        for coeffs, lower, upper in rows:
+            # each term's least and most (c·x for x in [floor, ceiling]); the row's sums
+            # as a finite part and a count of infinite terms
+            terms = [
+                (
+                    j,
+                    c,
+                    c * floor[j] if c > 0 else c * ceiling[j],
+                    c * ceiling[j] if c > 0 else c * floor[j],
+                )
+                for j, c in coeffs.items()
+                if c != 0
+            ]
+            least = _Sum([t[2] for t in terms])
+            most = _Sum([t[3] for t in terms])
+            for j, c, own_least, own_most in terms:
+                rest_least, rest_most = least.without(own_least), most.without(own_most)
+                # lower <= c·x + rest <= upper
+                if c > 0:
+                    top, bottom = (upper - rest_least) / c, (lower - rest_most) / c
+                else:
+                    top, bottom = (lower - rest_most) / c, (upper - rest_least) / c
+                if top < ceiling[j]:
+                    ceiling[j], changed = top, True
+                if bottom > floor[j]:
+                    floor[j], changed = bottom, True
+        if not changed:
+            break
+    return floor, ceiling
+
+
+class _Sum:
+    """A sum of terms, some infinite (of one sign), less one of its terms."""
+
+    def __init__(self, terms: list[float]) -> None:
+        self.finite = sum(t for t in terms if math.isfinite(t))
+        self.infinite = [t for t in terms if not math.isfinite(t)]
+
+    def without(self, term: float) -> float:
+        if math.isfinite(term):
+            return self.infinite[0] if self.infinite else self.finite - term
+        return self.infinite[0] if len(self.infinite) > 1 else self.finite
+
+
+def _settled_by(
+    point: Any,
+    low: list[float | None],
+    high: list[float | None],
+    floor: list[float],
+    ceiling: list[float],
+) -> None:
+    """Settle the optima a feasible solution proves: it reaches a bound nothing can pass.
+
+    At 0 (the unknowns are non-negative) or at its propagated floor, an unknown has that
+    minimum; at its propagated ceiling, that maximum. Only whole bounds are used, which
+    the rounding of the programs' optima gives the same.
+    """
+    if point is None:
+        return
+    values = np.asarray(point)
+    for w in range(len(values)):
+        x = float(values[w])
+        if low[w] is None:
+            if x <= 1e-9:
+                low[w] = 0.0
+            elif floor[w] == round(floor[w]) and abs(x - floor[w]) <= 1e-7:
+                low[w] = floor[w]
+        top = ceiling[w]
+        if high[w] is None and math.isfinite(top) and top == round(top) and abs(x - top) <= 1e-7:
+            high[w] = top
+
+
+def _unbounded_along(h: highspy.Highs, high: list[float | None]) -> None:
+    """Unknowns that grow along the primal ray of an unbounded program: unbounded above."""
+    _, exists, ray = h.getPrimalRay()  # type: ignore[attr-defined]
+    if not exists:
+        return
+    for w in np.flatnonzero(np.asarray(ray) > 1e-9):
+        if high[w] is None:
+            high[w] = math.inf
 
 
 @cache
@@ -225,18 +399,32 @@ def _solver() -> highspy.Highs:
     return h
 
 
-def _optimum(h: highspy.Highs, var: int, n: int, sense: highspy.ObjSense) -> float:
+def _optimum(
+    h: highspy.Highs, var: int, n: int, sense: highspy.ObjSense, *, n_rows: tuple[int, list[Row]]
+) -> tuple[float, Any]:
+    """The optimum of one unknown, and the solution found (``None`` when unbounded).
+
+    A warm start from an unbounded program sometimes ends with status "unknown" (HiGHS
+    1.16, seen at 300,000 observations of one survey round): the program is then solved
+    again from scratch, and reloaded if that does not do either.
+    """
     costs = np.zeros(n)
     costs[var] = 1.0
-    h.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
-    h.changeObjectiveSense(sense)
-    h.run()
-    status = h.getModelStatus()
-    if status == highspy.HighsModelStatus.kOptimal:
-        return float(h.getInfo().objective_function_value)
-    if status in (
-        highspy.HighsModelStatus.kUnbounded,
-        highspy.HighsModelStatus.kUnboundedOrInfeasible,
-    ):
-        return math.inf if sense == highspy.ObjSense.kMaximize else 0.0
+    for attempt in range(3):
+        if attempt == 1:
+            h.clearSolver()
+        elif attempt == 2:
+            _load(h, *n_rows)
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
+        h.changeObjectiveSense(sense)
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            value = float(h.getInfo().objective_function_value)
+            return value, h.getSolution().col_value
+        if status in (
+            highspy.HighsModelStatus.kUnbounded,
+            highspy.HighsModelStatus.kUnboundedOrInfeasible,
+        ):
+            return (math.inf if sense == highspy.ObjSense.kMaximize else 0.0), None
     raise RuntimeError(f"disclosure audit: HiGHS ended with {h.modelStatusToString(status)}")

@@ -4,7 +4,7 @@ A dataset's observations are one `pyarrow.Table` with a column per concept of th
 (`DsdSpec.columns`). Every value is kept as the text of the submission (so ``12.50``
 stays ``12.50``), except SAMPLE_SIZE and NUMERATOR, which are ``int64``. Code columns are
 checked with ``pyarrow.compute.is_in`` against the code lists, never row by row.
-See ``docs/standard/implementation.md`` for why Arrow (``benchmarks/column_engine.py``).
+See ``docs/standard/implementation.md`` for why Arrow (``benchmarks/results/column_engine.md``).
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ same bytes.
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass, field
 from functools import cache
@@ -411,23 +412,33 @@ def _relations(
         dims = [d for d in get_standard().dsd.dimension_ids if d not in GROUP_DIMENSIONS]
         area = dims.index("REF_AREA")
     relations: list[Relation] = []
-    varying = [d for d in range(width) if len({cell.key[d] for cell in cells}) > 1]
-    for d in varying:
+    columns = [[cell.key[d] for cell in cells] for d in range(width)]
+    varying = [d for d in range(width) if len(set(columns[d])) > 1]
+    # keys on the varying dimensions only: the others are the same in every cell, so the
+    # order of the keys (and of the relations) is the same, for less work
+    keys = list(zip(*(columns[d] for d in varying), strict=True))
+    for j, d in enumerate(varying):
         buckets: dict[tuple[str, ...], dict[str, int]] = {}
-        for i, cell in enumerate(cells):
-            rest = cell.key[:d] + cell.key[d + 1 :]
-            buckets.setdefault(rest, {})[cell.key[d]] = i
-        for rest in sorted(buckets):
+        for i, key in enumerate(keys):
+            buckets.setdefault(key[:j] + key[j + 1 :], {})[key[j]] = i
+        if d == area:
+            for rest in sorted(buckets):
+                relations += _area_relations(buckets[rest], parents)
+            continue
+        for rest in sorted(r for r, b in buckets.items() if "_T" in b and len(b) > 1):
             bucket = buckets[rest]
-            if d == area:
-                for code in sorted(bucket):
-                    parts = [bucket[c] for c in sorted(bucket) if parents.get(c) == code]
-                    if parts:
-                        relations.append(Relation(total=bucket[code], parts=tuple(parts)))
-            elif "_T" in bucket and len(bucket) > 1:
-                parts = [bucket[c] for c in sorted(bucket) if c != "_T"]
-                relations.append(Relation(total=bucket["_T"], parts=tuple(parts)))
+            parts = [bucket[c] for c in sorted(bucket) if c != "_T"]
+            relations.append(Relation(total=bucket["_T"], parts=tuple(parts)))
     return relations
+
+
+def _area_relations(bucket: dict[str, int], parents: dict[str, str]) -> list[Relation]:
+    """Each area of a bucket with its children in it, in code order."""
+    children: dict[str, list[int]] = {}
+    for code in sorted(bucket):
+        if (parent := parents.get(code)) in bucket:
+            children.setdefault(parent, []).append(bucket[code])
+    return [Relation(total=bucket[code], parts=tuple(children[code])) for code in sorted(children)]
 
 
 def _size_order(cell: Cell) -> tuple[int, int, tuple[str, ...]]:
@@ -465,17 +476,39 @@ def _protect_group(
 
 
 def _complete_relations(cells: list[Cell], hidden: list[bool], relations: list[Relation]) -> None:
-    """Withhold the smallest published cell of each relation with exactly one withheld."""
-    changed = True
-    while changed:
-        changed = False
-        for rel in relations:
+    """Withhold the smallest published cell of each relation with exactly one withheld.
+
+    Sweeps the relations in order, again and again until a sweep changes nothing; a sweep
+    looks only at the relations a cell withheld since their last look belongs to (the
+    others would not act), in the same order, so the outcome is that of full sweeps in a
+    time that grows with the relations, not with relations × sweeps.
+    """
+    member_of: dict[int, list[int]] = {}
+    for r, rel in enumerate(relations):
+        for m in (rel.total, *rel.parts):
+            member_of.setdefault(m, []).append(r)
+    sweep = list(range(len(relations)))  # a heap of the relations to look at in this sweep
+    queued = set(sweep)
+    later: set[int] = set()  # and in the next
+    while sweep:
+        while sweep:
+            r = heapq.heappop(sweep)
+            queued.discard(r)
+            rel = relations[r]
             members = (rel.total, *rel.parts)
             if sum(hidden[m] for m in members) != 1:
                 continue
             published = [m for m in rel.parts if not hidden[m]] or [rel.total]
-            hidden[min(published)] = True  # cells are sorted smallest first
-            changed = True
+            cell = min(published)  # cells are sorted smallest first
+            hidden[cell] = True
+            for other in member_of[cell]:
+                if other <= r:
+                    later.add(other)
+                elif other not in queued:
+                    heapq.heappush(sweep, other)
+                    queued.add(other)
+        sweep = sorted(later)
+        queued, later = set(sweep), set()
 
 
 def _widen(cell: int, cells: list[Cell], hidden: list[bool], relations: list[Relation]) -> bool:

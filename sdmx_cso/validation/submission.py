@@ -221,6 +221,7 @@ class BatchCheck:
             invalid_rows=_indices_of(raw, failed, table.num_rows),
             rows=_row_array(raw),
             register=self._register,
+            first_batch=not self._batches,
         )
         rules = []
         for found, rule in zip(self._rules, _ROW_RULES, strict=True):

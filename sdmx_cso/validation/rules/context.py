@@ -35,6 +35,8 @@ class RuleContext:
         rows: the spreadsheet row number of every table row, when the caller has them as an
             array (else `row_number` gives them one by one).
         register: the coalition's register (``None``: the one packaged for the agency).
+        first_batch: whether the table is the first (or only) batch of the submission:
+            checks of the metadata alone run then, not again for every batch.
     """
 
     table: pa.Table
@@ -46,6 +48,7 @@ class RuleContext:
     invalid_rows: frozenset[int] = frozenset()
     rows: np.ndarray[Any, np.dtype[np.int64]] | None = None
     register: Register | None = None
+    first_batch: bool = True
     _numbers: dict[str, pa.Array] = field(default_factory=dict, repr=False)
 
     def number(self, name: str) -> pa.Array:

@@ -233,12 +233,14 @@ class KeyIndex:
             if key not in state.found:
                 text, before = state.texts[values[i]], state.texts[first_value[i]]
                 state.found[key] = _Finding(int(indices[i]), int(first_row[i]), text, before)
-        fresh = ~np.isin(new_keys, state.keys)
-        keys = np.concatenate([state.keys, new_keys[fresh]])
-        order = np.argsort(keys, kind="stable")
-        state.keys = keys[order]
-        state.rows = np.concatenate([state.rows, indices[first_in_batch][fresh]])[order]
-        state.values = np.concatenate([state.values, values[first_in_batch][fresh]])[order]
+        # the series new in this batch go in at their places (sorted, as np.unique gives
+        # them): a merge, not a sort of every series seen for every batch, which grew as
+        # batches × series on data of many series (issue #16)
+        fresh = ~known[first_in_batch]
+        at = np.searchsorted(state.keys, new_keys[fresh])
+        state.keys = np.insert(state.keys, at, new_keys[fresh])
+        state.rows = np.insert(state.rows, at, indices[first_in_batch][fresh])
+        state.values = np.insert(state.values, at, values[first_in_batch][fresh])
 
 
 @dataclass(frozen=True)
