@@ -170,7 +170,8 @@ def write_table(
     """Write a table as UTF-8 CSV (with a header row) or as a JSON list of row objects.
 
     Empty values are empty CSV fields and JSON ``null``; values that are not text (a
-    :class:`~sdmx_cso.CommunityDataset`'s integers, for instance) are written as text.
+    :class:`~sdmx_cso.CommunityDataset`'s integers, for instance) are written as text. A
+    list (a multi-valued attribute) is a JSON array, and in CSV its values joined by a space.
 
     CSV is for people, who open it in a spreadsheet: a cell (or header) that a spreadsheet
     would run as a formula, because it begins with ``=``, ``+``, ``-``, ``@``, a tab or a
@@ -194,7 +195,7 @@ def write_table(
         elif to == "json":
             names = table.column_names
             text.write("[")
-            for number, values in enumerate(_rows(table)):
+            for number, values in enumerate(_rows(table, lists=True)):
                 text.write(",\n  " if number else "\n  ")
                 text.write(json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False))
             text.write("\n]\n")
@@ -212,10 +213,18 @@ def _csv_rows(table: pa.Table) -> Iterator[list[str]]:
         yield ["" if v is None else v for v in row]
 
 
-def _rows(table: pa.Table) -> Iterator[tuple[str | None, ...]]:
+def _rows(table: pa.Table, *, lists: bool = False) -> Iterator[tuple[Any, ...]]:
+    """Rows of text; with ``lists``, a list cell (multi-valued) stays a list of text."""
     for batch in table.to_batches():
-        columns = [[_cell(v) for v in column.to_pylist()] for column in batch.columns]
+        columns = [
+            [_listed(v) if lists and isinstance(v, list) else _cell(v) for v in column.to_pylist()]
+            for column in batch.columns
+        ]
         yield from zip(*columns, strict=True)
+
+
+def _listed(values: list[Any]) -> list[str | None]:
+    return [_cell(v) for v in values]
 
 
 def _cell(value: Any) -> str | None:

@@ -113,7 +113,7 @@ def handles(head: bytes) -> bool:
     """Whether ``head`` (the first 4 KiB of a file) starts an SDMX-ML data message."""
     text = _decoded(head).lstrip()
     match = _FIRST_ELEMENT.match(text)
-    return bool(match and match[1] in DATA_ROOTS and "sdmx" in text[: 4096].lower())
+    return bool(match and match[1] in DATA_ROOTS and "sdmx" in text[:4096].lower())
 
 
 def _decoded(head: bytes) -> str:
@@ -353,8 +353,8 @@ class _Reader:
         """The values that observations of ``parent`` (a series or a flat data set) share.
 
         Returns ``(head, tail)``: ``head`` (the series key; in structure-specific data every
-        value of the series) comes before the observation's own values, ``tail`` (series,
-        group and data-set attributes, in that order of precedence) after them.
+        value of the series) comes before the observation's own values, ``tail`` (data-set,
+        group and series attributes, the later winning) after them.
         """
         if parent is self._series:
             return self._head, self._tail
@@ -367,18 +367,37 @@ class _Reader:
         if dataset is not None and _local(dataset) == "Group":  # SDMX-ML 2.0: groups hold series
             group_20 = self._values_20(dataset, "Attributes")
             dataset = dataset.getparent()
-        head, tail = self.series_values(parent)
-        for key, attributes in self._groups:
-            if self._in_group(key, attributes, head):
-                for name, value in attributes.items():
-                    tail.setdefault(name, value)
-        for name, value in group_20.items():
-            tail.setdefault(name, value)
-        if dataset is not None:
-            for name, value in self.dataset_values(dataset).items():
-                tail.setdefault(name, value)
+        head, attributes = self.series_values(parent)
+        tail = dict(self.dataset_values(dataset)) if dataset is not None else {}
+        for key, values in self._groups:
+            if self._in_group(key, values, head):
+                tail.update(values)
+        tail.update(group_20)
+        tail.update(attributes)
         self._series, self._head, self._tail = parent, head, tail
         return head, tail
+
+    def row(self, obs: Any) -> Row:
+        """One observation with the values of its series, groups and data set."""
+        head, tail = self.base(obs.getparent())
+        row = dict(head)
+        row.update(self.observation(obs))
+        for name, value in tail.items():
+            row.setdefault(name, value)
+        self.said.rows += 1
+        if self._delete:
+            self.said.deletions += 1
+        return row
+
+    def other(self, element: Any) -> None:
+        """The end of an element other than ``Obs``: free it, or read the footer."""
+        local = _local(element)
+        if local == "Series" or (local == "Group" and self.v20):
+            release(element)
+        elif local == "DataSet":
+            element.clear(keep_tail=False)
+        elif local == "Footer":
+            self.said.footer = _footer(element)
 
     def _in_group(self, key: Row, attributes: Row, own: Row) -> bool:
         if not key and not self.components:  # structure-specific, no DSD: values shared
@@ -395,8 +414,8 @@ class _Reader:
         self._groups = []
         if not self.generic:
             values.update((k, v) for k, v in dataset.attrib.items() if k[0] != "{")
-        action = next((v for k, v in dataset.attrib.items() if k.rpartition("}")[2] == "action"), "")
-        self._delete = action.lower() == "delete"
+        actions = [v for k, v in dataset.attrib.items() if k.rpartition("}")[2] == "action"]
+        self._delete = bool(actions) and actions[0].lower() == "delete"
         for child in dataset:
             local = _local(child)
             if local == "Attributes":
@@ -463,7 +482,10 @@ class _Reader:
                     elif _local(child) == "Annotations":
                         self.said.annotations += 1
             return values
-        values = {}
+        return self._generic_observation(element)
+
+    def _generic_observation(self, element: Any) -> Row:
+        values: Row = {}
         for child in element:
             local = _local(child)
             if local == "ObsDimension":
@@ -550,8 +572,9 @@ def iter_batches(
     info: XmlInfo | None = None,
     said: list[_Said] | None = None,
 ) -> Iterator[pa.RecordBatch]:
-    """The observations of an SDMX-ML data message, as record batches of up to
-    :data:`BATCH_ROWS` rows, streamed (one row per observation).
+    """The observations of an SDMX-ML data message, as record batches, streamed.
+
+    One row per observation, up to :data:`BATCH_ROWS` rows a batch.
 
     Batches may differ in columns (a component first met later) and in the type of a column
     (``list<string>`` once a multi-valued value is met); :func:`read_neutral` unifies them.
@@ -568,34 +591,17 @@ def iter_batches(
     if said is not None:
         said.append(reader.said)
     rows: list[Row] = []
-    base = reader.base
-    observation = reader.observation
     try:
         with ExitStack() as stack:
             for _, element in _events(_open(source, stack), ("end",), _TAGS):
-                local = _local(element)
-                if local == "Obs":
-                    head, tail = base(element.getparent())
-                    row = dict(head)
-                    row.update(observation(element))
-                    for name, value in tail.items():
-                        row.setdefault(name, value)
-                    rows.append(row)
-                    reader.said.rows += 1
-                    if reader._delete:
-                        reader.said.deletions += 1
-                    release(element)
-                    if len(rows) >= BATCH_ROWS:
-                        yield _batch(rows)
-                        rows = []
-                elif local == "Series":
-                    release(element)
-                elif local == "Group" and reader.v20:
-                    release(element)
-                elif local == "DataSet":
-                    element.clear(keep_tail=False)
-                elif local == "Footer":
-                    reader.said.footer = _footer(element)
+                if _local(element) != "Obs":
+                    reader.other(element)
+                    continue
+                rows.append(reader.row(element))
+                release(element)
+                if len(rows) >= BATCH_ROWS:
+                    yield _batch(rows)
+                    rows = []
     except etree.XMLSyntaxError as exc:
         raise syntax_error(exc, source, path=path) from exc
     if rows:
@@ -614,7 +620,8 @@ def _footer(footer: Any) -> str:
         english = [t for lang, t in texts.items() if lang == "en" or lang.startswith("en-")]
         text = "; ".join(english) or localised(texts) or "(no text)"
         code = message.get("code")
-        labels = [p for p in (message.get("severity"), None if code is None else f"code {code}") if p]
+        code = None if code is None else f"code {code}"
+        labels = [p for p in (message.get("severity"), code) if p]
         said.append(f"{text} ({', '.join(labels)})" if labels else text)
     return "; ".join(said) or "(no text)"
 
@@ -638,8 +645,11 @@ _LIST = pa.list_(pa.string())
 
 
 def gather(batches: list[pa.RecordBatch], order: list[str]) -> pa.Table:
-    """One table from batches of different columns and types: the columns in ``order`` first,
-    then the others as first met; a column with lists in any batch is ``list<string>``."""
+    """One table from batches of different columns and types.
+
+    The columns in ``order`` come first, then the others as first met; a column with lists
+    in any batch is ``list<string>``.
+    """
     types: dict[str, pa.DataType] = {}
     for batch in batches:
         for f in batch.schema:
@@ -663,11 +673,10 @@ def gather(batches: list[pa.RecordBatch], order: list[str]) -> pa.Table:
     return pa.Table.from_batches(unified, schema=schema)
 
 
-def read_neutral(
-    source: Path | bytes, *, components: Components | None = None
-) -> ParsedTable:
-    """Read an SDMX-ML data message (2.0 generic, 2.1 generic or structure-specific, 3.0
-    structure-specific) into the neutral table, streamed.
+def read_neutral(source: Path | bytes, *, components: Components | None = None) -> ParsedTable:
+    """Read an SDMX-ML data message into the neutral table, streamed.
+
+    SDMX-ML 2.0 generic, 2.1 generic or structure-specific, 3.0 structure-specific.
 
     Args:
         source: the message, as a file path or its bytes.
@@ -694,9 +703,7 @@ def read_neutral(
                        tuple(notes))  # fmt: skip
 
 
-def _notes(
-    info: XmlInfo, said: _Said, components: Components | None, table: pa.Table
-) -> list[str]:
+def _notes(info: XmlInfo, said: _Said, components: Components | None, table: pa.Table) -> list[str]:
     notes = []
     if components is None and "StructureSpecific" in info.root:
         notes.append(
