@@ -261,7 +261,8 @@ def test_complex_attributes_of_sdmx_ml_30_are_read_right() -> None:
         assert table[0]["TITLE"] == [
             "Some English Text", "Additional English Text where lang defaults to en"
         ]  # fmt: skip
-        assert table[0]["TITLE.fr"] == ["Quelques textes en anglais", "Texte anglais supplémentaire"]
+        french = ["Quelques textes en anglais", "Texte anglais supplémentaire"]
+        assert table[0]["TITLE.fr"] == french
         assert any("kept as lists" in note and "OBS_STATUS" in note for note in result.notes)
     out = io.BytesIO()
     result.write(out, to="csv")
