@@ -243,7 +243,9 @@ def to_canonical(table: pa.Table, dsd: DsdSpec, path: Path | None = None) -> pa.
     """A table of text columns in the canonical schema, custom columns after.
 
     Every column of the DSD, in DSD order (null when absent), SAMPLE_SIZE and NUMERATOR as
-    integers; columns that are not concepts of the DSD follow, as text.
+    integers; columns that are not concepts of the DSD follow, as text. A ``list<string>``
+    column (``QUALITY_FLAGS`` read from SDMX-ML 3.0) becomes its values joined by one
+    space, the canonical text (an empty list: null).
 
     Raises:
         ReadError: an integer column holds something that is not a whole number.
@@ -251,6 +253,11 @@ def to_canonical(table: pa.Table, dsd: DsdSpec, path: Path | None = None) -> pa.
     schema = canonical_schema(dsd)
     seen = set(table.column_names)
     arrays: list[pa.ChunkedArray | pa.Array] = []
+    for index, column in enumerate(table.columns):
+        if pa.types.is_list(column.type):
+            empty = pc.equal(pc.list_value_length(column), 0)
+            joined = pc.if_else(empty, pa.scalar(None, pa.string()), pc.binary_join(column, " "))
+            table = table.set_column(index, table.column_names[index], joined)
     for field in schema:
         if field.name not in seen:
             arrays.append(pa.nulls(table.num_rows, field.type))

@@ -47,11 +47,14 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from lxml import etree
 
 from sdmx_cso.errors import ReadError
 from sdmx_cso.formats._doctype import refuse_doctype, syntax_error
-from sdmx_cso.formats.neutral import Components, ParsedTable, localised
+from sdmx_cso.formats.neutral import Components, ParsedTable, localised, to_canonical
+from sdmx_cso.model.columns import canonical_flags
+from sdmx_cso.standard import DsdSpec
 
 __all__ = [
     "BATCH_ROWS",
@@ -60,6 +63,7 @@ __all__ = [
     "handles",
     "iter_batches",
     "read_neutral",
+    "read_own",
     "refuse_if_not_data",
     "release",
     "sniff_xml",
@@ -688,8 +692,13 @@ def read_neutral(source: Path | bytes, *, components: Components | None = None) 
             DOCTYPE, not an SDMX-ML data message (a structure message lists its artefacts),
             a value without its component's ID, or a footer and no data.
     """
+    return _read_neutral(source, sniff_xml(source), components)
+
+
+def _read_neutral(
+    source: Path | bytes, info: XmlInfo, components: Components | None
+) -> ParsedTable:
     path = source if isinstance(source, Path) else None
-    info = sniff_xml(source)
     said: list[_Said] = []
     batches = list(iter_batches(source, components=components, info=info, said=said))
     what = said[0]
@@ -734,3 +743,64 @@ def _notes(info: XmlInfo, said: _Said, components: Components | None, table: pa.
     if said.footer:
         notes.append(f"the message's footer says: {said.footer}")
     return notes
+
+
+# -- our own messages --------------------------------------------------------------------------
+
+_KINDS = {"sdmx-ml-2.1": "2.1 structure-specific", "sdmx-ml-2.1-generic": "2.1 generic",
+          "sdmx-ml-3.0": "3.0 structure-specific"}  # fmt: skip
+
+
+def read_own(source: Path | bytes, dsd: DsdSpec, fmt: str) -> pa.Table:
+    """The observations of one of the standard's own messages, in the canonical schema.
+
+    The neutral table (:func:`read_neutral`, with the DSD's components), refused if a column
+    is not a component of the DSD, then :func:`~sdmx_cso.formats.neutral.to_canonical`. A
+    dimension that no observation has takes its default (``_T``…), as an absent column of a
+    submission does: messages for the SDG DSD lack the CGD dimensions.
+
+    Args:
+        source: the message, as bytes or a file path.
+        dsd: the standard's DSD.
+        fmt: the format the message must have: ``sdmx-ml-2.1``, ``sdmx-ml-2.1-generic`` or
+            ``sdmx-ml-3.0``.
+
+    Raises:
+        ReadError: not well-formed, not a message of ``fmt``, a component outside the DSD
+            (naming it and the first observation that has it), or a value that does not fit
+            its column.
+    """
+    path = source if isinstance(source, Path) else None
+    info = sniff_xml(source)
+    flavour = "-generic" if info.root.startswith("Generic") else ""
+    if info.root not in DATA_ROOTS or f"sdmx-ml-{info.version}{flavour}" != fmt:
+        raise ReadError(
+            f"not an SDMX-ML {_KINDS[fmt]} data message (root element <{info.root}>"
+            + (f", SDMX-ML {info.version})" if info.version else ")"),
+            path=path,
+        )
+    table = _read_neutral(source, info, Components.of(dsd)).table
+    known = set(dsd.columns)
+    for name in table.column_names:
+        if name not in known:
+            first = pc.index(pc.is_valid(table.column(name)), True).as_py() + 1
+            raise ReadError(
+                f"observation {first}: {name} is not a component of {dsd.id}",
+                path=path,
+                column=name,
+            )
+    rows = table.num_rows
+    try:
+        table = to_canonical(table, dsd, path)
+    except ReadError as exc:
+        raise ReadError(f"values that do not fit the standard: {exc.reason}", path=path,
+                        column=exc.column) from exc  # fmt: skip
+    for dimension in dsd.dimensions:  # a dimension the message lacks: its default
+        if rows and table.column(dimension.id).null_count == rows:
+            default = pa.repeat(pa.scalar(dimension.default, pa.string()), rows)
+            index = table.schema.get_field_index(dimension.id)
+            table = table.set_column(index, dimension.id, default)
+    flags = table.schema.get_field_index("QUALITY_FLAGS")
+    if flags >= 0 and table.column(flags).null_count < rows:
+        table = table.set_column(flags, "QUALITY_FLAGS", canonical_flags(table.column(flags)))
+    return table
