@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -52,7 +53,14 @@ from lxml import etree
 
 from sdmx_cso.errors import ReadError
 from sdmx_cso.formats._doctype import refuse_doctype, syntax_error
-from sdmx_cso.formats.neutral import Components, ParsedTable, localised, to_canonical
+from sdmx_cso.formats.neutral import (
+    Components,
+    ParsedTable,
+    Target,
+    localised,
+    to_canonical,
+    write_table,
+)
 from sdmx_cso.model.columns import canonical_flags
 from sdmx_cso.standard import DsdSpec
 
@@ -68,6 +76,7 @@ __all__ = [
     "release",
     "sniff_xml",
     "structure_summary",
+    "write_streamed",
 ]
 
 #: Observations turned into one Arrow record batch at a time.
@@ -632,7 +641,7 @@ def _footer(footer: Any) -> str:
 
 def _batch(rows: list[Row]) -> pa.RecordBatch:
     """Rows of text (or lists of text) as one record batch, columns as first met."""
-    shapes = {tuple(row) for row in rows}
+    shapes = dict.fromkeys(tuple(row) for row in rows)  # in the order met
     names = [n for n in dict.fromkeys(n for shape in shapes for n in shape) if n[0] != "{"]
     arrays = []
     for name in names:
@@ -648,6 +657,34 @@ def _batch(rows: list[Row]) -> pa.RecordBatch:
 _LIST = pa.list_(pa.string())
 
 
+def _types(batch: pa.RecordBatch, types: dict[str, pa.DataType]) -> None:
+    """Note the columns of ``batch`` and their types (a list in any batch: a list column)."""
+    for f in batch.schema:
+        if types.get(f.name) != _LIST:
+            types[f.name] = f.type
+
+
+def _schema(types: dict[str, pa.DataType], order: list[str]) -> pa.Schema:
+    """The columns in ``order`` first, then the others as first met."""
+    names = [n for n in order if n in types] + [n for n in types if n not in set(order)]
+    return pa.schema([(n, types[n]) for n in names])
+
+
+def _unified(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """``batch`` with the columns of ``schema``: absent ones null, text made a list if need be."""
+    arrays = []
+    for f in schema:
+        index = batch.schema.get_field_index(f.name)
+        if index < 0:
+            arrays.append(pa.nulls(batch.num_rows, f.type))
+            continue
+        column = batch.column(index)
+        if column.type != f.type:
+            column = pa.array([None if v is None else [v] for v in column.to_pylist()], _LIST)
+        arrays.append(column)
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
 def gather(batches: list[pa.RecordBatch], order: list[str]) -> pa.Table:
     """One table from batches of different columns and types.
 
@@ -656,25 +693,9 @@ def gather(batches: list[pa.RecordBatch], order: list[str]) -> pa.Table:
     """
     types: dict[str, pa.DataType] = {}
     for batch in batches:
-        for f in batch.schema:
-            if types.get(f.name) != _LIST:
-                types[f.name] = f.type
-    names = [n for n in order if n in types] + [n for n in types if n not in set(order)]
-    schema = pa.schema([(n, types[n]) for n in names])
-    unified = []
-    for batch in batches:
-        arrays = []
-        for name in names:
-            index = batch.schema.get_field_index(name)
-            if index < 0:
-                arrays.append(pa.nulls(batch.num_rows, types[name]))
-                continue
-            column = batch.column(index)
-            if column.type != types[name]:
-                column = pa.array([None if v is None else [v] for v in column.to_pylist()], _LIST)
-            arrays.append(column)
-        unified.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
-    return pa.Table.from_batches(unified, schema=schema)
+        _types(batch, types)
+    schema = _schema(types, order)
+    return pa.Table.from_batches([_unified(b, schema) for b in batches], schema=schema)
 
 
 def read_neutral(source: Path | bytes, *, components: Components | None = None) -> ParsedTable:
@@ -704,8 +725,7 @@ def _read_neutral(
     what = said[0]
     if what.footer and not what.rows:
         raise ReadError(f"the message holds no data; its footer says: {what.footer}", path=path)
-    order = components.order() if components else []
-    table = gather(batches, order) if batches else pa.table({})
+    table = gather(batches, components.order() if components else [])
     notes = _notes(info, what, components, table)
     flavour = "-generic" if info.root.startswith("Generic") else ""
     return ParsedTable(table, info.root, info.structure_ref, f"sdmx-ml-{info.version}{flavour}",
@@ -743,6 +763,74 @@ def _notes(info: XmlInfo, said: _Said, components: Components | None, table: pa.
     if said.footer:
         notes.append(f"the message's footer says: {said.footer}")
     return notes
+
+
+class _Spilled:
+    """Record batches spilled to a temporary file, read back one at a time.
+
+    Each comes back with the columns of all of them, as
+    :func:`~sdmx_cso.formats.neutral.write_table` needs (``column_names``, ``to_batches()``).
+    """
+
+    def __init__(self, spill: Any, parts: list[tuple[int, int]], schema: pa.Schema) -> None:
+        self._spill, self._parts, self._schema = spill, parts, schema
+
+    @property
+    def column_names(self) -> list[str]:
+        return list(self._schema.names)
+
+    def to_batches(self) -> Iterator[pa.RecordBatch]:
+        for start, length in self._parts:
+            self._spill.seek(start)
+            batch = pa.ipc.open_stream(self._spill.read(length)).read_next_batch()
+            yield _unified(batch, self._schema)
+
+
+def write_streamed(
+    source: Path | bytes,
+    out: BinaryIO,
+    *,
+    components: Components | None = None,
+    to: Target = "csv",
+    keep_formulas: bool = False,
+) -> tuple[ParsedTable, int, int]:
+    """Read an SDMX-ML data message and write it as CSV or JSON, in bounded memory.
+
+    As :func:`read_neutral` then :func:`~sdmx_cso.formats.neutral.write_table`, but the
+    observations never are all in memory: each batch is spilled to a temporary file (Arrow
+    IPC) as it is read, and written out, one batch at a time, once every column is known
+    (a column met late, or a value that turns a column into a list, changes the header).
+
+    Returns:
+        The parsed table without its rows (``table`` holds the columns, no row), the number
+        of observations written, and the number of CSV cells that got a leading ``'``.
+
+    Raises:
+        ReadError: as :func:`read_neutral`; nothing is written then.
+    """
+    path = source if isinstance(source, Path) else None
+    info = sniff_xml(source)
+    said: list[_Said] = []
+    types: dict[str, pa.DataType] = {}
+    parts: list[tuple[int, int]] = []
+    with tempfile.TemporaryFile(prefix="sdmx-cso-read-") as spill:
+        for batch in iter_batches(source, components=components, info=info, said=said):
+            _types(batch, types)
+            start = spill.tell()
+            with pa.ipc.new_stream(spill, batch.schema) as writer:
+                writer.write_batch(batch)
+            parts.append((start, spill.tell() - start))
+        what = said[0]
+        if what.footer and not what.rows:
+            raise ReadError(f"the message holds no data; its footer says: {what.footer}", path=path)
+        schema = _schema(types, components.order() if components else [])
+        spilled = _Spilled(spill, parts, schema)
+        changed = write_table(spilled, out, to=to, keep_formulas=keep_formulas)
+    empty = schema.empty_table()
+    flavour = "-generic" if info.root.startswith("Generic") else ""
+    parsed = ParsedTable(empty, info.root, info.structure_ref, f"sdmx-ml-{info.version}{flavour}",
+                         tuple(_notes(info, what, components, empty)))  # fmt: skip
+    return parsed, what.rows, changed
 
 
 # -- our own messages --------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from strategies import TEXT, datasets
 
 from sdmx_cso import CommunityDataset, DatasetMetadata, ReadError
 from sdmx_cso.formats import read_ml, reader_for, writer_for
-from sdmx_cso.formats.neutral import Components
+from sdmx_cso.formats.neutral import Components, write_table
 from sdmx_cso.formats.read_ml import handles, iter_batches, read_neutral
 from sdmx_cso.model.structure import structure_for
 from sdmx_cso.standard import get_standard
@@ -225,8 +225,6 @@ def test_multi_valued_and_multilingual_values_are_kept(series) -> None:
     if any(codes for _, flags, _ in series for codes in flags):
         assert any("kept as lists (FLAGS" in note for note in parsed.notes)
     out = io.BytesIO()
-    from sdmx_cso.formats.neutral import write_table
-
     write_table(parsed.table, out, to="csv")  # lists joined by a space in CSV
     first = next((c for _, flags, _ in series for c in flags if c), None)
     if first:
@@ -418,3 +416,23 @@ def test_the_reader_streams_batches_and_frees_what_it_has_read(monkeypatch) -> N
     assert len(live) == 20_000 + 4  # every Obs and every Series was freed
     assert not any(before)  # nothing read is left before it
     assert max(live) < 5000 / 2  # the tree never held a whole series
+
+
+@pytest.mark.parametrize("to", ["csv", "json"])
+def test_streamed_writing_gives_the_bytes_of_the_whole_table(monkeypatch, to) -> None:
+    """Columns met late and a column turned into lists by a later batch still make one
+    header: the batches are spilled, then written with the columns of all of them."""
+    monkeypatch.setattr(read_ml, "BATCH_ROWS", 2)
+    series = [("KE", [None, None, ["A"]], [{}, {}, {}]),
+              ("NP", [None, ["B", "C"], None], [{}, {"en": "hi", "fr": "salut"}, {}])]  # fmt: skip
+    data = ss30(series).replace(b'<Series REF_AREA="NP"', b'<Series REF_AREA="NP" LATE="x"')
+    whole = io.BytesIO()
+    write_table(read_neutral(data).table, whole, to=to)
+    streamed = io.BytesIO()
+    parsed, rows, _ = read_ml.write_streamed(data, streamed, to=to)
+    assert streamed.getvalue() == whole.getvalue()
+    assert rows == 6
+    assert {"LATE", "NOTE.fr", "FLAGS"} <= set(parsed.table.column_names)
+    assert parsed.notes == read_neutral(data).notes
+    with pytest.raises(ReadError, match="footer says"):
+        read_ml.write_streamed(_generic("", _FOOTER), io.BytesIO())
