@@ -5,10 +5,9 @@
 what:
 
 =============================================  =============================================
-SDMX-ML 2.1 generic and structure-specific,    sdmx1 (with ``structure=`` when given); the
-SDMX-ML 3.0 structure-specific                 complex attribute values of 3.0, which sdmx1
-                                               loses, are read again with lxml
-SDMX-ML 2.0 generic                            own parser (sdmx1 cannot read 2.0)
+SDMX-ML 2.0 generic, 2.1 generic and           :mod:`sdmx_cso.formats.read_ml`, one streaming
+structure-specific, 3.0 structure-specific     reader (lxml ``iterparse``); with ``structure=``,
+                                               sdmx1 loads the DSD, which orders the columns
 SDMX-JSON 1.0 and 2.0 data                     own parser (sdmx1 reads only 1.0, and drops
                                                series and data-set attributes)
 SDMX-CSV 1.0 and 2.0                           own parser (sdmx1 needs a DSD, reads no 1.0)
@@ -18,8 +17,11 @@ A structure message (SDMX-ML or SDMX-JSON) is not data: it raises :class:`ReadEr
 saying so and listing its artefacts, so that the user can pass it as ``structure=``.
 Reference-metadata and error messages raise a :class:`ReadError` of their own.
 
-sdmx1 is imported on first use, as everywhere in the bridge (importing ``sdmx_cso`` does not
-load it). sdmx1 keeps reader state between calls: each structure-specific 2.1 message adds
+sdmx1 reads only the structure file given as ``structure=``; it is imported on first use, as
+everywhere in the bridge (importing ``sdmx_cso`` does not load it). Until #16 it read the
+data too, and lost values doing so: multi-valued and other-language values of SDMX-ML 3.0,
+footers; it failed on a ``Comp`` in an ``Obs`` of a second series (``KeyError: -1``), and took
+43 s and 2.1 GB for 1,000,000 observations. sdmx1 keeps reader state between calls: each structure-specific 2.1 message adds
 its DSD-specific namespace to the 2.1 parser table, and :mod:`sdmx.reader.xml.v30`, imported
 lazily by sdmx1 at the first 3.0 message, re-maps that table at import and fails on such an
 entry, which breaks every later read (``ValueError: urn:sdmx:…:ObsLevelDim:TIME_PERIOD``).

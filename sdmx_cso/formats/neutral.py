@@ -186,12 +186,22 @@ def write_table(
     try:
         if to == "csv":
             writer = csv.writer(text, lineterminator=_CRLF)
-            for row in _csv_rows(table):
-                if not keep_formulas:
-                    safe = [neutralise(cell) for cell in row]
-                    changed += sum(1 for a, b in zip(row, safe, strict=True) if a is not b)
-                    row = safe
-                writer.writerow(row)
+            header = list(table.column_names)
+            if not keep_formulas:
+                safe = [neutralise(name) for name in header]
+                changed += sum(1 for a, b in zip(header, safe, strict=True) if a is not b)
+                header = safe
+            writer.writerow(header)
+            for batch in table.to_batches():
+                columns = []
+                for column in batch.columns:
+                    cells = _csv_cells(column)
+                    if not keep_formulas and _may_be_formula(column):
+                        safe = [neutralise(cell) for cell in cells]
+                        changed += sum(1 for a, b in zip(cells, safe, strict=True) if a is not b)
+                        cells = safe
+                    columns.append(cells)
+                writer.writerows(zip(*columns, strict=True))
         elif to == "json":
             names = table.column_names
             text.write("[")
@@ -207,20 +217,31 @@ def write_table(
     return changed
 
 
-def _csv_rows(table: pa.Table) -> Iterator[list[str]]:
-    yield list(table.column_names)
-    for row in _rows(table):
-        yield ["" if v is None else v for v in row]
+def _csv_cells(column: pa.Array) -> list[str]:
+    """A column's cells as CSV text: empty for null, lists joined by a space."""
+    if pa.types.is_string(column.type):
+        return list(pc.fill_null(column, "").to_pylist())
+    return [_cell(v) or "" for v in column.to_pylist()]
+
+
+def _may_be_formula(column: pa.Array) -> bool:
+    """False if no cell of a text column begins with a character that starts a formula."""
+    if not pa.types.is_string(column.type):
+        return True
+    return bool(pc.any(pc.match_substring_regex(column, r"^[=+\-@\t\r]")).as_py())
 
 
 def _rows(table: pa.Table, *, lists: bool = False) -> Iterator[tuple[Any, ...]]:
     """Rows of text; with ``lists``, a list cell (multi-valued) stays a list of text."""
     for batch in table.to_batches():
-        columns = [
-            [_listed(v) if lists and isinstance(v, list) else _cell(v) for v in column.to_pylist()]
-            for column in batch.columns
-        ]
+        columns = [_json_cells(column, lists=lists) for column in batch.columns]
         yield from zip(*columns, strict=True)
+
+
+def _json_cells(column: pa.Array, *, lists: bool) -> list[Any]:
+    if pa.types.is_string(column.type):
+        return list(column.to_pylist())
+    return [_listed(v) if lists and isinstance(v, list) else _cell(v) for v in column.to_pylist()]
 
 
 def _listed(values: list[Any]) -> list[str | None]:
