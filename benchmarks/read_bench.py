@@ -226,6 +226,11 @@ def environment(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _ratio(ours: float, theirs: float) -> str:
+    r = ours / theirs
+    return f"**{r:.2f}** ({1 / r:.1f}× faster)" if r < 1 else f"**{r:.2f}** ({r:.1f}× slower)"
+
+
 def render(result: dict[str, Any]) -> str:
     rows = result["rows"]
     s = {step: summary(result["runs"][step]) for step in STEPS}
@@ -241,7 +246,7 @@ def render(result: dict[str, Any]) -> str:
         "read alone; *process*: start to exit; *peak RSS*: the process's peak "
         f"(`VmHWM`). Target (#16): a read of 1M in < {TARGET_MIB} MiB, faster than sdmxthon.",
         "",
-        "| step | what | step time (CPU) | process | peak RSS | vs sdmxthon (step) |",
+        "| step | what | step time (CPU) | process | peak RSS | step time / sdmxthon's |",
         "|---|---|---|---|---|---|",
     ]
     what = {
@@ -260,10 +265,8 @@ def render(result: dict[str, Any]) -> str:
             continue
         ratio = ""
         if peer and "error" not in peer and step != "sdmxthon/read":
-            r = m["step_s"] / peer["step_s"]
-            ratio = (
-                f"**{r:.2f}** ({1 / r:.1f}× faster)" if r < 1 else f"**{r:.2f}** ({r:.1f}× slower)"
-            )
+            cpu = _ratio(m["step_cpu_s"], peer["step_cpu_s"])
+            ratio = f"{_ratio(m['step_s'], peer['step_s'])}; CPU {cpu}"
         lines.append(
             f"| {step} | {what[step]} | {m['step_s']:.2f} s ({m['step_cpu_s']:.2f}) | "
             f"{m['process_s']:.2f} s | {m['peak_mib']:,.0f} MiB | {ratio} |"
