@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sdmx_cso.errors import ReadError
-from sdmx_cso.formats._spreadsheet_safe import neutralise
+from sdmx_cso.formats._spreadsheet_safe import TRIGGERS, neutralise
 from sdmx_cso.model.columns import INTEGER_COLUMNS, canonical_schema
 from sdmx_cso.standard import DsdSpec
 
@@ -192,7 +192,13 @@ def write_table(
                 changed += sum(1 for a, b in zip(header, safe, strict=True) if a is not b)
                 header = safe
             writer.writerow(header)
-            for batch in table.to_batches():
+            text.flush()
+            for batch in table.to_batches(max_chunksize=_CSV_ROWS):
+                if not batch.num_rows:
+                    continue
+                if batch.num_columns > 1:  # one column: an empty row is written ""
+                    changed += _write_csv_batch(batch, out, keep_formulas=keep_formulas)
+                    continue
                 columns = []
                 for column in batch.columns:
                     cells = _csv_cells(column)
@@ -215,6 +221,57 @@ def write_table(
     finally:
         text.detach()
     return changed
+
+
+#: Rows written as CSV at a time.
+_CSV_ROWS = 8192
+#: First characters of a cell a spreadsheet would run as a formula (see `neutralise`), and
+#: a plain number (which it would not).
+_TRIGGERS = pa.array(sorted(TRIGGERS))
+_PLAIN_NUMBER = r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$"
+
+
+def _write_csv_batch(batch: pa.RecordBatch, out: BinaryIO, *, keep_formulas: bool) -> int:
+    """Write the rows of ``batch`` as CSV with Arrow's string kernels.
+
+    The bytes of ``csv.writer`` with minimal quoting and CRLF, with `neutralise` applied
+    unless ``keep_formulas``; returns the number of cells that got a leading ``'``.
+    """
+    changed = 0
+    cells = []
+    for column in batch.columns:
+        text = _csv_text(column)
+        if not keep_formulas:
+            first = pc.utf8_slice_codeunits(text, 0, 1)
+            risky = pc.is_in(first, value_set=_TRIGGERS)
+            if pc.any(risky).as_py():
+                risky = pc.and_(risky, pc.invert(pc.match_substring_regex(text, _PLAIN_NUMBER)))
+                changed += pc.sum(risky).as_py() or 0
+                text = pc.if_else(risky, pc.binary_join_element_wise("'", text, ""), text)
+        special = pc.or_(
+            pc.or_(pc.match_substring(text, '"'), pc.match_substring(text, ",")),
+            pc.or_(pc.match_substring(text, "\r"), pc.match_substring(text, "\n")),
+        )
+        if pc.any(special).as_py():
+            quoted = pc.binary_join_element_wise(
+                '"', pc.replace_substring(text, '"', '""'), '"', ""
+            )
+            text = pc.if_else(special, quoted, text)
+        cells.append(text)
+    rows = pc.binary_join_element_wise(*cells, ",")
+    whole = pc.binary_join(pa.ListArray.from_arrays([0, len(rows)], rows), "\r\n")
+    out.write(whole[0].as_buffer())
+    out.write(b"\r\n")
+    return changed
+
+
+def _csv_text(column: pa.Array) -> pa.Array:
+    """A column's cells as text without nulls: empty for null, lists joined by a space."""
+    if pa.types.is_string(column.type):
+        return pc.fill_null(column, "")
+    if pa.types.is_list(column.type) and column.values.null_count == 0:
+        return pc.fill_null(pc.binary_join(column, " "), "")
+    return pa.array(_csv_cells(column), pa.string())
 
 
 def _csv_cells(column: pa.Array) -> list[str]:

@@ -371,6 +371,7 @@ class _Reader:
         """
         if parent is self._series:
             return self._head, self._tail
+        self._head = {}  # not the last series' key in a refusal while this one is read
         local = _local(parent)
         if local == "DataSet":
             self._series, self._head, self._tail = parent, {}, self.dataset_values(parent)
@@ -780,8 +781,8 @@ class _Spilled:
     def column_names(self) -> list[str]:
         return list(self._schema.names)
 
-    def to_batches(self) -> Iterator[pa.RecordBatch]:
-        for start, length in self._parts:
+    def to_batches(self, max_chunksize: int | None = None) -> Iterator[pa.RecordBatch]:
+        for start, length in self._parts:  # batches of BATCH_ROWS rows: never larger
             self._spill.seek(start)
             batch = pa.ipc.open_stream(self._spill.read(length)).read_next_batch()
             yield _unified(batch, self._schema)
