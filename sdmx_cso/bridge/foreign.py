@@ -21,10 +21,11 @@ sdmx1 reads only the structure file given as ``structure=``; it is imported on f
 everywhere in the bridge (importing ``sdmx_cso`` does not load it). Until #16 it read the
 data too, and lost values doing so: multi-valued and other-language values of SDMX-ML 3.0,
 footers; it failed on a ``Comp`` in an ``Obs`` of a second series (``KeyError: -1``), and took
-43 s and 2.1 GB for 1,000,000 observations. sdmx1 keeps reader state between calls: each structure-specific 2.1 message adds
-its DSD-specific namespace to the 2.1 parser table, and :mod:`sdmx.reader.xml.v30`, imported
-lazily by sdmx1 at the first 3.0 message, re-maps that table at import and fails on such an
-entry, which breaks every later read (``ValueError: urn:sdmx:…:ObsLevelDim:TIME_PERIOD``).
+43 s and 2.1 GB for 1,000,000 observations. sdmx1 keeps reader state between calls: each
+structure-specific 2.1 message adds its DSD-specific namespace to the 2.1 parser table, and
+:mod:`sdmx.reader.xml.v30`, imported lazily by sdmx1 at the first 3.0 message, re-maps that
+table at import and fails on such an entry, which breaks every later read
+(``ValueError: urn:sdmx:…:ObsLevelDim:TIME_PERIOD``).
 :func:`_sdmx1` therefore imports the 3.0 reader together with sdmx1, after dropping any such
 entries if other code has already read structure-specific data (sdmx1 adds them again for
 each message).
