@@ -5,10 +5,9 @@
 what:
 
 =============================================  =============================================
-SDMX-ML 2.1 generic and structure-specific,    sdmx1 (with ``structure=`` when given); the
-SDMX-ML 3.0 structure-specific                 complex attribute values of 3.0, which sdmx1
-                                               loses, are read again with lxml
-SDMX-ML 2.0 generic                            own parser (sdmx1 cannot read 2.0)
+SDMX-ML 2.0 generic, 2.1 generic and           :mod:`sdmx_cso.formats.read_ml`, one streaming
+structure-specific, 3.0 structure-specific     reader (lxml ``iterparse``); with ``structure=``,
+                                               sdmx1 loads the DSD, which orders the columns
 SDMX-JSON 1.0 and 2.0 data                     own parser (sdmx1 reads only 1.0, and drops
                                                series and data-set attributes)
 SDMX-CSV 1.0 and 2.0                           own parser (sdmx1 needs a DSD, reads no 1.0)
@@ -18,11 +17,15 @@ A structure message (SDMX-ML or SDMX-JSON) is not data: it raises :class:`ReadEr
 saying so and listing its artefacts, so that the user can pass it as ``structure=``.
 Reference-metadata and error messages raise a :class:`ReadError` of their own.
 
-sdmx1 is imported on first use, as everywhere in the bridge (importing ``sdmx_cso`` does not
-load it). sdmx1 keeps reader state between calls: each structure-specific 2.1 message adds
-its DSD-specific namespace to the 2.1 parser table, and :mod:`sdmx.reader.xml.v30`, imported
-lazily by sdmx1 at the first 3.0 message, re-maps that table at import and fails on such an
-entry, which breaks every later read (``ValueError: urn:sdmx:…:ObsLevelDim:TIME_PERIOD``).
+sdmx1 reads only the structure file given as ``structure=``; it is imported on first use, as
+everywhere in the bridge (importing ``sdmx_cso`` does not load it). Until #16 it read the
+data too, and lost values doing so: multi-valued and other-language values of SDMX-ML 3.0,
+footers; it failed on a ``Comp`` in an ``Obs`` of a second series (``KeyError: -1``), and took
+43 s and 2.1 GB for 1,000,000 observations. sdmx1 keeps reader state between calls: each
+structure-specific 2.1 message adds its DSD-specific namespace to the 2.1 parser table, and
+:mod:`sdmx.reader.xml.v30`, imported lazily by sdmx1 at the first 3.0 message, re-maps that
+table at import and fails on such an entry, which breaks every later read
+(``ValueError: urn:sdmx:…:ObsLevelDim:TIME_PERIOD``).
 :func:`_sdmx1` therefore imports the 3.0 reader together with sdmx1, after dropping any such
 entries if other code has already read structure-specific data (sdmx1 adds them again for
 each message).
@@ -44,26 +47,14 @@ from typing import Any, BinaryIO
 
 from sdmx_cso.errors import ReadError, UnsupportedFormat
 from sdmx_cso.formats import read_csv, read_json
-from sdmx_cso.formats.foreign_ml20 import (
-    XmlInfo,
-    complex_values,
-    read_generic_20,
-    sniff_xml,
-    structure_summary,
-    without_complex,
-)
-from sdmx_cso.formats.neutral import Components, ParsedTable, TableBuilder, Target, write_table
+from sdmx_cso.formats.neutral import Components, ParsedTable, Target, write_table
+from sdmx_cso.formats.read_ml import XmlInfo, read_neutral, refuse_if_not_data, sniff_xml
 from sdmx_cso.formats.registry import detect_format
 from sdmx_cso.io.atomic import atomic_output
 from sdmx_cso.standard import get_standard
 
 __all__ = ["ForeignTable", "own_message_format", "read_foreign"]
 
-_DATA_ROOTS = frozenset({"GenericData", "GenericTimeSeriesData", "StructureSpecificData",
-                         "StructureSpecificTimeSeriesData"})  # fmt: skip
-_DATA_ROOTS_20 = frozenset({"CompactData", "UtilityData", "CrossSectionalData"})
-_METADATA_ROOTS = frozenset({"GenericMetadata", "StructureSpecificMetadata", "Metadata",
-                             "MetadataMessage"})  # fmt: skip
 _REF = re.compile(r"(?P<agency>[^:]+):(?P<id>[^(]+)(?:\((?P<version>[^)]*)\))?$")
 
 
@@ -166,48 +157,13 @@ def _head(path: Path) -> str:
     return head.decode(encoding, errors="ignore").lstrip()
 
 
-def _read_xml(path: Path, structure: Path | None) -> ForeignTable:
-    info = sniff_xml(path)
-    label = f"SDMX-ML {info.version}" if info.version else "XML"
-    if info.version is None:
-        raise ReadError(f"XML, but not an SDMX-ML message (root <{info.root}>)", path=path)
-    if info.root == "Structure":
-        raise ReadError(
-            f"this is an {label} structure message, not data: "
-            f"{structure_summary(path, info.version)}. Give it as the structure "
-            "(--structure, structure=) of a data message that refers to it",
-            path=path,
-        )
-    if info.root in _METADATA_ROOTS:
-        raise ReadError(f"this is an {label} reference-metadata message, not data", path=path)
-    if info.root == "Error":
-        raise ReadError(f"this is an {label} error message, not data", path=path)
-    if info.version == "2.0" and info.root in _DATA_ROOTS_20:
-        raise ReadError(f"{label} {info.root} is not supported (only GenericData)", path=path)
-    if info.root not in _DATA_ROOTS:
-        raise ReadError(f"{label} <{info.root}> is not a data message", path=path)
-    if info.version == "2.0":
-        extra = () if structure is None else ("structure ignored for SDMX-ML 2.0",)
-        return _foreign(read_generic_20(path, info), *extra)
-    if info.version not in ("2.1", "3.0"):
-        raise ReadError(f"{label} is not supported (2.0 generic, 2.1 and 3.0 are)", path=path)
-    return _read_sdmx1(path, info, structure)
-
-
 def _read_csv(path: Path, structure: Path | None) -> ForeignTable:
     """SDMX-CSV; with ``structure``, the columns of its DSD first, in DSD order."""
     if structure is None:
         return _foreign(read_csv.read_neutral(path))
     notes: list[str] = []
     info = XmlInfo("SDMX-CSV", None, read_csv.structure_ref(path))
-    dsd = _load_dsd(structure, info, notes)
-    time = [c.id for c in dsd.dimensions if type(c).__name__ == "TimeDimension"]
-    components = Components(
-        dimensions=tuple(c.id for c in dsd.dimensions if c.id not in time),
-        time_dimension=time[0] if time else None,
-        measures=tuple(c.id for c in dsd.measures),
-        attributes=tuple(c.id for c in dsd.attributes),
-    )
+    components = _components(_load_dsd(structure, info, notes))
     parsed = read_csv.read_neutral(path, components=components)
     unknown = [c for c in parsed.table.column_names if c.split(".", 1)[0] not in components.order()]
     if unknown:
@@ -215,7 +171,18 @@ def _read_csv(path: Path, structure: Path | None) -> ForeignTable:
     return _foreign(parsed, *notes)
 
 
-# -- SDMX-ML 2.1 and 3.0, through sdmx1 ----------------------------------------------------
+def _read_xml(path: Path, structure: Path | None) -> ForeignTable:
+    info = sniff_xml(path)
+    refuse_if_not_data(info, path)
+    if info.version == "2.0":
+        extra = () if structure is None else ("structure ignored for SDMX-ML 2.0",)
+        return _foreign(read_neutral(path), *extra)
+    notes: list[str] = []
+    components = None if structure is None else _components(_load_dsd(structure, info, notes))
+    return _foreign(read_neutral(path, components=components), *notes)
+
+
+# -- structures, through sdmx1 ------------------------------------------------------------
 
 
 def _sdmx1() -> Any:
@@ -233,60 +200,6 @@ def _sdmx1() -> Any:
             del v21.Reader.parser[key]
         importlib.import_module("sdmx.reader.xml.v30")
     return sdmx
-
-
-def _read_sdmx1(path: Path, info: XmlInfo, structure: Path | None) -> ForeignTable:
-    notes: list[str] = []
-    dsd = None if structure is None else _load_dsd(structure, info, notes)
-    if dsd is None and "StructureSpecific" in info.root:
-        notes.append(
-            "structure-specific data read without its DSD: columns are named by component "
-            "ID, but series attributes come among the dimensions (give the structure to "
-            "order them as the DSD does)"
-        )
-    complex_ = complex_values(path) if info.version == "3.0" else []
-    has_complex = any(obs for dataset in complex_ for obs in dataset)
-    order = _dsd_order(dsd) if dsd is not None else []  # before sdmx1 adds to the DSD
-    options = {} if dsd is None else {"structure": dsd}
-    source = io.BytesIO(without_complex(path)) if has_complex else path.open("rb")
-    with _sdmx1_call(path, f"this SDMX-ML {info.version} {info.root}", notes), source:
-        message: Any = _sdmx1().read_sdmx(source, format="XML", **options)
-    datasets = [list(_dataset_rows(dataset)) for dataset in message.data]
-    said = _footer(message)
-    if said and not any(datasets):
-        raise ReadError(f"the message holds no data; its footer says: {said}", path=path)
-    if said:
-        notes.append(f"the message's footer says: {said}")
-    if has_complex:
-        _add_complex(path, datasets, complex_)
-        notes.append("values of multi-valued attributes are joined with one space")
-    builder = TableBuilder()
-    for rows in datasets:
-        for row in rows:
-            builder.add(row)
-    if dsd is not None and (unknown := [c for c in builder.columns if c not in set(order)]):
-        notes.append(f"components not in the structure given: {', '.join(unknown)}")
-    flavour = "-generic" if info.root.startswith("Generic") else ""
-    return ForeignTable(builder.table(order), info.root, info.structure_ref,
-                        f"sdmx-ml-{info.version}{flavour}", tuple(notes))  # fmt: skip
-
-
-def _footer(message: Any) -> str | None:
-    """What a message's footer says (severity, code, texts), or ``None`` without one.
-
-    A footer is how a service tells what the data cannot: an error, or, like Eurostat's code
-    413, that the answer will be written to a file at some URL. It must not go unseen.
-    """
-    footer = getattr(message, "footer", None)
-    if footer is None:
-        return None
-    texts = "; ".join(str(text) for text in footer.text or ()) or "(no text)"
-    labels = [
-        part
-        for part in (footer.severity, None if footer.code is None else f"code {footer.code}")
-        if part
-    ]
-    return f"{texts} ({', '.join(labels)})" if labels else texts
 
 
 class _Sdmx1Log(logging.Handler):
@@ -349,42 +262,23 @@ def _load_dsd(structure: Path, info: XmlInfo, notes: list[str]) -> Any:
     return dsd
 
 
-def _dsd_order(dsd: Any) -> list[str]:
-    return [c.id for part in (dsd.dimensions, dsd.measures, dsd.attributes) for c in part]
-
-
-def _dataset_rows(dataset: Any) -> Iterator[dict[str, str | None]]:
-    """The rows of an sdmx1 data set."""
-    base = {k: _text(v.value) for k, v in (getattr(dataset, "attrib", None) or {}).items()}
-    for obs in dataset.obs:
-        row: dict[str, str | None] = {kv.id: _text(kv.value) for kv in obs.key.values.values()}
-        measure = getattr(obs, "value_for", None)
-        row[measure.id if measure is not None and measure.id else "OBS_VALUE"] = _text(obs.value)
-        row.update(base)
-        row.update((name, _text(value.value)) for name, value in obs.attrib.items())
-        yield row
-
-
-def _text(value: Any) -> str | None:
-    """The text of a value sdmx1 gives: text, a ``Code`` (its ID), or a number."""
-    if value is None or isinstance(value, str):
-        return value
-    ident = getattr(value, "id", None)
-    return ident if isinstance(ident, str) else str(value)
-
-
-def _add_complex(
-    path: Path, datasets: list[list[dict[str, str | None]]], values: list[list[dict[str, str]]]
-) -> None:
-    """Add the complex attribute values (read with lxml) to sdmx1's rows, in document order."""
-    if [len(rows) for rows in datasets] != [len(obs) for obs in values]:
-        raise ReadError(  # pragma: no cover (sdmx1 skipped or added observations)
-            "the observations sdmx1 read do not match those of the file", path=path
-        )
-    for rows, observations in zip(datasets, values, strict=True):
-        names = list(dict.fromkeys(name for obs in observations for name in obs))
-        for row, obs in zip(rows, observations, strict=True):
-            row.update((name, obs.get(name) or None) for name in names)
+def _components(dsd: Any) -> Components:
+    """What the reader needs of an sdmx1 DSD: its components, in DSD order."""
+    dimensions = list(dsd.dimensions)
+    time = [d.id for d in dimensions if type(d).__name__ == "TimeDimension"]
+    attributes = list(dsd.attributes)
+    series = {
+        a.id
+        for a in attributes
+        if type(a.related_to).__name__ in ("DimensionRelationship", "GroupRelationship")
+    }
+    return Components(
+        dimensions=tuple(d.id for d in dimensions if d.id not in time),
+        time_dimension=time[0] if time else None,
+        measures=tuple(m.id for m in dsd.measures),
+        attributes=tuple(a.id for a in attributes),
+        series_attributes=frozenset(series),
+    )
 
 
 # -- our own messages -----------------------------------------------------------------------

@@ -1,10 +1,7 @@
-"""What the SDMX-ML data formats share: namespaces, the header, safe streaming reads.
+"""What the SDMX-ML data writers share: namespaces, the header, text checks.
 
-Writers stream with ``lxml.etree.xmlfile``, one series at a time; readers stream with
-``lxml.etree.iterparse`` through :func:`iter_events`, which never resolves external entities,
-never touches the network, keeps libxml2's size limits (``huge_tree=False``) and refuses a
-DOCTYPE outright (no SDMX message has one). Read observations are gathered column by column in
-:class:`Columns`, in Arrow chunks, so that reading holds little more than the table itself.
+Writers stream with ``lxml.etree.xmlfile``, one series at a time; every SDMX-ML data
+message, ours and others', is read by the one streaming reader :mod:`sdmx_cso.formats.read_ml`.
 
 Conventions of all three formats:
 
@@ -23,43 +20,32 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from io import BytesIO
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from lxml import etree
 
-from sdmx_cso.errors import ReadError, SdmxExportError
+from sdmx_cso.errors import SdmxExportError
 from sdmx_cso.formats._buffers import data_buffers
-from sdmx_cso.formats._doctype import refuse_doctype, syntax_error
 from sdmx_cso.formats.series import Batches, DatasetValues, Layout
 from sdmx_cso.model import CommunityDataset
-from sdmx_cso.model.columns import normalize_table
 from sdmx_cso.model.structure import DatasetStructure
-from sdmx_cso.standard import DsdSpec
 
 __all__ = [
     "GENERIC_21",
     "SS_21",
     "SS_30",
     "XSI",
-    "Columns",
     "Flavour",
     "as_text",
     "check_xml_text",
     "dataset_attributes",
     "dataset_values_of",
-    "iter_events",
     "leaf",
-    "local_attributes",
     "prepared",
     "present",
-    "release",
     "structure_ref_id",
     "table_as_text",
     "text_batches",
@@ -305,143 +291,3 @@ def text_batches(tables: Iterable[pa.Table], *, checked: bool) -> Iterator[pa.Ta
             check_xml_text(table, first_row=first_row)
         first_row += table.num_rows
         yield table_as_text(table)
-
-
-# ---------------------------------------------------------------------------------- reading
-
-
-#: Root elements of data messages of any SDMX-ML version (checked in :func:`iter_events`).
-_ROOTS = ("{*}StructureSpecificData", "{*}GenericData")
-
-
-def iter_events(
-    source: bytes | Path, flavour: Flavour, tags: Sequence[str]
-) -> Iterator[tuple[str, Any]]:
-    """``(event, element)`` pairs (``start`` and ``end``) of a message, parsed safely.
-
-    Args:
-        source: the message, as bytes or a file path.
-        flavour: the format the message must have.
-        tags: the elements to report (Clark names; ``{}Obs`` for unqualified ones). Only
-            these become Python objects, which is what makes reading fast; the root is
-            reported first, always.
-
-    Raises:
-        ReadError: the bytes are not well-formed XML, have a DOCTYPE, or are not a
-            message of ``flavour``.
-    """
-    path = source if isinstance(source, Path) else None
-    with ExitStack() as stack:
-        stream: BinaryIO = (
-            stack.enter_context(source.open("rb")) if isinstance(source, Path) else BytesIO(source)
-        )
-        events = etree.iterparse(
-            stream, events=("start", "end"), tag=[*_ROOTS, *tags], resolve_entities=False,
-            no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
-            remove_pis=True,
-        )  # fmt: skip
-        first = True
-        try:
-            for event, element in events:
-                if first:
-                    _check_root(element, flavour, path)
-                    first = False
-                yield event, element
-        except etree.XMLSyntaxError as exc:
-            raise syntax_error(exc, source, path=path) from exc
-        if first:
-            raise ReadError(f"not an SDMX-ML {flavour.version} data message", path=path)
-
-
-def _check_root(root: Any, flavour: Flavour, path: Path | None) -> None:
-    refuse_doctype(root, path)
-    if root.tag != flavour.root or root.getparent() is not None:
-        kind = "structure-specific" if flavour.structure_specific else "generic"
-        raise ReadError(
-            f"not an SDMX-ML {flavour.version} {kind} data message (root element {root.tag})",
-            path=path,
-        )
-
-
-def release(element: Any) -> None:
-    """Free a processed element and the siblings before it."""
-    element.clear(keep_tail=False)
-    parent = element.getparent()
-    if parent is not None:
-        while element.getprevious() is not None:
-            del parent[0]
-
-
-def local_attributes(element: Any) -> dict[str, str]:
-    """The element's unqualified XML attributes (components), without ``xsi:``/``ss:`` ones."""
-    return {k: v for k, v in element.attrib.items() if k[0] != "{"}
-
-
-class Columns:
-    """Observations gathered into Arrow record batches of text columns, for one DSD.
-
-    Args:
-        dsd: the DSD whose concepts are the columns.
-        path: the file read, for error messages.
-        chunk_rows: rows held as Python dicts before they become a record batch.
-    """
-
-    def __init__(self, dsd: DsdSpec, path: Path | None = None, chunk_rows: int = 4096) -> None:
-        self._dsd = dsd
-        self._path = path
-        self._known = frozenset(dsd.columns)
-        self._schema = pa.schema([(name, pa.string()) for name in dsd.columns])
-        self._rows: list[Mapping[str, str | None]] = []
-        self._batches: list[pa.RecordBatch] = []
-        self._chunk_rows = chunk_rows
-        self.constants: dict[str, str] = {}
-        """Values of every row (dataset-level attributes)."""
-
-    def add(self, row: Mapping[str, str | None]) -> None:
-        """Add one observation (concept ID → text); qualified names (``{ns}name``) are dropped.
-
-        Raises:
-            ReadError: a name that is not a concept of the DSD.
-        """
-        if not self._known.issuperset(row):
-            if any(name[0] != "{" for name in set(row) - self._known):
-                self._refuse(set(row))
-            row = {k: v for k, v in row.items() if k[0] != "{"}  # xsi:type and the like
-        self._rows.append(row)
-        if len(self._rows) >= self._chunk_rows:
-            self._flush()
-
-    def _refuse(self, names: set[str]) -> None:
-        unknown = ", ".join(sorted(names - self._known))
-        raise ReadError(f"components that are not in {self._dsd.id}: {unknown}", path=self._path)
-
-    def _flush(self) -> None:
-        if self._rows:
-            self._batches.append(pa.RecordBatch.from_pylist(self._rows, schema=self._schema))
-            self._rows = []
-
-    def table(self) -> pa.Table:
-        """The observations in the canonical schema (integers typed, flags canonical).
-
-        A dimension that no observation has takes its default (``_T``…), as an absent
-        column of a submission does: messages for the SDG DSD lack the CGD dimensions.
-
-        Raises:
-            ReadError: a dataset-level name that is not a concept, or a value that does not
-                fit its column's type.
-        """
-        self._flush()
-        if not self._known.issuperset(self.constants):
-            self._refuse(set(self.constants))
-        table = pa.Table.from_batches(self._batches, schema=self._schema)
-        rows = table.num_rows
-        columns = dict(zip(table.column_names, table.columns, strict=True))
-        for name, value in self.constants.items():
-            columns[name] = pa.chunked_array([pa.repeat(pa.scalar(value, pa.string()), rows)])
-        for name in self._dsd.dimension_ids:  # a dimension the message lacks: its default
-            if rows and columns[name].null_count == rows:
-                del columns[name]
-        try:
-            return normalize_table(pa.table(columns), self._dsd)
-        except (pa.ArrowInvalid, ValueError) as exc:
-            raise ReadError(f"values that do not fit the standard: {exc}", path=self._path) from exc

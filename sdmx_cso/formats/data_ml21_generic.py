@@ -31,21 +31,18 @@ from typing import Any, BinaryIO
 import pyarrow as pa
 from lxml import etree
 
-from sdmx_cso.errors import ReadError
 from sdmx_cso.formats._xml import (
     BATCH_ROWS,
     GENERIC_21,
-    Columns,
     as_text,
-    iter_events,
     prepared,
     present,
-    release,
     text_batches,
     whole_dataset,
     write_header,
 )
 from sdmx_cso.formats._xml_fragments import PLACEHOLDER, body, generic_markup, write_around
+from sdmx_cso.formats.read_ml import read_own
 from sdmx_cso.formats.series import Batches, iter_series, layout
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.structure import DatasetStructure
@@ -59,7 +56,6 @@ _SERIES_KEY = f"{{{_GEN}}}SeriesKey"
 _ATTRIBUTES = f"{{{_GEN}}}Attributes"
 _OBS = f"{{{_GEN}}}Obs"
 _OBS_DIMENSION = f"{{{_GEN}}}ObsDimension"
-_OBS_KEY = f"{{{_GEN}}}ObsKey"
 _OBS_VALUE = f"{{{_GEN}}}ObsValue"
 _VALUE = f"{{{_GEN}}}Value"
 
@@ -169,50 +165,4 @@ def read(source: bytes | Path, *, structure: DatasetStructure | None = None) -> 
         ReadError: not well-formed, not this format, or components outside the DSD.
     """
     dsd = (structure.standard if structure else get_standard()).dsd
-    columns = Columns(dsd, source if isinstance(source, Path) else None)
-    structure_tag = GENERIC_21.tag("Structure")
-    dataset_tag = GENERIC_21.tag("DataSet")
-    at_observation = dsd.time_dimension.id
-    series: dict[str, str] = {}
-    tags = (structure_tag, dataset_tag, _SERIES, _SERIES_KEY, _ATTRIBUTES, _OBS)
-    for event, element in iter_events(source, GENERIC_21, tags):
-        if event != "end":
-            continue
-        tag = element.tag
-        if tag == _OBS:
-            columns.add(_observation(element, series, at_observation, dsd.measure.id))
-            release(element)
-        elif tag in (_SERIES_KEY, _ATTRIBUTES):
-            parent = element.getparent().tag
-            if parent == _SERIES:
-                series.update(_read_values(element))
-            elif parent == dataset_tag:
-                columns.constants.update(_read_values(element))
-        elif tag == _SERIES:
-            series = {}
-            release(element)
-        elif tag == structure_tag:
-            at_observation = element.get("dimensionAtObservation") or at_observation
-    return columns.table()
-
-
-def _observation(
-    element: Any, series: dict[str, str], at_observation: str, measure: str
-) -> dict[str, str]:
-    """One ``generic:Obs`` as a row: its series' values, key, value and attributes."""
-    row = dict(series)
-    for child in element:
-        if child.tag == _OBS_DIMENSION:
-            row[child.get("id") or at_observation] = child.get("value")
-        elif child.tag == _OBS_VALUE:
-            row[measure] = child.get("value")
-        elif child.tag in (_OBS_KEY, _ATTRIBUTES):
-            row.update(_read_values(child))
-    return row
-
-
-def _read_values(element: Any) -> dict[str, str]:
-    values = {v.get("id"): v.get("value") for v in element.iterchildren(_VALUE)}
-    if None in values:
-        raise ReadError(f"a generic:Value without an id (line {element.sourceline})")
-    return values
+    return read_own(source, dsd, "sdmx-ml-2.1-generic")

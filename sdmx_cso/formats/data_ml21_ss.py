@@ -37,14 +37,10 @@ from sdmx_cso.formats._xml import (
     BATCH_ROWS,
     SS_21,
     XSI,
-    Columns,
     Flavour,
     as_text,
-    iter_events,
     leaf,
-    local_attributes,
     prepared,
-    release,
     text_batches,
     whole_dataset,
     write_header,
@@ -55,12 +51,13 @@ from sdmx_cso.formats._xml_fragments import (
     structure_specific_markup,
     write_around,
 )
+from sdmx_cso.formats.read_ml import read_own
 from sdmx_cso.formats.series import Batches, iter_series, layout
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.structure import DatasetStructure
 from sdmx_cso.standard import DsdSpec, get_standard
 
-__all__ = ["read", "read_structure_specific", "write", "write_structure_specific"]
+__all__ = ["read", "write", "write_structure_specific"]
 
 
 def write(
@@ -101,7 +98,8 @@ def read(source: bytes | Path, *, structure: DatasetStructure | None = None) -> 
     Raises:
         ReadError: not well-formed, not this format, or components outside the DSD.
     """
-    return read_structure_specific(source, structure, SS_21)
+    dsd = (structure.standard if structure else get_standard()).dsd
+    return read_own(source, dsd, "sdmx-ml-2.1")
 
 
 def multi_valued(dsd: DsdSpec) -> tuple[str, ...]:
@@ -186,47 +184,3 @@ def _comps_of(xf: Any, values: Mapping[str, str | None], multi: tuple[str, ...])
             with xf.element("Comp", {"id": name, f"{{{XSI}}}type": f"ns1:{name}_ATTRIBUTE"}):
                 for code in codes:
                     leaf(xf, "Value", code)
-
-
-def read_structure_specific(
-    source: bytes | Path, structure: DatasetStructure | None, flavour: Flavour
-) -> pa.Table:
-    """The observations of a structure-specific message (2.1 or 3.0), streamed.
-
-    Series and observation XML attributes are components; ``Comp`` elements (3.0) give a
-    multi-valued component as its codes joined by one space. Obs directly in the data set
-    (``AllDimensions``) are read too.
-    """
-    dsd = (structure.standard if structure else get_standard()).dsd
-    columns = Columns(dsd, source if isinstance(source, Path) else None)
-    dataset_tag = flavour.tag("DataSet")
-    series: dict[str, str | None] = {}
-    tags = (dataset_tag, "{}Series", "{}Obs", "{}Comp")
-    for event, element in iter_events(source, flavour, tags):
-        tag = element.tag
-        if event == "start":
-            if tag == "Series":
-                series = dict(element.attrib)
-            elif tag == dataset_tag:
-                columns.constants.update(local_attributes(element))
-        elif tag == "Obs":
-            row = {**series, **element.attrib}
-            if len(element):
-                row.update(_comps(element))
-            columns.add(row)
-            release(element)
-        elif tag == "Series":
-            series = {}
-            release(element)
-        elif tag == "Comp" and element.getparent().tag == "Series":
-            series.update(_comps(element.getparent(), only=element))
-    return columns.table()
-
-
-def _comps(parent: Any, only: Any = None) -> dict[str, str | None]:
-    """The ``Comp`` children of ``parent`` (or just ``only``): id → codes joined by a space."""
-    comps = [only] if only is not None else parent.iterchildren("Comp")
-    return {
-        comp.get("id"): " ".join(v.text for v in comp.iterchildren("Value") if v.text) or None
-        for comp in comps
-    }

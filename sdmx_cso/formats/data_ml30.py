@@ -20,7 +20,8 @@ differences:
       </Obs>
 
   Flags are written in their canonical order (that of ``CL_CGD_FLAG``); an observation without
-  flags has no ``Comp``. Reading joins the values with one space, the column's text form.
+  flags has no ``Comp``. Reading joins the values with one space, the column's text form
+  (:func:`sdmx_cso.formats.neutral.to_canonical`).
 """
 
 from __future__ import annotations
@@ -31,10 +32,12 @@ from typing import BinaryIO
 import pyarrow as pa
 
 from sdmx_cso.formats._xml import SS_30
-from sdmx_cso.formats.data_ml21_ss import read_structure_specific, write_structure_specific
+from sdmx_cso.formats.data_ml21_ss import write_structure_specific
+from sdmx_cso.formats.read_ml import read_own
 from sdmx_cso.formats.series import Batches
 from sdmx_cso.model import CommunityDataset
 from sdmx_cso.model.structure import DatasetStructure
+from sdmx_cso.standard import get_standard
 
 __all__ = ["read", "write"]
 
@@ -76,4 +79,5 @@ def read(source: bytes | Path, *, structure: DatasetStructure | None = None) -> 
     Raises:
         ReadError: not well-formed, not this format, or components outside the DSD.
     """
-    return read_structure_specific(source, structure, SS_30)
+    dsd = (structure.standard if structure else get_standard()).dsd
+    return read_own(source, dsd, "sdmx-ml-3.0")

@@ -111,7 +111,11 @@ def sort_observations(table: pa.Table, dsd: DsdSpec | None = None) -> pa.Table:
     if table.num_rows < 2:
         return table
     keys = [(name, "ascending") for name in (*dsd.dimension_ids, dsd.time_dimension.id)]
-    return table.take(pc.sort_indices(table, sort_keys=keys))
+    indices = pc.sort_indices(table, sort_keys=keys)
+    in_order = pa.array(range(table.num_rows), indices.type)
+    if pc.all(pc.equal(indices, in_order)).as_py():  # a message read back: no copy
+        return table
+    return table.take(indices)
 
 
 def canonical_flags(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:

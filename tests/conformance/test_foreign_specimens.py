@@ -26,7 +26,7 @@ from sdmx_cso import ReadError
 from sdmx_cso.bridge import foreign
 from sdmx_cso.bridge.foreign import own_message_format, read_foreign
 from sdmx_cso.cli import main
-from sdmx_cso.formats import foreign_ml20, neutral, read_csv, read_json
+from sdmx_cso.formats import neutral, read_csv, read_json, read_ml
 from tests.conftest import SHARED
 
 HERE = Path(__file__).resolve().parents[1] / "specimens"
@@ -112,8 +112,8 @@ def test_every_shared_specimen_reads_or_fails_clearly(relative: str) -> None:
         assert count_independently(path) == expected
         result = read_foreign(path)
         assert result.num_rows == expected
-        multi = [pa.list_(pa.string())] if "multi-valued" in relative else []  # ATTR[] kept
-        assert set(result.table.schema.types) <= {pa.string(), *multi}
+        texts = (pa.string(), pa.list_(pa.string()))  # lists: multi-valued attributes
+        assert all(t in texts for t in result.table.schema.types)
         assert "OBS_VALUE" in result.table.column_names
         if "sdmx-csv-2.0" not in relative:  # the spec examples call their time DIM_3
             assert "TIME_PERIOD" in result.table.column_names
@@ -251,16 +251,25 @@ def test_a_structure_that_is_not_one_is_refused_by_name(structure: str) -> None:
 
 
 def test_complex_attributes_of_sdmx_ml_30_are_read_right() -> None:
+    """Multi-valued values are kept as lists, other-language texts in ``ID.lang`` columns
+    (they were joined, and French dropped, when sdmx1 read the data)."""
     ml30 = HERE / "sdmx-ml-3.0"
     for structure in (None, ml30 / "sdmx-twg_ECB_EXR_CA_structure.xml"):
         result = read_foreign(
             ml30 / "sdmx-twg_ECB_EXR_CA_structurespecific.xml", structure=structure
         )
         table = result.table.to_pylist()
-        assert [r["OBS_STATUS"] for r in table] == ["A F", "J U N", "A"]
-        assert {r["SOURCE_AGENCY"] for r in table} == {"4F0 4D0 CZ2"}
-        assert table[0]["TITLE"].startswith("Some English Text Additional English Text")
-        assert "joined with one space" in result.notes[-1]
+        assert [r["OBS_STATUS"] for r in table] == [["A", "F"], ["J", "U", "N"], ["A"]]
+        assert all(r["SOURCE_AGENCY"] == ["4F0", "4D0", "CZ2"] for r in table)
+        assert table[0]["TITLE"] == [
+            "Some English Text", "Additional English Text where lang defaults to en"
+        ]  # fmt: skip
+        french = ["Quelques textes en anglais", "Texte anglais supplémentaire"]
+        assert table[0]["TITLE.fr"] == french
+        assert any("kept as lists" in note and "OBS_STATUS" in note for note in result.notes)
+    out = io.BytesIO()
+    result.write(out, to="csv")
+    assert "A F" in out.getvalue().decode("utf-8").splitlines()[1]
 
 
 SS30 = """<?xml version="1.0" encoding="UTF-8"?>
@@ -285,7 +294,8 @@ SS30 = """<?xml version="1.0" encoding="UTF-8"?>
 </m:StructureSpecificData>"""
 
 
-def test_comp_in_two_series_does_not_crash_sdmx1(tmp_path: Path) -> None:
+def test_comp_in_two_series_is_read(tmp_path: Path) -> None:
+    """sdmx1 2.28 fails on this message (a Comp in an Obs of a second series)."""
     path = tmp_path / "ss30.xml"
     path.write_text(SS30, encoding="utf-8")
     sdmx = foreign._sdmx1()
@@ -293,7 +303,7 @@ def test_comp_in_two_series_does_not_crash_sdmx1(tmp_path: Path) -> None:
         sdmx.read_sdmx(handle)  # the sdmx1 2.28 bug worked around
     table = read_foreign(path).table.to_pylist()
     assert [(r["REF_AREA"], r["OBS_VALUE"], r["FLAGS"]) for r in table] == [
-        ("KE", "1.50", "A B"), ("KE", "2", "C"), ("KE", "3", None), ("NP", "4", "D")
+        ("KE", "1.50", ["A", "B"]), ("KE", "2", ["C"]), ("KE", "3", None), ("NP", "4", ["D"])
     ]  # fmt: skip
     assert read_foreign(path).structure_id == "X:DF(1.0)"
 
@@ -333,8 +343,18 @@ def test_sdmx1_failures_are_read_errors_and_print_nothing(tmp_path, capsys) -> N
     text = (HERE / "sdmx-ml-2.1" / "IAEG-SDGs_SDG_1-1-1_structurespecific.xml").read_text("utf-8")
     path = tmp_path / "truncated.xml"
     path.write_text(text[: text.index("<Obs") + 20], encoding="utf-8")
-    with pytest.raises(ReadError, match=r"truncated.xml: sdmx1 could not read this SDMX-ML 2.1"):
+    with pytest.raises(ReadError, match=r"truncated.xml: not well-formed XML: .* line 21"):
         read_foreign(path)
+    structure = tmp_path / "structure.xml"  # sdmx1 still reads structures
+    structure.write_text(
+        (HERE / "sdmx-ml-2.1" / "sdmx-twg_ECB_EXR_NG_structure-full.xml")
+        .read_text("utf-8")
+        .replace("<structure:Dimension ", '<structure:Dimension position="x" ', 1),
+        encoding="utf-8",
+    )
+    data = HERE / "sdmx-ml-2.1" / "sdmx-twg_ECB_EXR_NG_structurespecific-flat.xml"
+    with pytest.raises(ReadError, match=r"structure.xml: sdmx1 could not read .*int\(\)"):
+        read_foreign(data, structure=structure)
     assert capsys.readouterr().out == ""  # sdmx1 prints the failing element
 
 
@@ -481,7 +501,7 @@ def test_own_messages_are_recognised(tmp_path) -> None:
 
 
 def test_docstring_examples() -> None:
-    for module in (foreign, foreign_ml20, neutral, read_csv, read_json):
+    for module in (foreign, neutral, read_csv, read_json, read_ml):
         assert doctest.testmod(module).failed == 0
 
 
@@ -508,10 +528,12 @@ def test_cli_writes_json_to_a_file_and_notes_to_stderr(tmp_path, capsys) -> None
     out = tmp_path / "rows.json"
     data = HERE / "sdmx-ml-3.0" / "sdmx-twg_ECB_EXR_CA_structurespecific.xml"
     assert main(["read", str(data), "--to", "json", "-o", str(out)]) == 0
-    assert [r["OBS_STATUS"] for r in json.loads(out.read_text("utf-8"))] == ["A F", "J U N", "A"]
+    rows = json.loads(out.read_text("utf-8"))
+    assert [r["OBS_STATUS"] for r in rows] == [["A", "F"], ["J", "U", "N"], ["A"]]
+    assert rows[0]["TITLE.fr"][0] == "Quelques textes en anglais"
     err = capsys.readouterr().err
     assert f"{out}: 3 observations (sdmx-ml-3.0, ECB:EXR(1.0))" in err
-    assert "note: values of multi-valued attributes are joined with one space" in err
+    assert "note: multi-valued attributes kept as lists (" in err
 
 
 def test_cli_with_structure_and_refusals(tmp_path, capsys) -> None:
