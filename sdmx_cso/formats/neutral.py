@@ -348,11 +348,6 @@ def to_canonical(table: pa.Table, dsd: DsdSpec, path: Path | None = None) -> pa.
     schema = canonical_schema(dsd)
     seen = set(table.column_names)
     arrays: list[pa.ChunkedArray | pa.Array] = []
-    for index, column in enumerate(table.columns):
-        if pa.types.is_list(column.type):
-            empty = pc.equal(pc.list_value_length(column), 0)
-            joined = pc.if_else(empty, pa.scalar(None, pa.string()), pc.binary_join(column, " "))
-            table = table.set_column(index, table.column_names[index], joined)
     for field in schema:
         if field.name not in seen:
             arrays.append(pa.nulls(table.num_rows, field.type))
