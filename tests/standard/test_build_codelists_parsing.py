@@ -143,4 +143,14 @@ def test_the_build_script_reads_code_lists_as_sdmx1_does(items: list[Item]) -> N
     assert script_items(data) == items
     read = sdmx.read_sdmx(io.BytesIO(data)).codelist["CL_T"]
     by_id = {item[0]: item for item in sdmx1_codelist(read)[2]}
-    assert [by_id[item[0]] for item in items] == items
+    # sdmx1 2.28 keeps annotations in order only when their IDs are present and unique
+    # (found by hypothesis): compare those codes' annotations as a multiset
+    assert [_comparable(by_id[item[0]]) for item in items] == [_comparable(i) for i in items]
+
+
+def _comparable(item: Item) -> Item:
+    notes = item[4]
+    ids = [note[0] for note in notes]
+    if None in ids or len(set(ids)) < len(ids):
+        notes = tuple(sorted(notes, key=repr))
+    return (*item[:4], notes)
