@@ -48,12 +48,18 @@ from typing import Any, BinaryIO
 from sdmx_cso.errors import ReadError, UnsupportedFormat
 from sdmx_cso.formats import read_csv, read_json
 from sdmx_cso.formats.neutral import Components, ParsedTable, Target, write_table
-from sdmx_cso.formats.read_ml import XmlInfo, read_neutral, refuse_if_not_data, sniff_xml
+from sdmx_cso.formats.read_ml import (
+    XmlInfo,
+    read_neutral,
+    refuse_if_not_data,
+    sniff_xml,
+    write_streamed,
+)
 from sdmx_cso.formats.registry import detect_format
 from sdmx_cso.io.atomic import atomic_output
 from sdmx_cso.standard import get_standard
 
-__all__ = ["ForeignTable", "own_message_format", "read_foreign"]
+__all__ = ["ForeignTable", "own_message_format", "read_foreign", "stream_foreign"]
 
 _REF = re.compile(r"(?P<agency>[^:]+):(?P<id>[^(]+)(?:\((?P<version>[^)]*)\))?$")
 
@@ -180,6 +186,39 @@ def _read_xml(path: Path, structure: Path | None) -> ForeignTable:
     notes: list[str] = []
     components = None if structure is None else _components(_load_dsd(structure, info, notes))
     return _foreign(read_neutral(path, components=components), *notes)
+
+
+def stream_foreign(
+    path: str | Path,
+    out: BinaryIO,
+    *,
+    to: Target = "csv",
+    structure: str | Path | None = None,
+    keep_formulas: bool = False,
+) -> tuple[ForeignTable, int, int] | None:
+    """An SDMX-ML data message written to ``out`` as CSV or JSON in bounded memory.
+
+    As :func:`read_foreign` then :meth:`ForeignTable.write`, without holding the table
+    (`sdmx_cso.formats.read_ml.write_streamed`). Returns the table's columns (no row), the
+    number of observations written and of CSV cells that got a leading ``'``; ``None`` when
+    the message is not SDMX-ML 2.1 or 3.0 data (read it whole).
+
+    Raises:
+        ReadError: as :func:`read_foreign`; what was written to ``out`` is then incomplete.
+    """
+    path = Path(path)
+    if not _head(path).startswith("<"):
+        return None
+    info = sniff_xml(path)
+    refuse_if_not_data(info, path)
+    if info.version not in ("2.1", "3.0"):
+        return None
+    notes: list[str] = []
+    components = None if structure is None else _components(_load_dsd(Path(structure), info, notes))
+    parsed, rows, changed = write_streamed(
+        path, out, components=components, to=to, keep_formulas=keep_formulas
+    )
+    return _foreign(parsed, *notes), rows, changed
 
 
 # -- structures, through sdmx1 ------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Literal
 import click
 
 import sdmx_cso
+import sdmx_cso.pipeline
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -63,7 +64,7 @@ def read(
     writes them as they are. JSON output is always exact.
     """
     target: Literal["csv", "json"] = "json" if to == "json" else "csv"
-    result = _read(file, structure)
+    result, neutralised = _read(file, output, target, structure, keep_formulas)
     if not result.num_rows:
         for note in result.notes:
             click.echo(f"note: {note}", err=True)
@@ -71,12 +72,7 @@ def read(
         click.echo(f"Error: {file}: no data came: the message holds no observations ({about})",
                    err=True)  # fmt: skip
         return EXIT_INVALID
-    if output is None:
-        sys.stdout.flush()
-        neutralised = result.write(sys.stdout.buffer, to=target, keep_formulas=keep_formulas)
-        sys.stdout.buffer.flush()
-    else:
-        neutralised = result.save(output, to=target, keep_formulas=keep_formulas)
+    if output is not None:
         about = ", ".join(part for part in (result.format, result.structure_id) if part)
         click.echo(f"{output}: {result.num_rows} observations ({about})", err=True)
     for note in result.notes:
@@ -99,10 +95,27 @@ def read(
     return EXIT_OK
 
 
-def _read(file: Path, structure: Path | None) -> sdmx_cso.DataMessage:
-    """:func:`sdmx_cso.read`, its refusals pointing to ``--structure`` where it helps."""
+def _read(
+    file: Path,
+    output: Path | None,
+    to: Literal["csv", "json"],
+    structure: Path | None,
+    keep_formulas: bool,
+) -> tuple[sdmx_cso.DataMessage, int]:
+    """`sdmx_cso.pipeline.read_into`, its refusals pointing to ``--structure`` where it helps.
+
+    Another agency's SDMX-ML streams to the output in bounded memory; nothing is written for
+    a message without observations.
+    """
     try:
-        return sdmx_cso.read(file, structure=structure)
+        if output is not None:
+            return sdmx_cso.pipeline.read_into(file, output, to=to, structure=structure,
+                                               keep_formulas=keep_formulas)  # fmt: skip
+        sys.stdout.flush()
+        done = sdmx_cso.pipeline.read_into(file, sys.stdout.buffer, to=to, structure=structure,
+                                           keep_formulas=keep_formulas)  # fmt: skip
+        sys.stdout.buffer.flush()
+        return done
     except sdmx_cso.ReadError as exc:
         if structure is not None or "DSD" not in exc.reason or "--structure" in exc.reason:
             raise
