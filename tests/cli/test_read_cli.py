@@ -3,13 +3,17 @@ and refusals that name the file, the row or observation, the component and the f
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 
+import sdmx_cso
 from sdmx_cso.cli import main
 from tests.conftest import shared_path
+
+SPECIMENS = Path(__file__).resolve().parents[1] / "specimens"
 
 MULTI = (
     "STRUCTURE[;],STRUCTURE_ID,ACTION,DIM_1,OBS_VALUE,ATTR_1[],ATTR_2[en;fr;km]\r\n"
@@ -115,3 +119,26 @@ def test_a_structure_orders_sdmx_csv_columns_as_its_dsd(tmp_path: Path, capsys) 
     captured = capsys.readouterr()
     assert captured.out.splitlines()[0] == "FREQ,CURRENCY,TIME_PERIOD,OBS_VALUE,NOTE"
     assert "note: components not in the structure given: NOTE" in captured.err
+
+
+def test_sdmx_ml_streams_and_writes_nothing_when_no_observation_came(tmp_path: Path) -> None:
+    """Another agency's SDMX-ML goes through the streamed path (`read_into`): an empty data
+    set exits 1 and leaves no file; observations give the same bytes as reading whole."""
+    empty = tmp_path / "empty.xml"
+    empty.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><message:StructureSpecificData xmlns:message='
+        '"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message" xmlns:ss="http://www.sdmx'
+        '.org/resources/sdmxml/schemas/v2_1/data/structurespecific"><message:Header><message:ID>'
+        "X</message:ID><message:Test>false</message:Test><message:Prepared>2024-01-01T00:00:00"
+        '</message:Prepared><message:Sender id="A"/></message:Header><message:DataSet '
+        'ss:structureRef="NOPE" ss:dataScope="DataStructure"/></message:StructureSpecificData>',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    assert main(["read", str(empty), "-o", str(out)]) == 1
+    assert not out.exists()
+    message = SPECIMENS / "sdmx-ml-2.1" / "IAEG-SDGs_SDG_1-1-1_structurespecific.xml"
+    assert main(["read", str(message), "-o", str(out)]) == 0
+    whole = io.BytesIO()
+    sdmx_cso.read(message).write(whole)
+    assert out.read_bytes() == whole.getvalue()
