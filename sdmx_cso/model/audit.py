@@ -121,9 +121,8 @@ def audit_group(
     for part, part_rows in _parts(len(names), rows):
         local = {v: j for j, v in enumerate(part)}
         lp_rows = [({local[v]: c for v, c in co.items()}, lo, hi) for co, lo, hi in part_rows]
-        key = (tuple(names[v] for v in part), tuple(
-            (tuple(sorted(co.items())), lo, hi) for co, lo, hi in lp_rows
-        ))  # fmt: skip
+        # the program alone: the same program has the same optima, whichever cells it is of
+        key = (len(part), tuple((tuple(sorted(co.items())), lo, hi) for co, lo, hi in lp_rows))
         if key not in solved:
             solved[key] = _solve(len(part), lp_rows)
         for v, (lower, upper) in zip(part, solved[key], strict=True):
@@ -164,8 +163,10 @@ def _relation_row(
 ) -> Row | None:
     """``total − Σ parts = 0`` (or ``≥ 0``) over the withheld cells, published ones moved over."""
     members = (rel.total, *rel.parts)
+    if not any(hidden[m] for m in members):
+        return None
     truth = [getattr(cells[m], measure) for m in members]
-    if any(t is None for t in truth) or not any(hidden[m] for m in members):
+    if None in truth:
         return None
     total, parts = truth[0], sum(truth[1:])
     if parts > total:
@@ -192,12 +193,16 @@ def _solve(n: int, rows: list[Row]) -> list[tuple[float, float]]:
     """
     if not rows or (_zero_feasible(rows) and _ones_a_ray(rows)):
         return [(0, math.inf)] * n
-    h = _solver()
     low: list[float | None] = [None] * n
     high: list[float | None] = [None] * n
     if _zero_feasible(rows):
         low = [0.0] * n
     floor, ceiling = _propagated_bounds(n, rows)
+    if n <= _BUILT_POINTS_UP_TO:
+        _settled_by_construction(rows, low, high, floor, ceiling)
+        if all(lo is not None for lo in low) and all(hi is not None for hi in high):
+            return _rounded(low, high)
+    h = _solver()
     _unbounded_by_a_ray(h, n, rows, high, ceiling)
     _load(h, n, rows)
     for v in range(n):
@@ -210,6 +215,11 @@ def _solve(n: int, rows: list[Row]) -> list[tuple[float, float]]:
             if math.isinf(top):
                 _unbounded_along(h, high)
             _settled_by(point, low, high, floor, ceiling)
+    return _rounded(low, high)
+
+
+def _rounded(low: list[float | None], high: list[float | None]) -> list[tuple[float, float]]:
+    """The optima rounded inwards to whole numbers (what an attacker can prove of counts)."""
     out: list[tuple[float, float]] = []
     for lo, hi in zip(low, high, strict=True):
         assert lo is not None
@@ -218,6 +228,125 @@ def _solve(n: int, rows: list[Row]) -> list[tuple[float, float]]:
         upper = hi if math.isinf(hi) else math.floor(hi + 1e-6)
         out.append((lower, upper))
     return out
+
+
+#: Programs of up to this many unknowns first try points built by hand (see
+#: `_settled_by_construction`); larger ones go to the solver at once (building a point
+#: costs a pass over every row per repair).
+_BUILT_POINTS_UP_TO = 40
+_TOLERANCE = 1e-9
+
+
+def _settled_by_construction(
+    rows: list[Row],
+    low: list[float | None],
+    high: list[float | None],
+    floor: list[float],
+    ceiling: list[float],
+) -> None:
+    """Settle the optima that points built without a solver prove.
+
+    The propagated bounds (`_propagated_bounds`) can never be passed; a feasible point
+    that reaches one proves it the optimum (`_settled_by`). For each unknown not settled
+    yet, a point is built with it at its floor (for the minimum) or ceiling (for the
+    maximum) by repairing each row it breaks with the other unknowns, and kept only when
+    every row then holds; where the ceiling is infinite, a ray of the rows that raises it
+    is built the same way, which proves it unbounded (the rows hold for the true values,
+    and along a ray they keep holding). What is not proved so is left to the solver. On
+    the programs of a survey round most are small, and most of them are settled here:
+    the same optima, without a solver's fixed cost per program.
+    """
+    n = len(low)
+    terms = [([(j, c) for j, c in co.items() if c != 0], lo, hi) for co, lo, hi in rows]
+    homogeneous: list[_Terms] | None = None
+    for v in range(n):
+        if low[v] is None and floor[v] == round(floor[v]):
+            point = _point_with(v, floor[v], terms, floor, ceiling)
+            _settled_by(point, low, high, floor, ceiling)
+        if high[v] is not None:
+            continue
+        if math.isinf(ceiling[v]):
+            if homogeneous is None:
+                homogeneous = [
+                    (
+                        items,
+                        0.0 if math.isfinite(lo) else -math.inf,
+                        0.0 if math.isfinite(hi) else math.inf,
+                    )
+                    for items, lo, hi in terms
+                ]
+            ray = _point_with(v, 1.0, homogeneous, [0.0] * n, [math.inf] * n)
+            for w, d in enumerate(ray or ()):
+                if d > _TOLERANCE and high[w] is None:
+                    high[w] = math.inf
+        elif ceiling[v] == round(ceiling[v]):
+            point = _point_with(v, ceiling[v], terms, floor, ceiling)
+            _settled_by(point, low, high, floor, ceiling)
+
+
+_Terms = tuple[list[tuple[int, float]], float, float]
+"""A row as its non-zero terms ``(unknown, coefficient)``, lower and upper bound."""
+
+
+def _point_with(
+    v: int, value: float, rows: list[_Terms], floor: list[float], ceiling: list[float]
+) -> list[float] | None:
+    """A point with unknown ``v`` at ``value`` and every row holding, if repairs find one.
+
+    Starts from every other unknown at its floor; a row that does not hold is repaired by
+    moving its other unknowns, in order, within their bounds; a few passes, then the point
+    is kept only if every row holds (``None`` otherwise).
+    """
+    x = list(floor)
+    x[v] = value
+    for _ in range(_REPAIR_PASSES):
+        broken = False
+        for items, lower, upper in rows:
+            total = 0.0
+            for j, c in items:
+                total += c * x[j]
+            if total < lower - _TOLERANCE:
+                need, sign = lower - total, 1.0
+            elif total > upper + _TOLERANCE:
+                need, sign = total - upper, -1.0
+            else:
+                continue
+            broken = True
+            _repair(items, v, x, need, sign > 0, floor, ceiling)
+        if not broken:
+            return x
+    return None
+
+
+def _repair(
+    items: list[tuple[int, float]],
+    fixed: int,
+    x: list[float],
+    need: float,
+    up: bool,
+    floor: list[float],
+    ceiling: list[float],
+) -> None:
+    """Move a row's unknowns but ``fixed``, in order and within their bounds.
+
+    The row's value rises (``up``) or falls by ``need``, or as near as they can take it.
+    """
+    for j, c in items:
+        if j == fixed:
+            continue
+        rise = (c > 0) == up  # raise x[j] to move the row the right way
+        room = ceiling[j] - x[j] if rise else x[j] - floor[j]
+        step = min(room, need / abs(c))
+        if step <= 0:
+            continue
+        x[j] += step if rise else -step
+        need -= abs(c) * step
+        if need <= _TOLERANCE:
+            return
+
+
+#: Passes of repairs before a point is given up (measured: 3 find 99% of those 6 find).
+_REPAIR_PASSES = 4
 
 
 def _zero_feasible(rows: list[Row]) -> bool:
@@ -248,7 +377,7 @@ def _unbounded_by_a_ray(
     ``d ≤ 1``, finds one raising many unknowns at once, instead of one unbounded program
     each. Unknowns with a finite propagated ceiling are bounded: not asked.
     """
-    if all(math.isfinite(c) for c in ceiling):
+    if all(math.isfinite(c) or hi is not None for c, hi in zip(ceiling, high, strict=True)):
         return
     _load(h, n, [(coeffs, 0.0, 0.0 if math.isfinite(hi) else hi) for coeffs, _, hi in rows],
           upper=1.0)  # fmt: skip
@@ -286,32 +415,50 @@ def _load(h: highspy.Highs, n: int, rows: list[Row], *, upper: float = math.inf)
     )
 
 
-def _propagated_bounds(n: int, rows: list[Row]) -> tuple[list[float], list[float]]:
+def _propagated_bounds(n: int, rows: list[Row]) -> tuple[list[float], list[float]]:  # noqa: C901 (one loop, kept flat for speed)
     """Bounds each unknown cannot leave, from the rows one at a time (bound propagation).
 
     Valid, not always tight: a feasible solution that reaches one proves it the optimum.
     A few passes (each row tightens its unknowns from the others' current bounds).
     """
     floor, ceiling = [0.0] * n, [math.inf] * n
+    terms = [
+        ([(j, c) for j, c in coeffs.items() if c != 0], lower, upper)
+        for coeffs, lower, upper in rows
+    ]
     for _ in range(4):
         changed = False
-        for coeffs, lower, upper in rows:
-            # each term's least and most (c·x for x in [floor, ceiling]); the row's sums
-            # as a finite part and a count of infinite terms
-            terms = [
-                (
-                    j,
-                    c,
-                    c * floor[j] if c > 0 else c * ceiling[j],
-                    c * ceiling[j] if c > 0 else c * floor[j],
-                )
-                for j, c in coeffs.items()
-                if c != 0
+        for items, lower, upper in terms:
+            # each term's least and most (c·x for x in [floor, ceiling]): the least is finite
+            # or -inf, the most finite or +inf; the row's sums as a finite part and a count
+            # of infinite terms
+            spans = [
+                (j, c, c * floor[j], c * ceiling[j])
+                if c > 0
+                else (j, c, c * ceiling[j], c * floor[j])
+                for j, c in items
             ]
-            least = _Sum([t[2] for t in terms])
-            most = _Sum([t[3] for t in terms])
-            for j, c, own_least, own_most in terms:
-                rest_least, rest_most = least.without(own_least), most.without(own_most)
+            least = most = 0.0
+            least_inf = most_inf = 0
+            for _, _, own_least, own_most in spans:
+                if own_least == -math.inf:
+                    least_inf += 1
+                else:
+                    least += own_least
+                if own_most == math.inf:
+                    most_inf += 1
+                else:
+                    most += own_most
+            for j, c, own_least, own_most in spans:
+                # the rest of the row without this term: -inf (+inf) if another term is
+                if own_least == -math.inf:
+                    rest_least = -math.inf if least_inf > 1 else least
+                else:
+                    rest_least = -math.inf if least_inf else least - own_least
+                if own_most == math.inf:
+                    rest_most = math.inf if most_inf > 1 else most
+                else:
+                    rest_most = math.inf if most_inf else most - own_most
                 # lower <= c·x + rest <= upper
                 if c > 0:
                     top, bottom = (upper - rest_least) / c, (lower - rest_most) / c
@@ -324,19 +471,6 @@ def _propagated_bounds(n: int, rows: list[Row]) -> tuple[list[float], list[float
         if not changed:
             break
     return floor, ceiling
-
-
-class _Sum:
-    """A sum of terms, some infinite (of one sign), less one of its terms."""
-
-    def __init__(self, terms: list[float]) -> None:
-        self.finite = sum(t for t in terms if math.isfinite(t))
-        self.infinite = [t for t in terms if not math.isfinite(t)]
-
-    def without(self, term: float) -> float:
-        if math.isfinite(term):
-            return self.infinite[0] if self.infinite else self.finite - term
-        return self.infinite[0] if len(self.infinite) > 1 else self.finite
 
 
 def _settled_by(
@@ -396,6 +530,10 @@ def _solver() -> highspy.Highs:
         os.dup2(saved, 1)
         os.close(saved)
     h.setOptionValue("output_flag", False)
+    # The programs are small and solved by the thousand, each warm-started from the last:
+    # presolve costs more than it saves (a quarter of the audit's solver time, measured at
+    # 100,000 observations of one survey round, with the same optima).
+    h.setOptionValue("presolve", "off")
     return h
 
 

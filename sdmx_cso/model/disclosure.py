@@ -48,6 +48,7 @@ from sdmx_cso.model.config import DerivationConfig
 from sdmx_cso.model.derive import comment_for_flags, conf_status, obs_status
 from sdmx_cso.model.flags import QualityFlag
 from sdmx_cso.model.metadata import DatasetMetadata, DisclosureControl
+from sdmx_cso.model.relations import relations_among, relations_of
 from sdmx_cso.standard import get_codelist, get_standard
 
 __all__ = [
@@ -67,6 +68,8 @@ GROUP_DIMENSIONS = ("FREQ", "REPORTING_TYPE", "SERIES", "TIME_PERIOD")
 _SIZE_FLAGS = frozenset({QualityFlag.SMALL_SAMPLE.value, QualityFlag.VERY_SMALL_SAMPLE.value})
 _FLAG_ORDER = {flag.value: i for i, flag in enumerate(QualityFlag)}
 _SEP = "\x1f"
+#: The auditor's programs of up to this many unknowns are kept from one group to the next.
+_SHARED_PROGRAM_SIZE = 8
 #: Columns emptied in a withheld cell (everything that reveals its count).
 _REMOVED = ("OBS_VALUE", "NUMERATOR", "SAMPLE_SIZE", "LOWER_BOUND", "UPPER_BOUND")
 
@@ -323,8 +326,10 @@ def protect_table(
         by_group: dict[str, list[int]] = {}
         for i, g in enumerate(sub_groups):
             by_group.setdefault(g, []).append(i)
-        cells = _cells(sub, metadata)
+        codes, words = _key_codes(sub)
+        cells = _cells(sub, (codes, words))
         parents = _area_parents(metadata)
+        solved: dict[Any, list[tuple[float, float]]] = {}  # programs solved, of any group
         for g in sorted(by_group):
             members = by_group[g]
             chosen, intervals = _protect_group(
@@ -332,7 +337,11 @@ def protect_table(
                 [bool(sub_withheld[i]) for i in members],
                 policy,
                 parents,
+                solved,
+                (codes[members], words),
             )
+            # keep the small programs (they recur across groups), not the large ones
+            solved = {k: v for k, v in solved.items() if k[0] <= _SHARED_PROGRAM_SIZE}
             audit.groups += 1
             audit.add_intervals(intervals)
             for local in chosen:
@@ -385,60 +394,61 @@ def _coarsened_mask(
 # --- secondary suppression -------------------------------------------------------------
 
 
-def _cells(table: pa.Table, metadata: DatasetMetadata | None) -> list[Cell]:
-    """The cells of ``table`` as the auditor sees them (true counts, key, threshold)."""
+def _cells(table: pa.Table, codes: tuple[np.ndarray[Any, Any], list[list[str]]]) -> list[Cell]:
+    """The cells of ``table`` as the auditor sees them (true counts, key, threshold).
+
+    ``codes``: the rows' `_key_codes`; the keys are made of its words, one string object
+    per code rather than one per row and dimension.
+    """
     counts, sizes = _implied_counts(table)
     sensitive = _sensitive(table).to_pylist()
-    dims = [d for d in get_standard().dsd.dimension_ids if d not in GROUP_DIMENSIONS]
-    keys = list(zip(*(table.column(d).to_pylist() for d in dims), strict=True))
+    matrix, words = codes
+    columns = [[words[d][c] for c in matrix[:, d].tolist()] for d in range(len(words))]
+    keys = list(zip(*columns, strict=True))
     return [
         Cell(key=tuple(k), count=c, size=s, sensitive=bool(sen))
         for k, c, s, sen in zip(keys, counts.to_pylist(), sizes.to_pylist(), sensitive, strict=True)
     ]
 
 
+def _key_dimensions() -> list[str]:
+    """The dimensions of a cell's key: the DSD's, less those its group shares."""
+    return [d for d in get_standard().dsd.dimension_ids if d not in GROUP_DIMENSIONS]
+
+
+def _area_position() -> int:
+    return _key_dimensions().index("REF_AREA")
+
+
+def _key_codes(table: pa.Table) -> tuple[np.ndarray[Any, Any], list[list[str]]]:
+    """The rows' keys as codes, and each key dimension's codes in sorted order.
+
+    ``codes[i, d]`` is the rank of row ``i``'s code on the ``d``-th key dimension among
+    that dimension's codes (``words[d]``, sorted as Python sorts strings: UTF-8 bytes sort
+    in the same order).
+    """
+    columns: list[np.ndarray[Any, Any]] = []
+    words: list[list[str]] = []
+    for name in _key_dimensions():
+        column = pc.fill_null(table.column(name).combine_chunks(), "")
+        encoded = pc.dictionary_encode(column)
+        by_code = pc.array_sort_indices(encoded.dictionary).to_numpy()
+        rank = np.empty(len(by_code), dtype=np.int64)
+        rank[by_code] = np.arange(len(by_code))
+        columns.append(rank[encoded.indices.to_numpy(zero_copy_only=False)])
+        words.append(encoded.dictionary.take(pa.array(by_code)).to_pylist())
+    return np.stack(columns, axis=1), words
+
+
 def _relations(
     cells: list[Cell], parents: dict[str, str], *, area: int | None = None
 ) -> list[Relation]:
-    """Totals and their parts among ``cells`` (indices), along each dimension.
+    """Totals and their parts among ``cells`` (:func:`~sdmx_cso.model.relations.relations_of`).
 
     ``area``: the position of REF_AREA in the cells' keys (default: the DSD's, less the
     group dimensions before it).
     """
-    if not cells:
-        return []
-    width = len(cells[0].key)
-    if area is None:
-        dims = [d for d in get_standard().dsd.dimension_ids if d not in GROUP_DIMENSIONS]
-        area = dims.index("REF_AREA")
-    relations: list[Relation] = []
-    columns = [[cell.key[d] for cell in cells] for d in range(width)]
-    varying = [d for d in range(width) if len(set(columns[d])) > 1]
-    # keys on the varying dimensions only: the others are the same in every cell, so the
-    # order of the keys (and of the relations) is the same, for less work
-    keys = list(zip(*(columns[d] for d in varying), strict=True))
-    for j, d in enumerate(varying):
-        buckets: dict[tuple[str, ...], dict[str, int]] = {}
-        for i, key in enumerate(keys):
-            buckets.setdefault(key[:j] + key[j + 1 :], {})[key[j]] = i
-        if d == area:
-            for rest in sorted(buckets):
-                relations += _area_relations(buckets[rest], parents)
-            continue
-        for rest in sorted(r for r, b in buckets.items() if "_T" in b and len(b) > 1):
-            bucket = buckets[rest]
-            parts = [bucket[c] for c in sorted(bucket) if c != "_T"]
-            relations.append(Relation(total=bucket["_T"], parts=tuple(parts)))
-    return relations
-
-
-def _area_relations(bucket: dict[str, int], parents: dict[str, str]) -> list[Relation]:
-    """Each area of a bucket with its children in it, in code order."""
-    children: dict[str, list[int]] = {}
-    for code in sorted(bucket):
-        if (parent := parents.get(code)) in bucket:
-            children.setdefault(parent, []).append(bucket[code])
-    return [Relation(total=bucket[code], parts=tuple(children[code])) for code in sorted(children)]
+    return relations_of(cells, parents, area=_area_position() if area is None else area)
 
 
 def _size_order(cell: Cell) -> tuple[int, int, tuple[str, ...]]:
@@ -451,18 +461,31 @@ def _size_order(cell: Cell) -> tuple[int, int, tuple[str, ...]]:
 
 
 def _protect_group(
-    cells: list[Cell], withheld: list[bool], policy: DisclosurePolicy, parents: dict[str, str]
+    cells: list[Cell],
+    withheld: list[bool],
+    policy: DisclosurePolicy,
+    parents: dict[str, str],
+    solved: dict[Any, list[tuple[float, float]]] | None = None,
+    codes: tuple[np.ndarray[Any, Any], list[list[str]]] | None = None,
 ) -> tuple[list[int], list[CellInterval]]:
-    """The cells to withhold besides ``withheld`` (indices), and the final audit."""
+    """The cells to withhold besides ``withheld`` (indices), and the final audit.
+
+    ``solved``: the auditor's programs already solved (`audit_group`), updated; ``codes``:
+    the cells' keys as `_key_codes` gives them, when at hand.
+    """
     order = sorted(range(len(cells)), key=lambda i: _size_order(cells[i]))
     cells = [cells[i] for i in order]
     hidden = [withheld[i] for i in order]
-    relations = _relations(cells, parents)
+    if codes is None:
+        relations = _relations(cells, parents)
+    else:
+        relations = relations_among(codes[0][order], codes[1], parents, area=_area_position())
     protection = [policy.protection_level or policy.threshold(c.sensitive) for c in cells]
-    solved: dict[Any, list[tuple[float, float]]] = {}
+    solved = {} if solved is None else solved
     while True:
-        _complete_relations(cells, hidden, relations)
-        intervals = audit_group(cells, hidden, relations, protection, solved=solved)
+        withheld_in = _complete_relations(cells, hidden, relations)
+        live = [rel for rel, n in zip(relations, withheld_in, strict=True) if n]
+        intervals = audit_group(cells, hidden, live, protection, solved=solved)
         failing = sorted({iv.cell for iv in intervals if not iv.protected})
         widened = False
         for cell in failing:  # one more cell for each, then audit again
@@ -475,18 +498,27 @@ def _protect_group(
     return sorted(added), intervals
 
 
-def _complete_relations(cells: list[Cell], hidden: list[bool], relations: list[Relation]) -> None:
+def _complete_relations(
+    cells: list[Cell], hidden: list[bool], relations: list[Relation]
+) -> list[int]:
     """Withhold the smallest published cell of each relation with exactly one withheld.
+
+    Returns how many members of each relation are withheld then (the auditor needs only
+    the relations with some).
 
     Sweeps the relations in order, again and again until a sweep changes nothing; a sweep
     looks only at the relations a cell withheld since their last look belongs to (the
     others would not act), in the same order, so the outcome is that of full sweeps in a
-    time that grows with the relations, not with relations × sweeps.
+    time that grows with the relations, not with relations × sweeps. Each relation's count
+    of withheld members is kept up to date, so looking at a relation of many parts (the
+    service points of a county) does not count them again each time one is withheld.
     """
     member_of: dict[int, list[int]] = {}
+    withheld = [0] * len(relations)  # each relation's withheld members, kept up to date
     for r, rel in enumerate(relations):
         for m in (rel.total, *rel.parts):
             member_of.setdefault(m, []).append(r)
+            withheld[r] += hidden[m]
     sweep = list(range(len(relations)))  # a heap of the relations to look at in this sweep
     queued = set(sweep)
     later: set[int] = set()  # and in the next
@@ -494,14 +526,14 @@ def _complete_relations(cells: list[Cell], hidden: list[bool], relations: list[R
         while sweep:
             r = heapq.heappop(sweep)
             queued.discard(r)
-            rel = relations[r]
-            members = (rel.total, *rel.parts)
-            if sum(hidden[m] for m in members) != 1:
+            if withheld[r] != 1:
                 continue
+            rel = relations[r]
             published = [m for m in rel.parts if not hidden[m]] or [rel.total]
             cell = min(published)  # cells are sorted smallest first
             hidden[cell] = True
             for other in member_of[cell]:
+                withheld[other] += 1
                 if other <= r:
                     later.add(other)
                 elif other not in queued:
@@ -509,6 +541,7 @@ def _complete_relations(cells: list[Cell], hidden: list[bool], relations: list[R
                     queued.add(other)
         sweep = sorted(later)
         queued, later = set(sweep), set()
+    return withheld
 
 
 def _widen(cell: int, cells: list[Cell], hidden: list[bool], relations: list[Relation]) -> bool:
@@ -570,13 +603,25 @@ def _apply(
     old_conf = table.column("CONF_STATUS").take(idx).to_pylist()
     old_rel = table.column("RELIABILITY").take(idx).to_pylist()
     old_comment = table.column("COMMENT_OBS").take(idx).to_pylist()
+    # few distinct inputs (flags given × why withheld): each worked out once
+    outcomes: dict[
+        tuple[str | None, bool, bool, bool], tuple[str | None, str, str, str | None]
+    ] = {}
     for j, row in enumerate(rows):
-        ordered = _flags_after(flags[j], primary[row], coarse[row], hidden[row])
-        new_flags.append(" ".join(ordered) or None)
-        statuses.append(obs_status(ordered, value_missing=True))
-        confs.append(conf_status(ordered) if hidden[row] else old_conf[j])
-        reliab.append("_Z" if hidden[row] else old_rel[j])
-        comments.append(comment_for_flags(ordered) if hidden[row] else old_comment[j])
+        given = (flags[j], bool(primary[row]), bool(coarse[row]), bool(hidden[row]))
+        if (outcome := outcomes.get(given)) is None:
+            ordered = _flags_after(*given)
+            outcome = outcomes[given] = (
+                " ".join(ordered) or None,
+                obs_status(ordered, value_missing=True),
+                conf_status(ordered),
+                comment_for_flags(ordered),
+            )
+        new_flags.append(outcome[0])
+        statuses.append(outcome[1])
+        confs.append(outcome[2] if given[3] else old_conf[j])
+        reliab.append("_Z" if given[3] else old_rel[j])
+        comments.append(outcome[3] if given[3] else old_comment[j])
 
     def put(name: str, values: list[Any]) -> None:
         col = cols[name]

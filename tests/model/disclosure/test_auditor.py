@@ -217,3 +217,51 @@ PARENTS = {"KE-30": "KE", "KE-31": "KE", "KE-30-W1": "KE-30", "KE-30-W2": "KE-30
 def test_relations_are_those_of_the_plain_buckets(keys):
     cells = [Cell(key=k, count=1, size=2) for k in keys]
     assert _relations(cells, PARENTS, area=1) == plain_relations(cells, PARENTS, 1)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.tuples(
+            st.just("x"),
+            st.sampled_from(AREAS),
+            st.sampled_from(("_T", "F", "M")),
+            st.sampled_from(("_T", "Y1")),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_a_key_given_twice_counts_once_as_the_plain_buckets_do(keys):
+    """Not a valid dataset, but `protect` may be given one: the last cell of a key counts."""
+    cells = [Cell(key=k, count=1, size=2) for k in keys]
+    assert _relations(cells, PARENTS, area=1) == plain_relations(cells, PARENTS, 1)
+
+
+def test_the_common_small_programs_are_proved_without_the_solver(monkeypatch):
+    """Two withheld cells of a breakdown that falls short of its total (the commonest part
+    of a survey round), and a withheld total with one withheld part: built points and rays
+    prove every optimum, and they are those the solver finds."""
+    import sdmx_cso.model.audit as audit
+
+    short = [
+        ({0: -1.0, 2: -1.0}, -135.0, math.inf),  # counts: x0 + x2 ≤ 135
+        ({1: -1.0, 3: -1.0}, -263.0, math.inf),  # sizes: y1 + y3 ≤ 263
+        ({1: 1.0, 0: -1.0}, 0.0, math.inf),  # x0 ≤ y1
+        ({3: 1.0, 2: -1.0}, 0.0, math.inf),  # x2 ≤ y3
+    ]
+    total = [
+        ({2: 1.0, 0: -1.0}, 19.0, 19.0),  # the total's count is the part's plus 19
+        ({3: 1.0, 1: -1.0}, 59.0, 59.0),
+        ({1: 1.0, 0: -1.0}, 0.0, math.inf),
+        ({3: 1.0, 2: -1.0}, 0.0, math.inf),
+    ]
+    expected = {id(short): reference(4, short), id(total): reference(4, total)}
+
+    def no_solver():
+        raise AssertionError("a program was given to the solver")
+
+    monkeypatch.setattr(audit, "_solver", no_solver)
+    assert _solve(4, short) == expected[id(short)] == [(0, 135), (0, 263), (0, 135), (0, 263)]
+    assert _solve(4, total) == expected[id(total)]
+    assert expected[id(total)][2] == (19, math.inf)  # a floor proved by a point, a ray

@@ -1,0 +1,163 @@
+"""The relations among a group's cells: totals and their parts, areas and their children.
+
+Two cells are related along a dimension when they agree on every other dimension: the one
+whose code there is ``_T`` is the total of the others (a *bucket*), and along REF_AREA an
+area is the total of its child areas present in the same bucket. Secondary suppression and
+its auditor (:mod:`sdmx_cso.model.disclosure`, :mod:`sdmx_cso.model.audit`) work on these.
+
+The relations come in a fixed order, which secondary suppression's outcome depends on: by
+dimension (the DSD's order), then by bucket in the order of the other dimensions' codes,
+then (along REF_AREA) by parent code; a relation's parts are in code order. They are found
+by sorting the cells' codes with numpy (one sort per varying dimension), not by building a
+dictionary of buckets per dimension in Python, which at a million observations took a
+seventh of a conversion. ``tests/model/disclosure/test_auditor.py`` checks the outcome
+against the plain definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+
+from sdmx_cso.model.audit import Cell, Relation
+
+__all__ = ["relations_among", "relations_of"]
+
+_Ints = np.ndarray[tuple[int, ...], np.dtype[np.int64]]
+
+
+def relations_of(cells: Sequence[Cell], parents: dict[str, str], *, area: int) -> list[Relation]:
+    """Totals and their parts among ``cells`` (indices), along each dimension.
+
+    ``area``: the position of REF_AREA in the cells' keys; ``parents``: each area's parent.
+    """
+    if not cells:
+        return []
+    codes: list[_Ints] = []
+    words: list[list[str]] = []
+    for d in range(len(cells[0].key)):
+        column = [cell.key[d] for cell in cells]
+        vocabulary = sorted(set(column))
+        rank = {code: r for r, code in enumerate(vocabulary)}
+        codes.append(np.fromiter((rank[c] for c in column), np.int64, len(column)))
+        words.append(vocabulary)
+    return relations_among(np.stack(codes, axis=1), words, parents, area=area)
+
+
+def relations_among(
+    codes: np.ndarray[Any, np.dtype[np.int64]],
+    words: Sequence[Sequence[str]],
+    parents: dict[str, str],
+    *,
+    area: int,
+) -> list[Relation]:
+    """`relations_of` cells given by their codes.
+
+    ``codes[i, d]`` is the rank of cell ``i``'s code on dimension ``d`` in ``words[d]``,
+    that dimension's codes in sorted order (which may hold codes no cell has).
+    """
+    if not len(codes):
+        return []
+    columns = [np.ascontiguousarray(codes[:, d]) for d in range(codes.shape[1])]
+    varying = [d for d, c in enumerate(columns) if c.min() != c.max()]
+    if not varying:
+        return []
+    kept = _last_of_each_key([columns[d] for d in varying])
+    if kept is not None:  # the same key twice (not a valid dataset): the last one counts
+        return [
+            Relation(total=int(kept[r.total]), parts=tuple(int(kept[p]) for p in r.parts))
+            for r in relations_among(codes[kept], words, parents, area=area)
+        ]
+    out: list[Relation] = []
+    for d in varying:
+        others = [columns[o] for o in varying if o != d]
+        if d == area:
+            out += _area_relations(columns[d], others, list(words[d]), parents)
+        else:
+            out += _total_relations(columns[d], others, list(words[d]))
+    return out
+
+
+def _last_of_each_key(columns: list[_Ints]) -> _Ints | None:
+    """The cells to keep when some share a key (the last of each), or None when none do."""
+    order = np.lexsort(columns[::-1])  # stable: equal keys stay in cell order
+    last = np.ones(len(order), dtype=bool)
+    if len(order) > 1:
+        same = np.ones(len(order) - 1, dtype=bool)
+        for column in columns:
+            sorted_column = column[order]
+            same &= sorted_column[1:] == sorted_column[:-1]
+        last[:-1] = ~same
+    if last.all():
+        return None
+    return np.sort(order[last])
+
+
+def _buckets(own: _Ints, others: list[_Ints]) -> tuple[_Ints, _Ints]:
+    """The cells in bucket order (the other dimensions' codes, then ``own``), and bucket starts."""
+    order = np.lexsort([own, *others[::-1]])
+    new = np.zeros(len(order), dtype=bool)
+    new[0] = True
+    for column in others:
+        sorted_column = column[order]
+        new[1:] |= sorted_column[1:] != sorted_column[:-1]
+    return order, np.flatnonzero(new)
+
+
+def _total_relations(own: _Ints, others: list[_Ints], words: list[str]) -> list[Relation]:
+    """Each bucket with a ``_T`` cell and another: the ``_T`` cell is the total of the rest."""
+    if "_T" not in words:
+        return []
+    total_code = words.index("_T")
+    order, starts = _buckets(own, others)
+    ends = np.append(starts[1:], len(order))
+    is_total = own[order] == total_code
+    # a bucket's cells are in code order, so its _T cell (if any) is at a known place
+    with_total = np.flatnonzero(
+        (ends - starts > 1) & (np.add.reduceat(is_total.astype(np.int64), starts) > 0)
+    )
+    cells = order.tolist()
+    total_at = np.flatnonzero(is_total).tolist()
+    first_total = dict(
+        zip(np.searchsorted(starts, total_at, side="right") - 1, total_at, strict=True)
+    )
+    out = []
+    for b in with_total.tolist():
+        start, end, t = int(starts[b]), int(ends[b]), first_total[b]
+        out.append(Relation(total=cells[t], parts=(*cells[start:t], *cells[t + 1 : end])))
+    return out
+
+
+def _area_relations(
+    own: _Ints, others: list[_Ints], words: list[str], parents: dict[str, str]
+) -> list[Relation]:
+    """Each area of a bucket with its child areas in the bucket, in code order."""
+    position = {code: r for r, code in enumerate(words)}
+    parent = np.array([position.get(parents.get(code, ""), -1) for code in words], np.int64)
+    order, starts = _buckets(own, others)
+    bucket = np.zeros(len(order), dtype=np.int64)
+    bucket[starts[1:]] = 1
+    bucket = np.cumsum(bucket)
+    area = own[order]
+    # each cell's place among (bucket, area) pairs, sorted; and its parent's, if present
+    place = bucket * len(words) + area
+    child = np.flatnonzero(parent[area] >= 0)
+    wanted = bucket[child] * len(words) + parent[area[child]]
+    found = np.minimum(np.searchsorted(place, wanted), len(place) - 1)
+    present = place[found] == wanted
+    child, found = child[present], found[present]
+    if not len(child):
+        return []
+    # relations by bucket, then parent code; children in code order
+    by = np.lexsort([area[child], area[found], bucket[child]])
+    child, found = child[by], found[by]
+    split = (np.flatnonzero(found[1:] != found[:-1]) + 1).tolist()
+    cells, kids, totals = order.tolist(), child.tolist(), found.tolist()
+    bounds = [0, *split, len(kids)]
+    return [
+        Relation(total=cells[totals[a]], parts=tuple(cells[k] for k in kids[a:b]))
+        for a, b in pairwise(bounds)
+    ]
