@@ -29,7 +29,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import highspy
 import numpy as np
@@ -98,31 +98,35 @@ def audit_group(
     the same group (secondary suppression audits again after each widening, and most parts
     do not change).
     """
-    variables = {
-        (i, measure): 0
-        for i, cell in enumerate(cells)
-        if hidden[i]
-        for measure in _MEASURES
-        if getattr(cell, measure) is not None
-    }
-    variables = {name: v for v, name in enumerate(variables)}
+    counts = [cell.count for cell in cells]
+    sizes = [cell.size for cell in cells]
+    count_var = [-1] * len(cells)  # each withheld count's unknown
+    size_var = [-1] * len(cells)
+    names: list[tuple[int, str]] = []
+    for i, withheld in enumerate(hidden):
+        if withheld:
+            if counts[i] is not None:
+                count_var[i] = len(names)
+                names.append((i, "count"))
+            if sizes[i] is not None:
+                size_var[i] = len(names)
+                names.append((i, "size"))
     rows = [
         row
         for rel in relations
-        for measure in _MEASURES
-        if (row := _relation_row(rel, measure, cells, hidden, variables)) is not None
+        for truth, var in ((counts, count_var), (sizes, size_var))
+        if (row := _relation_row(rel, truth, var)) is not None
     ]
-    for (i, measure), v in variables.items():
-        if measure == "count" and (i, "size") in variables:
-            rows.append(({variables[(i, "size")]: 1.0, v: -1.0}, 0.0, math.inf))
-    names = list(variables)
+    for i in range(len(cells)):
+        if count_var[i] >= 0 and size_var[i] >= 0:
+            rows.append(({size_var[i]: 1.0, count_var[i]: -1.0}, 0.0, math.inf))
     solved = {} if solved is None else solved
     out: list[CellInterval] = []
     for part, part_rows in _parts(len(names), rows):
         local = {v: j for j, v in enumerate(part)}
         lp_rows = [({local[v]: c for v, c in co.items()}, lo, hi) for co, lo, hi in part_rows]
         # the program alone: the same program has the same optima, whichever cells it is of
-        key = (len(part), tuple((tuple(sorted(co.items())), lo, hi) for co, lo, hi in lp_rows))
+        key = (len(part), tuple((tuple(co.items()), lo, hi) for co, lo, hi in lp_rows))
         if key not in solved:
             solved[key] = _solve(len(part), lp_rows)
         for v, (lower, upper) in zip(part, solved[key], strict=True):
@@ -154,31 +158,33 @@ def _parts(n: int, rows: list[Row]) -> list[tuple[list[int], list[Row]]]:
     return [(members[root], by_root[root]) for root in sorted(members)]
 
 
-def _relation_row(
-    rel: Relation,
-    measure: str,
-    cells: list[Cell],
-    hidden: list[bool],
-    variables: dict[tuple[int, str], int],
-) -> Row | None:
-    """``total − Σ parts = 0`` (or ``≥ 0``) over the withheld cells, published ones moved over."""
+def _relation_row(rel: Relation, truth: list[int | None], var: list[int]) -> Row | None:
+    """``total − Σ parts = 0`` (or ``≥ 0``) over the withheld cells, published ones moved over.
+
+    ``truth``: each cell's true value of the measure; ``var``: its unknown when withheld
+    (else -1). None when the relation has no withheld member, or does not hold for these
+    values.
+    """
     members = (rel.total, *rel.parts)
-    if not any(hidden[m] for m in members):
+    given = [truth[m] for m in members]
+    if None in given:
         return None
-    truth = [getattr(cells[m], measure) for m in members]
-    if None in truth:
-        return None
-    total, parts = truth[0], sum(truth[1:])
+    values = cast(list[int], given)
+    total, parts = values[0], sum(values[1:])
     if parts > total:
         return None  # not a relation of these values
     coeffs: dict[int, float] = {}
     constant = 0.0
-    for m, sign in zip(members, (1.0, *(-1.0,) * len(rel.parts)), strict=True):
-        if hidden[m]:
-            v = variables[(m, measure)]
+    sign = 1.0
+    for m, value in zip(members, values, strict=True):
+        v = var[m]
+        if v >= 0:
             coeffs[v] = coeffs.get(v, 0.0) + sign
         else:
-            constant += sign * getattr(cells[m], measure)
+            constant += sign * value
+        sign = -1.0
+    if not coeffs:
+        return None
     return coeffs, -constant, -constant if parts == total else math.inf
 
 

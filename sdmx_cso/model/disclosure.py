@@ -35,6 +35,7 @@ import heapq
 import math
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -513,13 +514,24 @@ def _complete_relations(
     of withheld members is kept up to date, so looking at a relation of many parts (the
     service points of a county) does not count them again each time one is withheld.
     """
-    member_of: dict[int, list[int]] = {}
-    withheld = [0] * len(relations)  # each relation's withheld members, kept up to date
-    for r, rel in enumerate(relations):
-        for m in (rel.total, *rel.parts):
-            member_of.setdefault(m, []).append(r)
-            withheld[r] += hidden[m]
-    sweep = list(range(len(relations)))  # a heap of the relations to look at in this sweep
+    if not relations:
+        return []
+    # each relation's members, flat; the relations each cell is a member of, in order
+    sizes = np.fromiter((1 + len(rel.parts) for rel in relations), np.int64, len(relations))
+    flat = np.fromiter(
+        chain.from_iterable((rel.total, *rel.parts) for rel in relations), np.int64, sizes.sum()
+    )
+    owner = np.repeat(np.arange(len(relations)), sizes)
+    by_cell = np.argsort(flat, kind="stable")
+    owners = owner[by_cell].tolist()
+    bounds = np.searchsorted(flat[by_cell], np.arange(len(hidden) + 1)).tolist()
+    is_hidden = np.fromiter(hidden, bool, len(hidden))
+    # each relation's withheld members, kept up to date
+    withheld: list[int] = np.add.reduceat(
+        is_hidden[flat].astype(np.int64), sizes.cumsum() - sizes
+    ).tolist()
+    # a heap of the relations to look at in this sweep (only one withheld can act)
+    sweep = [r for r, n in enumerate(withheld) if n == 1]
     queued = set(sweep)
     later: set[int] = set()  # and in the next
     while sweep:
@@ -532,7 +544,7 @@ def _complete_relations(
             published = [m for m in rel.parts if not hidden[m]] or [rel.total]
             cell = min(published)  # cells are sorted smallest first
             hidden[cell] = True
-            for other in member_of[cell]:
+            for other in owners[bounds[cell] : bounds[cell + 1]]:
                 withheld[other] += 1
                 if other <= r:
                     later.add(other)

@@ -16,6 +16,7 @@ against the plain definition.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from itertools import pairwise
 from typing import Any
@@ -97,7 +98,21 @@ def _last_of_each_key(columns: list[_Ints]) -> _Ints | None:
 
 
 def _buckets(own: _Ints, others: list[_Ints]) -> tuple[_Ints, _Ints]:
-    """The cells in bucket order (the other dimensions' codes, then ``own``), and bucket starts."""
+    """The cells in bucket order (the other dimensions' codes, then ``own``), and bucket starts.
+
+    The codes are combined into one number per cell (mixed radix: its order is that of
+    the codes, dimension after dimension), sorted once; when the number would not fit in
+    64 bits, the codes are sorted as they are (``numpy.lexsort``), in the same order.
+    """
+    radices = [int(column.max()) + 1 for column in (*others, own)]
+    if math.prod(radices) < 2**62:
+        rest = np.zeros(len(own), dtype=np.int64)
+        for column, radix in zip(others, radices, strict=False):
+            rest = rest * radix + column
+        order = np.argsort(rest * radices[-1] + own, kind="stable")
+        ranked = rest[order]
+        new = np.r_[True, ranked[1:] != ranked[:-1]]
+        return order, np.flatnonzero(new)
     order = np.lexsort([own, *others[::-1]])
     new = np.zeros(len(order), dtype=bool)
     new[0] = True
@@ -111,24 +126,20 @@ def _total_relations(own: _Ints, others: list[_Ints], words: list[str]) -> list[
     """Each bucket with a ``_T`` cell and another: the ``_T`` cell is the total of the rest."""
     if "_T" not in words:
         return []
-    total_code = words.index("_T")
     order, starts = _buckets(own, others)
     ends = np.append(starts[1:], len(order))
-    is_total = own[order] == total_code
-    # a bucket's cells are in code order, so its _T cell (if any) is at a known place
-    with_total = np.flatnonzero(
-        (ends - starts > 1) & (np.add.reduceat(is_total.astype(np.int64), starts) > 0)
-    )
+    # the _T cells (one per bucket at most: keys are unique) in buckets of two or more
+    total_at = np.flatnonzero(own[order] == words.index("_T"))
+    bucket = np.searchsorted(starts, total_at, side="right") - 1
+    wide = ends[bucket] - starts[bucket] > 1
+    total_at, bucket = total_at[wide], bucket[wide]
     cells = order.tolist()
-    total_at = np.flatnonzero(is_total).tolist()
-    first_total = dict(
-        zip(np.searchsorted(starts, total_at, side="right") - 1, total_at, strict=True)
-    )
-    out = []
-    for b in with_total.tolist():
-        start, end, t = int(starts[b]), int(ends[b]), first_total[b]
-        out.append(Relation(total=cells[t], parts=(*cells[start:t], *cells[t + 1 : end])))
-    return out
+    return [
+        Relation(total=cells[t], parts=(*cells[start:t], *cells[t + 1 : end]))
+        for t, start, end in zip(
+            total_at.tolist(), starts[bucket].tolist(), ends[bucket].tolist(), strict=True
+        )
+    ]
 
 
 def _area_relations(
