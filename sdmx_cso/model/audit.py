@@ -211,17 +211,86 @@ def _solve(n: int, rows: list[Row]) -> list[tuple[float, float]]:
     h = _solver()
     _unbounded_by_a_ray(h, n, rows, high, ceiling)
     _load(h, n, rows)
+    # the programs of a large part: the optima as arrays (NaN: not known yet), so that
+    # settling by each solution costs numpy's time, not Python's, per unknown
+    bounds = _Bounds(low, high, floor, ceiling)
+    objective = _Objective(h, n)
     for v in range(n):
-        if low[v] is None:
-            low[v], point = _optimum(h, v, n, highspy.ObjSense.kMinimize, n_rows=(n, rows))
-            _settled_by(point, low, high, floor, ceiling)
-        if high[v] is None:
-            top, point = _optimum(h, v, n, highspy.ObjSense.kMaximize, n_rows=(n, rows))
-            high[v] = top
+        if math.isnan(bounds.low[v]):
+            bounds.low[v], point = _optimum(
+                h, v, objective, highspy.ObjSense.kMinimize, n_rows=(n, rows)
+            )
+            bounds.settle(point)
+        if math.isnan(bounds.high[v]):
+            top, point = _optimum(h, v, objective, highspy.ObjSense.kMaximize, n_rows=(n, rows))
+            bounds.high[v] = top
             if math.isinf(top):
-                _unbounded_along(h, high)
-            _settled_by(point, low, high, floor, ceiling)
-    return _rounded(low, high)
+                bounds.unbounded_along(h)
+            bounds.settle(point)
+    return _rounded(bounds.low.tolist(), bounds.high.tolist())
+
+
+class _Bounds:
+    """The optima known so far (NaN where not), and the propagated bounds, as arrays."""
+
+    def __init__(
+        self,
+        low: list[float | None],
+        high: list[float | None],
+        floor: list[float],
+        ceiling: list[float],
+    ) -> None:
+        self.low = np.array([math.nan if x is None else x for x in low], dtype=np.float64)
+        self.high = np.array([math.nan if x is None else x for x in high], dtype=np.float64)
+        self.floor = np.array(floor, dtype=np.float64)
+        self.ceiling = np.array(ceiling, dtype=np.float64)
+        self.whole_floor = self.floor == np.round(self.floor)
+        finite = np.isfinite(self.ceiling)
+        self.whole_ceiling = finite & (self.ceiling == np.where(finite, np.round(self.ceiling), 0))
+
+    def settle(self, point: Any) -> None:
+        """`_settled_by`, on arrays."""
+        if point is None:
+            return
+        x = np.asarray(point, dtype=np.float64)
+        self.low[np.isnan(self.low) & (x <= 1e-9)] = 0.0
+        at_floor = np.isnan(self.low) & self.whole_floor & (np.abs(x - self.floor) <= 1e-7)
+        self.low[at_floor] = self.floor[at_floor]
+        at_ceiling = (
+            np.isnan(self.high)
+            & self.whole_ceiling
+            & (np.abs(x - np.where(self.whole_ceiling, self.ceiling, 0)) <= 1e-7)
+        )
+        self.high[at_ceiling] = self.ceiling[at_ceiling]
+
+    def unbounded_along(self, h: highspy.Highs) -> None:
+        """Unknowns that grow along the primal ray of an unbounded program: unbounded above."""
+        _, exists, ray = h.getPrimalRay()  # type: ignore[attr-defined]
+        if exists:
+            self.high[np.isnan(self.high) & (np.asarray(ray) > 1e-9)] = math.inf
+
+
+class _Objective:
+    """The solver's objective, one unknown's: changed two costs at a time, not ``n``."""
+
+    def __init__(self, h: highspy.Highs, n: int) -> None:
+        self.h, self.n, self.var = h, n, -1  # -1: all costs 0 (as after loading)
+
+    def minimise_or_maximise(self, var: int, sense: highspy.ObjSense) -> None:
+        if self.var != var:
+            if self.var >= 0:
+                self.h.changeColCost(self.var, 0.0)
+            self.h.changeColCost(var, 1.0)
+            self.var = var
+        self.h.changeObjectiveSense(sense)
+
+    def reset(self, var: int, sense: highspy.ObjSense) -> None:
+        """Set every cost again (after the solver was cleared or the program reloaded)."""
+        costs = np.zeros(self.n)
+        costs[var] = 1.0
+        self.h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), costs)
+        self.h.changeObjectiveSense(sense)
+        self.var = var
 
 
 def _rounded(low: list[float | None], high: list[float | None]) -> list[tuple[float, float]]:
@@ -507,16 +576,6 @@ def _settled_by(
             high[w] = top
 
 
-def _unbounded_along(h: highspy.Highs, high: list[float | None]) -> None:
-    """Unknowns that grow along the primal ray of an unbounded program: unbounded above."""
-    _, exists, ray = h.getPrimalRay()  # type: ignore[attr-defined]
-    if not exists:
-        return
-    for w in np.flatnonzero(np.asarray(ray) > 1e-9):
-        if high[w] is None:
-            high[w] = math.inf
-
-
 @cache
 def _solver() -> highspy.Highs:
     """One silent HiGHS instance.
@@ -544,7 +603,12 @@ def _solver() -> highspy.Highs:
 
 
 def _optimum(
-    h: highspy.Highs, var: int, n: int, sense: highspy.ObjSense, *, n_rows: tuple[int, list[Row]]
+    h: highspy.Highs,
+    var: int,
+    objective: _Objective,
+    sense: highspy.ObjSense,
+    *,
+    n_rows: tuple[int, list[Row]],
 ) -> tuple[float, Any]:
     """The optimum of one unknown, and the solution found (``None`` when unbounded).
 
@@ -552,15 +616,15 @@ def _optimum(
     1.16, seen at 300,000 observations of one survey round): the program is then solved
     again from scratch, and reloaded if that does not do either.
     """
-    costs = np.zeros(n)
-    costs[var] = 1.0
     for attempt in range(3):
-        if attempt == 1:
-            h.clearSolver()
-        elif attempt == 2:
-            _load(h, *n_rows)
-        h.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
-        h.changeObjectiveSense(sense)
+        if attempt == 0:
+            objective.minimise_or_maximise(var, sense)
+        else:
+            if attempt == 1:
+                h.clearSolver()
+            else:
+                _load(h, *n_rows)
+            objective.reset(var, sense)
         h.run()
         status = h.getModelStatus()
         if status == highspy.HighsModelStatus.kOptimal:

@@ -16,9 +16,11 @@ import os
 
 import highspy
 import numpy as np
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sdmx_cso.model import audit
 from sdmx_cso.model.audit import Cell, Relation, _solve
 from sdmx_cso.model.disclosure import _complete_relations, _relations
 
@@ -110,9 +112,24 @@ def systems(draw: st.DrawFn):
     return len(variables), rows
 
 
-@settings(max_examples=150, deadline=None, derandomize=True)
-@given(systems())
-def test_shortcuts_prove_what_every_program_proves(system):
+@pytest.fixture(params=["built points first", "solver only"])
+def path(request, monkeypatch):
+    """Both ways `_solve` proves optima: points built by hand, then the solver for what
+    they leave (small programs), or the solver for everything (large ones)."""
+    if request.param == "solver only":
+        monkeypatch.setattr(audit, "_BUILT_POINTS_UP_TO", -1)
+    return request.param
+
+
+# the fixture only sets a module constant for the test: the same for every example
+@settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(system=systems())
+def test_shortcuts_prove_what_every_program_proves(path, system):
     n, rows = system
     assert _solve(n, rows) == reference(n, rows)
 
@@ -135,7 +152,7 @@ _UNKNOWN_AFTER_WARM_START = (
 )  # fmt: skip
 
 
-def test_a_warm_start_ending_unknown_is_solved_again():
+def test_a_warm_start_ending_unknown_is_solved_again(path):
     n, rows = _UNKNOWN_AFTER_WARM_START
     assert _solve(n, rows) == reference(n, rows)
 
@@ -242,8 +259,6 @@ def test_the_common_small_programs_are_proved_without_the_solver(monkeypatch):
     """Two withheld cells of a breakdown that falls short of its total (the commonest part
     of a survey round), and a withheld total with one withheld part: built points and rays
     prove every optimum, and they are those the solver finds."""
-    import sdmx_cso.model.audit as audit
-
     short = [
         ({0: -1.0, 2: -1.0}, -135.0, math.inf),  # counts: x0 + x2 ≤ 135
         ({1: -1.0, 3: -1.0}, -263.0, math.inf),  # sizes: y1 + y3 ≤ 263
