@@ -692,15 +692,16 @@ def iter_batches(
     if said is not None:
         said.append(reader.said)
     rows = _Rows()
+    shared, own = reader.shared, reader.own
     try:
         with ExitStack() as stack:
             for _, element in _events(_open(source, stack), ("end",), _TAGS):
                 if element.tag != "Obs" and _local(element) != "Obs":
                     reader.other(element)
                     continue
-                rows.add(reader.shared(element.getparent()), reader.own(element))
+                rows.add(shared(element.getparent()), own(element))
                 release(element)
-                if len(rows) >= BATCH_ROWS:
+                if len(rows.own) >= BATCH_ROWS:
                     yield rows.batch()
                     rows = _Rows()
     except etree.XMLSyntaxError as exc:
