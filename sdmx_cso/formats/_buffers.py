@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["any_bytes_in", "data_buffers", "utf8_of"]
+__all__ = ["any_bytes_in", "data_buffers", "starting_with", "utf8_of"]
 
 
 def data_buffers(column: pa.Array | pa.ChunkedArray) -> Iterator[np.ndarray[Any, Any]]:
@@ -41,6 +41,27 @@ def any_bytes_in(column: pa.Array | pa.ChunkedArray, chars: bytes) -> bool:
         for start in range(0, len(data), _WINDOW)
         for char in chars
     )
+
+
+def starting_with(strings: pa.Array, chars: bytes) -> np.ndarray[Any, Any]:
+    """The positions of the values of a string array whose first byte is one of ``chars``.
+
+    Read from the offsets and data buffers (no Python object per value); a null or empty
+    value starts with nothing. With ASCII ``chars``, "first byte" is "first character" in UTF-8.
+    """
+    _, offset_buffer, data = strings.buffers()
+    if data is None or not data.size or not len(strings):
+        return np.empty(0, dtype=np.intp)
+    offsets = np.frombuffer(offset_buffer, dtype=np.int32)[
+        strings.offset : strings.offset + len(strings) + 1
+    ]
+    starts = offsets[:-1]
+    candidates = np.flatnonzero(offsets[1:] > starts)  # not empty
+    first = np.frombuffer(data, dtype=np.uint8)[starts[candidates]]
+    found = candidates[np.isin(first, np.frombuffer(chars, dtype=np.uint8))]
+    if strings.null_count:
+        found = found[strings.is_valid().to_numpy(zero_copy_only=False)[found]]
+    return found
 
 
 def utf8_of(strings: pa.Array) -> memoryview:

@@ -29,12 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from sdmx_cso.errors import ReadError
-from sdmx_cso.formats._buffers import utf8_of
-from sdmx_cso.formats._spreadsheet_safe import neutralise
+from sdmx_cso.formats._buffers import any_bytes_in, starting_with, utf8_of
+from sdmx_cso.formats._spreadsheet_safe import TRIGGERS, neutralise
 from sdmx_cso.model.columns import INTEGER_COLUMNS, canonical_schema
 from sdmx_cso.standard import DsdSpec
 
@@ -256,9 +257,10 @@ def _as_json(column: pa.Array) -> pa.Array:
 
 #: A cell a spreadsheet would run (OWASP), and a plain number, which it would not
 #: (`_spreadsheet_safe`; ``\p{Nd}`` is Python's ``\d`` on text).
-_TRIGGER = r"^[=+\-@\t\r]"
+_TRIGGERS = "".join(sorted(TRIGGERS)).encode("ascii")
 _PLAIN_NUMBER = r"^[+-]?(?:\p{Nd}+(?:[.,]\p{Nd}*)?|[.,]\p{Nd}+)(?:[eE][+-]?\p{Nd}+)?$"
 _SPECIAL = '[",\r\n]'
+_SPECIAL_BYTES = b'",\r\n'
 _BATCH = 64 * 1024
 
 
@@ -266,7 +268,10 @@ def _write_csv(table: pa.Table, out: BinaryIO, *, keep_formulas: bool) -> int:
     """CSV as `csv.writer` writes it (minimal quoting, CRLF), a record batch at a time.
 
     Each column becomes field text in Arrow (cells neutralised as `neutralise` does, quoted
-    when they hold a comma, a quote, CR or LF), so no cell becomes a Python object.
+    when they hold a comma, a quote, CR or LF), so no cell becomes a Python object. The
+    per-cell work is done only where a check on the column's bytes says it may be needed:
+    cells whose first byte is a formula trigger, columns whose bytes hold a character to
+    quote.
     """
     names = list(table.column_names)
     header = [name if keep_formulas else neutralise(name) for name in names]
@@ -281,21 +286,37 @@ def _write_csv(table: pa.Table, out: BinaryIO, *, keep_formulas: bool) -> int:
         for column in batch.columns:
             cells = _as_text(column)
             if not keep_formulas:
-                risky = pc.and_(
-                    pc.match_substring_regex(cells, _TRIGGER),
-                    pc.invert(pc.match_substring_regex(cells, _PLAIN_NUMBER)),
+                cells, count = _neutralised(cells)
+                changed += count
+            if any_bytes_in(cells, _SPECIAL_BYTES):
+                quoted = pc.binary_join_element_wise(
+                    '"', pc.replace_substring(cells, '"', '""'), '"', ""
                 )
-                changed += int(pc.sum(risky).as_py() or 0)
-                cells = pc.if_else(risky, pc.binary_join_element_wise("'", cells, ""), cells)
-            quoted = pc.binary_join_element_wise(
-                '"', pc.replace_substring(cells, '"', '""'), '"', ""
-            )
-            fields.append(pc.if_else(pc.match_substring_regex(cells, _SPECIAL), quoted, cells))
+                cells = pc.if_else(pc.match_substring_regex(cells, _SPECIAL), quoted, cells)
+            fields.append(cells)
         if len(fields) == 1:  # csv.writer quotes a lone empty field (not a blank line)
             fields[0] = pc.if_else(pc.equal(fields[0], ""), '""', fields[0])
         lines = pc.binary_join_element_wise(*fields, ",") if len(fields) > 1 else fields[0]
         out.write(utf8_of(pc.binary_join_element_wise(lines, _CRLF, "")))
     return changed
+
+
+def _neutralised(cells: pa.Array) -> tuple[pa.Array, int]:
+    """Cells a spreadsheet would run given a leading ``'``, and how many there were.
+
+    Only the cells that start with a trigger are matched against a plain number.
+    """
+    starting = starting_with(cells, _TRIGGERS)
+    if not len(starting):
+        return cells, 0
+    plain = pc.match_substring_regex(cells.take(pa.array(starting)), _PLAIN_NUMBER)
+    risky = starting[~plain.to_numpy(zero_copy_only=False)]
+    if not len(risky):
+        return cells, 0
+    mask = np.zeros(len(cells), dtype=bool)
+    mask[risky] = True
+    prefixed = pc.binary_join_element_wise("'", cells, "")
+    return pc.if_else(pa.array(mask), prefixed, cells), len(risky)
 
 
 def _as_text(column: pa.Array) -> pa.Array:

@@ -17,7 +17,10 @@ How it reads:
   Python objects; each observation is released once read (with the siblings before it),
   so the parsed tree never holds more than the current series. Rows become Arrow record
   batches every :data:`BATCH_ROWS` observations: memory holds the table being built and
-  one batch of Python rows, never the document.
+  one batch of observations, never the document.
+- Rows are gathered by column: each observation's own values (its XML attributes, read in
+  one call), and the values its series shares once per series, repeated in Arrow (a
+  ``take``), not merged into a dictionary per row.
 - Dataset, group and series values are repeated on each of their observations; a group's
   attributes go to the series whose key matches the group's key (the group's values that
   the series also has; with ``components``, the group's dimensions).
@@ -44,9 +47,11 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from io import BytesIO
+from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from lxml import etree
@@ -300,6 +305,15 @@ def _identity(element: Any) -> str:
     return f"{ident}({version})" if version else ident
 
 
+def _attributes(element: Any) -> Row:
+    """An element's XML attributes, name to value.
+
+    A ``zip`` of names and values: with lxml, faster than ``dict(element.attrib)`` or
+    ``dict(element.items())``.
+    """
+    return dict(zip(element.keys(), element.values(), strict=True))
+
+
 def release(element: Any) -> None:
     """Free a processed element and the siblings before it."""
     element.clear(keep_tail=False)
@@ -328,6 +342,86 @@ class _Said:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(eq=False)
+class _Shared:
+    """What the observations of one series (or flat data set) share.
+
+    Their rows are ``head``, then the observation's own values, then ``tail`` (an earlier
+    value of a name winning): ``values``, the shared values of each row, is ``head`` over
+    ``tail`` wherever the observation has no value of its own of the name.
+    """
+
+    head: Row
+    tail: Row
+    values: Row = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.values = {**self.tail, **self.head}
+
+
+class _Rows:
+    """The observations of one record batch, gathered by column rather than by row.
+
+    Each observation's own values are kept, and the values its series shares once per run
+    of observations of the series: in Arrow, a series' values are repeated by a ``take``,
+    not copied into a dictionary per row.
+    """
+
+    def __init__(self) -> None:
+        self.own: list[Row] = []
+        self.shared: list[_Shared] = []
+        self.counts: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self.own)
+
+    def add(self, shared: _Shared, own: Row) -> None:
+        if self.shared and self.shared[-1] is shared:
+            self.counts[-1] += 1
+        else:
+            self.shared.append(shared)
+            self.counts.append(1)
+        self.own.append(own)
+
+    def rows(self) -> Iterator[tuple[_Shared, Row]]:
+        """Each observation with what it shares, in order."""
+        at = 0
+        for shared, count in zip(self.shared, self.counts, strict=True):
+            for own in self.own[at : at + count]:
+                yield shared, own
+            at += count
+
+    def batch(self) -> pa.RecordBatch:
+        """The rows as one record batch, as :func:`_batch` makes it of whole rows."""
+        own_names = set(chain.from_iterable(self.own))
+        shared_names = {n for s in dict.fromkeys(self.shared) for n in s.values}
+        if own_names & shared_names:  # an observation's value overrides its series': by rows
+            return _batch([_row(shared, own) for shared, own in self.rows()])
+        names = self._names(len(own_names) + len(shared_names))
+        own_struct = _struct(self.own, [n for n in names if n in own_names])
+        shared = [s.values for s in self.shared]
+        shared_struct = _struct(shared, [n for n in names if n in shared_names])
+        repeated = np.repeat(np.arange(len(self.shared)), self.counts)
+        columns = dict(zip(own_struct.type.names, own_struct.flatten(), strict=True))
+        for name, column in zip(shared_struct.type.names, shared_struct.flatten(), strict=True):
+            columns[name] = column.take(repeated)
+        return pa.RecordBatch.from_arrays([columns[n] for n in names], names)
+
+    def _names(self, total: int) -> list[str]:
+        """The columns in the order first met in the rows (as :func:`_batch` orders them).
+
+        The scan stops once all ``total`` names are met.
+        """
+        seen: Row = {}
+        for shared, own in self.rows():
+            seen.update(shared.head)
+            seen.update(own)
+            seen.update(shared.tail)
+            if len(seen) == total:
+                break
+        return [n for n in seen if n[0] != "{"]
+
+
 class _Reader:
     """The state of one read: the message's syntax and the current data set and series."""
 
@@ -350,8 +444,8 @@ class _Reader:
         self._dataset_values: Row = {}
         self._groups: list[tuple[Row, Row]] = []
         self._series: Any = None
+        self._shared = _Shared({}, {})
         self._head: Row = {}
-        self._tail: Row = {}
         self._delete = False
 
     # where an observation is
@@ -362,20 +456,21 @@ class _Reader:
         )[:200]
         return f"observation {number}" + (f" (series {key})" if key else "")
 
-    def base(self, parent: Any) -> tuple[Row, Row]:
+    def shared(self, parent: Any) -> _Shared:
         """The values that observations of ``parent`` (a series or a flat data set) share.
 
-        Returns ``(head, tail)``: ``head`` (the series key; in structure-specific data every
-        value of the series) comes before the observation's own values, ``tail`` (data-set,
-        group and series attributes, the later winning) after them.
+        ``head`` (the series key; in structure-specific data every value of the series)
+        comes before the observation's own values, ``tail`` (data-set, group and series
+        attributes, the later winning) after them.
         """
         if parent is self._series:
-            return self._head, self._tail
+            return self._shared
         self._head = {}  # not the last series' key in a refusal while this one is read
         local = _local(parent)
         if local == "DataSet":
-            self._series, self._head, self._tail = parent, {}, self.dataset_values(parent)
-            return self._head, self._tail
+            self._series, self._head = parent, {}
+            self._shared = _Shared({}, self.dataset_values(parent))
+            return self._shared
         dataset = parent.getparent()
         group_20: Row = {}
         if dataset is not None and _local(dataset) == "Group":  # SDMX-ML 2.0: groups hold series
@@ -388,26 +483,21 @@ class _Reader:
                 tail.update(values)
         tail.update(group_20)
         tail.update(attributes)
-        self._series, self._head, self._tail = parent, head, tail
-        return head, tail
+        self._series, self._head, self._shared = parent, head, _Shared(head, tail)
+        return self._shared
 
-    def row(self, obs: Any) -> Row:
-        """One observation with the values of its series, groups and data set."""
-        head, tail = self.base(obs.getparent())
-        row = dict(head)
+    def own(self, obs: Any) -> Row:
+        """An observation's own values (not those of its series, groups and data set)."""
         if self.generic:
-            row.update(self._generic_observation(obs))
+            values = self._generic_observation(obs)
         else:
-            row.update(obs.attrib)
+            values = _attributes(obs)
             if len(obs):
-                self._children(obs, row)
-        for name, value in tail.items():
-            if name not in row:
-                row[name] = value
+                self._children(obs, values)
         self.said.rows += 1
         if self._delete:
             self.said.deletions += 1
-        return row
+        return values
 
     def other(self, element: Any) -> None:
         """The end of an element other than ``Obs``: free it, or read the footer."""
@@ -483,7 +573,7 @@ class _Reader:
 
     def element_values(self, element: Any) -> Row:
         """The values of a structure-specific series or group: XML attributes and ``Comp``."""
-        values: Row = dict(element.attrib)
+        values = _attributes(element)
         self._children(element, values)
         return values
 
@@ -601,22 +691,23 @@ def iter_batches(
     reader = _Reader(info, path, components)
     if said is not None:
         said.append(reader.said)
-    rows: list[Row] = []
+    rows = _Rows()
+    shared, own = reader.shared, reader.own
     try:
         with ExitStack() as stack:
             for _, element in _events(_open(source, stack), ("end",), _TAGS):
-                if _local(element) != "Obs":
+                if element.tag != "Obs" and _local(element) != "Obs":
                     reader.other(element)
                     continue
-                rows.append(reader.row(element))
+                rows.add(shared(element.getparent()), own(element))
                 release(element)
-                if len(rows) >= BATCH_ROWS:
-                    yield _batch(rows)
-                    rows = []
+                if len(rows.own) >= BATCH_ROWS:
+                    yield rows.batch()
+                    rows = _Rows()
     except etree.XMLSyntaxError as exc:
         raise syntax_error(exc, source, path=path) from exc
-    if rows:
-        yield _batch(rows)
+    if len(rows):
+        yield rows.batch()
 
 
 def _footer(footer: Any) -> str:
@@ -637,23 +728,37 @@ def _footer(footer: Any) -> str:
     return "; ".join(said) or "(no text)"
 
 
-def _batch(rows: list[Row]) -> pa.RecordBatch:
-    """Rows of text (or lists of text) as one record batch, columns as first met.
+def _row(shared: _Shared, own: Row) -> Row:
+    """One observation's whole row: its series' key, its own values, the other shared ones."""
+    row = dict(shared.head)
+    row.update(own)
+    for name, value in shared.tail.items():
+        if name not in row:
+            row[name] = value
+    return row
 
-    The rows go to Arrow as one struct array (converted in C++, several times faster than
-    gathering each column in Python); a column that holds a list is ``list<string>``.
-    """
+
+def _batch(rows: list[Row]) -> pa.RecordBatch:
+    """Rows of text (or lists of text) as one record batch, columns as first met."""
     shapes = dict.fromkeys(tuple(row) for row in rows)  # in the order met
     names = [n for n in dict.fromkeys(n for shape in shapes for n in shape) if n[0] != "{"]
+    return pa.RecordBatch.from_struct_array(_struct(rows, names))
+
+
+def _struct(rows: list[Row], names: list[str]) -> pa.StructArray:
+    """Rows of text (or lists of text) as one struct array of the columns ``names``.
+
+    Converted in C++ (several times faster than gathering each column in Python); a column
+    that holds a list is ``list<string>``.
+    """
     try:
-        struct = pa.array(rows, pa.struct([(n, pa.string()) for n in names]))
+        return pa.array(rows, pa.struct([(n, pa.string()) for n in names]))
     except (pa.ArrowTypeError, pa.ArrowInvalid):
         listed = {n for n in names if any(isinstance(row.get(n), list) for row in rows)}
         rows = [{k: [v] if k in listed and isinstance(v, str) else v for k, v in row.items()}
                 for row in rows]  # fmt: skip
         fields = [(n, _LIST if n in listed else pa.string()) for n in names]
-        struct = pa.array(rows, pa.struct(fields))
-    return pa.RecordBatch.from_struct_array(struct)
+        return pa.array(rows, pa.struct(fields))
 
 
 _LIST = pa.list_(pa.string())

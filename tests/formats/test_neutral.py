@@ -70,6 +70,18 @@ def test_csv_is_what_csv_writer_writes(table: pa.Table, keep_formulas: bool) -> 
     assert (out.getvalue(), changed) == _reference(table, keep_formulas)
 
 
+@given(tables(), st.data())
+def test_csv_of_a_slice_is_what_csv_writer_writes(table: pa.Table, data: st.DataObject) -> None:
+    """The checks on a column's bytes (first bytes of cells, characters to quote) read the
+    slice's own values, not the buffers' others (a slice of a batch has an offset)."""
+    start = data.draw(st.integers(0, table.num_rows))
+    part = table.slice(start, data.draw(st.integers(0, table.num_rows - start)))
+    keep_formulas = data.draw(st.booleans())
+    out = io.BytesIO()
+    changed = write_table(part, out, to="csv", keep_formulas=keep_formulas)
+    assert (out.getvalue(), changed) == _reference(part, keep_formulas)
+
+
 def test_csv_of_many_batches() -> None:
     table = pa.table({"A": [f"={i}" if i % 3 else str(-i) for i in range(150_000)],
                       "B": [["x", "y"] if i % 2 else None for i in range(150_000)]})  # fmt: skip

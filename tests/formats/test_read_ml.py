@@ -436,3 +436,122 @@ def test_streamed_writing_gives_the_bytes_of_the_whole_table(monkeypatch, to) ->
     assert parsed.notes == read_neutral(data).notes
     with pytest.raises(ReadError, match="footer says"):
         read_ml.write_streamed(_generic("", _FOOTER), io.BytesIO())
+
+
+# -- rows gathered by column: the same batches as rows read one by one --------------------------
+
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+VALUES = st.sampled_from(["=SUM(A1)", "-5", "a,b", '"q"', "x\ny", "r\rn", ""]) | TEXT
+#: Components of the generated messages (SOURCE may be on a series and on its observations).
+GENERATED = Components(dimensions=("AREA", "SEX"), time_dimension="TIME_PERIOD",
+                       attributes=("DS_NOTE", "TITLE", "UNIT", "SOURCE", "STATUS", "COMMENT",
+                                   "FLAGS", "NOTE", "LABEL"),
+                       multi_valued=frozenset({"FLAGS"}))  # fmt: skip
+
+
+def _comp(parent: Any, name: str, value: list[str] | dict[str, str]) -> None:
+    """A 3.0 ``Comp``: several values (a list), or one multilingual value (a dict)."""
+    comp = etree.SubElement(parent, "Comp", id=name)
+    if isinstance(value, list):
+        for code in value:
+            etree.SubElement(comp, "Value").text = code
+        return
+    texts = etree.SubElement(comp, "Value")
+    for lang, text in value.items():
+        t = etree.SubElement(texts, f"{{{_NS}/v3_0/common}}Text")
+        t.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
+        t.text = text
+
+
+@st.composite
+def structure_specific(draw: st.DrawFn) -> bytes:
+    """A 2.1 or 3.0 structure-specific message: a data-set attribute, groups, several
+    series with and without attributes (one a namespaced XML attribute), observations with
+    and without attributes (SOURCE sometimes overriding the series'), and in 3.0
+    multi-valued and multilingual ``Comp`` values on series and observations."""
+    v30 = draw(st.booleans())
+    m = f"{_NS}/{'v3_0' if v30 else 'v2_1'}/message"
+    root = etree.Element(f"{{{m}}}StructureSpecificData", nsmap={"m": m, "xsi": _XSI})
+    etree.SubElement(etree.SubElement(root, f"{{{m}}}Header"), f"{{{m}}}ID").text = "T"
+    dataset = etree.SubElement(root, f"{{{m}}}DataSet")
+    if draw(st.booleans()):
+        dataset.set("DS_NOTE", draw(VALUES))
+    areas = st.sampled_from(["KE", "NP", "BD"])
+    for area in draw(st.lists(areas, max_size=2, unique=True)):
+        etree.SubElement(dataset, "Group", type="G", AREA=area, TITLE=draw(VALUES))
+    optional = st.dictionaries(st.sampled_from(["UNIT", "SOURCE", "LABEL"]), VALUES, max_size=3)
+    for area, sex in draw(st.lists(st.tuples(areas, st.sampled_from("FMT")), min_size=1,
+                                   max_size=5)):  # fmt: skip
+        series = etree.SubElement(dataset, "Series", AREA=area, SEX=sex, **draw(optional))
+        if draw(st.booleans()):
+            series.set(f"{{{_XSI}}}type", "x")
+        if v30 and draw(st.booleans()):
+            _comp(series, "NOTE", draw(LANGS))
+        for year in range(draw(st.integers(1, 6))):
+            _observation(draw, series, year, v30)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+def _observation(draw: st.DrawFn, series: Any, year: int, v30: bool) -> None:
+    own = draw(st.dictionaries(st.sampled_from(["OBS_VALUE", "STATUS", "COMMENT"]), VALUES))
+    obs = etree.SubElement(series, "Obs", TIME_PERIOD=str(2000 + year), **own)
+    if draw(st.integers(0, 9)) == 0:
+        obs.set("SOURCE", draw(VALUES))  # an observation's value wins over its series'
+    if v30 and draw(st.booleans()):
+        _comp(obs, "FLAGS", draw(CODES))
+    if v30 and draw(st.booleans()):
+        _comp(obs, "LABEL", draw(LANGS))
+
+
+@settings(max_examples=60, deadline=None)
+@given(structure_specific(), st.integers(1, 7), st.booleans())
+def test_rows_gathered_by_column_are_the_rows_read_one_by_one(data, size, dsd) -> None:
+    """Each record batch, built by column (a series' values once, repeated by Arrow), is the
+    batch of the same observations as whole rows (series key, own values, then the values
+    shared), whatever the series, groups, overriding values, lists and languages; and the
+    streamed CSV and JSON are the bytes of the whole table."""
+    components = GENERATED if dsd else None
+    compared: list[int] = []
+    real = read_ml._Rows.batch
+
+    def checked(rows: Any) -> pa.RecordBatch:
+        got = real(rows)
+        whole = read_ml._batch([read_ml._row(shared, own) for shared, own in rows.rows()])
+        assert got.schema == whole.schema
+        assert got.equals(whole)
+        compared.append(got.num_rows)
+        return got
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(read_ml, "BATCH_ROWS", size)
+        patch.setattr(read_ml._Rows, "batch", checked)
+        parsed = read_neutral(data, components=components)
+        assert sum(compared) == parsed.num_rows
+        for to in ("csv", "json"):
+            whole, streamed = io.BytesIO(), io.BytesIO()
+            write_table(parsed.table, whole, to=to)
+            streamed_parsed, rows, _ = read_ml.write_streamed(
+                data, streamed, components=components, to=to
+            )
+            assert streamed.getvalue() == whole.getvalue()
+            assert rows == parsed.num_rows
+            assert streamed_parsed.notes == parsed.notes
+    assert not any(name.startswith("{") for name in parsed.table.column_names)
+
+
+def test_an_observations_own_value_wins_over_its_series() -> None:
+    m = f"{_NS}/v2_1/message"
+    data = (
+        f'<m:StructureSpecificData xmlns:m="{m}"><m:Header><m:ID>X</m:ID></m:Header><m:DataSet>'
+        '<Series AREA="KE" SOURCE="series"><Obs TIME_PERIOD="2020" SOURCE="obs"/>'
+        '<Obs TIME_PERIOD="2021"/></Series>'
+        '<Series AREA="NP"><Obs TIME_PERIOD="2020" NOTE="n"/></Series>'
+        "</m:DataSet></m:StructureSpecificData>"
+    ).encode()
+    table = read_neutral(data).table
+    assert table.column_names == ["AREA", "SOURCE", "TIME_PERIOD", "NOTE"]
+    assert table.to_pylist() == [
+        {"AREA": "KE", "SOURCE": "obs", "TIME_PERIOD": "2020", "NOTE": None},
+        {"AREA": "KE", "SOURCE": "series", "TIME_PERIOD": "2021", "NOTE": None},
+        {"AREA": "NP", "SOURCE": None, "TIME_PERIOD": "2020", "NOTE": "n"},
+    ]
