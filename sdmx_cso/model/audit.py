@@ -94,9 +94,9 @@ def audit_group(
     """The interval the auditor can prove for each withheld count of the group.
 
     The unknowns fall apart into independent parts (those no relation links); each part's
-    programs are solved on their own, and ``solved`` keeps their results between calls for
-    the same group (secondary suppression audits again after each widening, and most parts
-    do not change).
+    programs are solved on their own, and ``solved`` keeps their results by program (its
+    unknowns' count and rows): secondary suppression audits again after each widening,
+    where most parts do not change, and small programs recur from group to group.
     """
     counts = [cell.count for cell in cells]
     sizes = [cell.size for cell in cells]
@@ -195,7 +195,9 @@ def _solve(n: int, rows: list[Row]) -> list[tuple[float, float]]:
     one exactly: an unknown that is 0 in a feasible solution (found, or all zeros when the
     rows allow it) has minimum 0 (the unknowns are non-negative), and every unknown that
     grows along the ray of an unbounded maximisation is unbounded too (a ray of the whole
-    system is one of each unknown).
+    system is one of each unknown). Programs of up to `_BUILT_POINTS_UP_TO` unknowns first
+    try points and rays built by hand (`_settled_by_construction`); the solver gets what
+    they leave.
     """
     if not rows or (_zero_feasible(rows) and _ones_a_ray(rows)):
         return [(0, math.inf)] * n

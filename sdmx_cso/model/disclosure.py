@@ -35,7 +35,7 @@ import heapq
 import math
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain
+from itertools import chain, pairwise
 from typing import Any
 
 import numpy as np
@@ -322,17 +322,13 @@ def protect_table(
     if len(to_check):
         rows = pc.indices_nonzero(pc.is_in(groups, value_set=to_check)).to_numpy()
         sub = table.take(pa.array(rows))
-        sub_groups = groups.take(pa.array(rows)).to_pylist()
         sub_withheld = withheld.take(pa.array(rows)).to_numpy(zero_copy_only=False)
-        by_group: dict[str, list[int]] = {}
-        for i, g in enumerate(sub_groups):
-            by_group.setdefault(g, []).append(i)
+        by_group = _rows_by_group(groups.take(pa.array(rows)))
         codes, words = _key_codes(sub)
         cells = _cells(sub, (codes, words))
         parents = _area_parents(metadata)
         solved: dict[Any, list[tuple[float, float]]] = {}  # programs solved, of any group
-        for g in sorted(by_group):
-            members = by_group[g]
+        for members in by_group:
             chosen, intervals = _protect_group(
                 [cells[i] for i in members],
                 [bool(sub_withheld[i]) for i in members],
@@ -360,6 +356,19 @@ def protect_table(
     audit.withheld_unreliable = int(unreliable_np.sum())
     out = _apply(table, primary_np, secondary, coarse_np, unreliable_np)
     return out, audit
+
+
+def _rows_by_group(groups: pa.Array) -> list[list[int]]:
+    """The rows of each group, groups in the order of their keys, rows in order."""
+    encoded = pc.dictionary_encode(pc.fill_null(groups, ""))
+    by_key = pc.array_sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(by_key), dtype=np.int64)
+    rank[by_key] = np.arange(len(by_key))
+    group_of = rank[encoded.indices.to_numpy(zero_copy_only=False)]
+    order = np.argsort(group_of, kind="stable")
+    bounds = np.searchsorted(group_of[order], np.arange(len(by_key) + 1)).tolist()
+    rows = order.tolist()
+    return [rows[a:b] for a, b in pairwise(bounds)]
 
 
 def _unreliable_mask(table: pa.Table, policy: DisclosurePolicy) -> pa.Array:
@@ -461,6 +470,20 @@ def _size_order(cell: Cell) -> tuple[int, int, tuple[str, ...]]:
     )
 
 
+def _by_size(cells: list[Cell], codes: np.ndarray[Any, Any] | None) -> list[int]:
+    """The cells' indices, smallest first (`_size_order`); with the keys' ``codes``, by numpy."""
+    big = 1 << 62
+    try:
+        if codes is not None:
+            sizes = np.fromiter((big if c.size is None else c.size for c in cells), np.int64)
+            counts = np.fromiter((big if c.count is None else c.count for c in cells), np.int64)
+            keys = [codes[:, d] for d in reversed(range(codes.shape[1]))]
+            return list(np.lexsort([*keys, counts, sizes]).tolist())
+    except OverflowError:  # a count beyond 64 bits: Python's integers sort it
+        pass
+    return sorted(range(len(cells)), key=lambda i: _size_order(cells[i]))
+
+
 def _protect_group(
     cells: list[Cell],
     withheld: list[bool],
@@ -474,7 +497,7 @@ def _protect_group(
     ``solved``: the auditor's programs already solved (`audit_group`), updated; ``codes``:
     the cells' keys as `_key_codes` gives them, when at hand.
     """
-    order = sorted(range(len(cells)), key=lambda i: _size_order(cells[i]))
+    order = _by_size(cells, None if codes is None else codes[0])
     cells = [cells[i] for i in order]
     hidden = [withheld[i] for i in order]
     if codes is None:
