@@ -321,9 +321,17 @@ def protect_table(
     secondary = np.zeros(table.num_rows, dtype=bool)
     if len(to_check):
         rows = pc.indices_nonzero(pc.is_in(groups, value_set=to_check)).to_numpy()
-        sub = table.take(pa.array(rows))
-        sub_withheld = withheld.take(pa.array(rows)).to_numpy(zero_copy_only=False)
-        by_group = _rows_by_group(groups.take(pa.array(rows)))
+        if len(rows) == table.num_rows:  # every group has a withheld cell: no copy
+            sub, sub_groups, sub_withheld = table, groups, withheld
+        else:
+            taken = pa.array(rows)
+            sub, sub_groups, sub_withheld = (
+                table.take(taken),
+                groups.take(taken),
+                withheld.take(taken),
+            )
+        by_group = _rows_by_group(sub_groups)
+        sub_withheld = sub_withheld.to_numpy(zero_copy_only=False)
         codes, words = _key_codes(sub)
         cells = _cells(sub, (codes, words))
         parents = _area_parents(metadata)
