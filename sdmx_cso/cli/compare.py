@@ -10,29 +10,28 @@ import sdmx_cso
 import sdmx_cso.projection
 import sdmx_cso.structures
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
-from sdmx_cso.cli._options import metadata_option, register_option, submission_argument
+from sdmx_cso.cli._options import (
+    FILE,
+    area_map_option,
+    metadata_option,
+    output_option,
+    register_option,
+    submission_argument,
+)
 from sdmx_cso.cli._render import render_table
-
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 @click.command()
 @submission_argument
 @metadata_option
-@click.option("--official", type=_FILE, required=True, help="Official SDG data (any SDMX format).")
+@click.option("--official", type=FILE, required=True, help="Official SDG data (any SDMX format).")
 @click.option(
     "--official-structure",
-    type=_FILE,
+    type=FILE,
     help="Structure message of the official data (SDMX-ML only).",
 )
-@click.option("--area-map", type=_FILE, help="Area crosswalk CSV: our code, theirs (KE-30,KE_NBO).")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for comparison.csv, gap.csv and report.html.",
-)
+@area_map_option
+@output_option("Folder for comparison.csv, gap.csv and report.html.", kind="folder")
 @register_option
 def compare(
     submission: Path,

@@ -13,10 +13,14 @@ import sdmx_cso.structures
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
 from sdmx_cso.cli._options import (
     accept_option,
+    agency_option,
     metadata_option,
+    nso_publishes_option,
+    output_option,
     progress_option,
     register_option,
     submission_argument,
+    to_option,
 )
 from sdmx_cso.cli._progress import status_line
 from sdmx_cso.cli._render import render_table
@@ -25,22 +29,12 @@ from sdmx_cso.cli._render import render_table
 @click.command()
 @submission_argument
 @metadata_option
-@click.option(
-    "-t",
-    "--to",
-    "to",
-    type=click.Choice(sorted(sdmx_cso.pipeline.DATA_FORMATS)),
-    required=True,
-    help="SDMX format of the data message.",
+@to_option(sorted(sdmx_cso.pipeline.DATA_FORMATS), "SDMX format of the data message.")
+@output_option(
+    "Data message to write; the reference metadata goes beside it (STEM.metadata.xml).",
+    kind="file",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="Data message to write; the reference metadata goes beside it (STEM.metadata.xml).",
-)
-@click.option("--agency", help="The coalition's SDMX agency ID (default LNOB).")
+@agency_option
 @click.option("--no-metadata", is_flag=True, help="Do not write the reference metadata.")
 @click.option(
     "--flags-as-text",
@@ -49,11 +43,9 @@ from sdmx_cso.cli._render import render_table
     "instead of a multi-valued QUALITY_FLAGS[] column, for readers without multi-valued "
     "components such as pysdmx 1.21.",
 )
-@click.option(
-    "--nso-publishes",
-    is_flag=True,
-    help="The statistics office publishes the rows it endorsed (VALIDATION_STATUS "
-    "NSO_ENDORSED) as official: NATURE C for them (otherwise _X).",
+@nso_publishes_option(
+    "The statistics office publishes the rows it endorsed (VALIDATION_STATUS "
+    "NSO_ENDORSED) as official: NATURE C for them (otherwise _X)."
 )
 @register_option
 @accept_option

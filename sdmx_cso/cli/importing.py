@@ -8,8 +8,7 @@ import click
 
 import sdmx_cso
 import sdmx_cso.field
-
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+from sdmx_cso.cli._options import FILE, metadata_file_option, package_output_option, spec_option
 
 
 @click.group(name="import")
@@ -18,24 +17,17 @@ def import_() -> None:
 
 
 @import_.command()
-@click.argument("data", type=_FILE)
+@click.argument("data", type=FILE)
+@spec_option(
+    "Import spec (YAML): series (numerator, denominator), breakdowns, time period, "
+    "weight, confidence, design effect."
+)
+@metadata_file_option("Dataset metadata (YAML/JSON); the computation method is added to it.")
 @click.option(
-    "-s", "--spec", type=_FILE, required=True,
-    help="Import spec (YAML): series (numerator, denominator), breakdowns, time period, "
-    "weight, confidence, design effect.",
-)  # fmt: skip
-@click.option(
-    "-m", "--metadata", type=_FILE,
-    help="Dataset metadata (YAML/JSON); the computation method is added to it.",
-)  # fmt: skip
-@click.option(
-    "--form", type=_FILE,
+    "--form", type=FILE,
     help="The XLSForm, for an export with labels as headers (or form: in the spec).",
 )  # fmt: skip
-@click.option(
-    "-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
-    help="Folder of the submission package to write (created).",
-)  # fmt: skip
+@package_output_option
 def survey(data: Path, spec: Path, metadata: Path | None, form: Path | None, output: Path) -> int:
     """Aggregate the survey export DATA (one row per respondent) into the standard's rows.
 
@@ -60,20 +52,13 @@ def survey(data: Path, spec: Path, metadata: Path | None, form: Path | None, out
 
 
 @import_.command()
-@click.argument("sheet", type=_FILE)
-@click.option(
-    "-s", "--spec", type=_FILE, required=True,
-    help="Scorecard spec (YAML): kind (consensus or individual), criteria → series, the "
-    "columns of criterion, score, service point, group and round.",
-)  # fmt: skip
-@click.option(
-    "-m", "--metadata", type=_FILE,
-    help="Dataset metadata (YAML/JSON): SERVICE_POINTS give REF_AREA and SERVICE.",
-)  # fmt: skip
-@click.option(
-    "-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
-    help="Folder of the submission package to write (created).",
-)  # fmt: skip
+@click.argument("sheet", type=FILE)
+@spec_option(
+    "Scorecard spec (YAML): kind (consensus or individual), criteria → series, the "
+    "columns of criterion, score, service point, group and round."
+)
+@metadata_file_option("Dataset metadata (YAML/JSON): SERVICE_POINTS give REF_AREA and SERVICE.")
+@package_output_option
 def scorecard(sheet: Path, spec: Path, metadata: Path | None, output: Path) -> int:
     """Turn the community scorecard SHEET (CSV or XLSX) into a submission package.
 

@@ -11,36 +11,36 @@ import sdmx_cso
 import sdmx_cso.projection
 import sdmx_cso.structures
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
-from sdmx_cso.cli._options import metadata_option, register_option, submission_argument
+from sdmx_cso.cli._options import (
+    FILE,
+    area_map_option,
+    metadata_option,
+    nso_publishes_option,
+    output_option,
+    register_option,
+    submission_argument,
+    to_option,
+)
 from sdmx_cso.cli._render import render_table
-
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 @click.command()
 @submission_argument
 @metadata_option
-@click.option(
-    "-t",
-    "--to",
-    "to",
-    type=click.Choice(sdmx_cso.projection.PROJECTION_FORMATS),
-    required=True,
-    help="sdmx-ml-2.1 (structure-specific, as KNBS's KE1 data), sdmx-ml-2.1-generic, "
+@to_option(
+    sdmx_cso.projection.PROJECTION_FORMATS,
+    "sdmx-ml-2.1 (structure-specific, as KNBS's KE1 data), sdmx-ml-2.1-generic, "
     "sdmx-csv-1.0, sdmx-csv-2.0, or open-sdg (indicator_X-Y-Z.csv files in the folder OUTPUT).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="File to write (a folder for open-sdg); the refused observations go beside it, "
+@output_option(
+    "File to write (a folder for open-sdg); the refused observations go beside it, "
     "in STEM.refused.csv.",
+    kind="any",
 )
 @click.option(
     "--dsd",
     "dsd_file",
-    type=_FILE,
+    type=FILE,
     help="SDMX-ML 2.1 structure file holding the national DSD and its code lists "
     "(default: the global IAEG-SDGs:SDG 1.4, bundled).",
 )
@@ -51,17 +51,13 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     show_default=True,
     help="REPORTING_TYPE the national DSD's data use (the global DSD takes N).",
 )
-@click.option("--area-map", type=_FILE, help="Area crosswalk CSV: our code, theirs (KE-30,KE_NBO).")
+@area_map_option
 @click.option(
     "--series-map",
-    type=_FILE,
+    type=FILE,
     help="Series crosswalk CSV: our CGD_* series, the national local series.",
 )
-@click.option(
-    "--nso-publishes",
-    is_flag=True,
-    help="NATURE C for the rows the statistics office endorsed (otherwise _X).",
-)
+@nso_publishes_option("NATURE C for the rows the statistics office endorsed (otherwise _X).")
 @register_option
 def project(
     submission: Path,

@@ -10,32 +10,11 @@ import click
 import sdmx_cso
 import sdmx_cso.structures
 from sdmx_cso.cli._app import EXIT_INVALID, EXIT_OK
-from sdmx_cso.cli._options import register_option
+from sdmx_cso.cli._options import output_option, submission_options, to_option
 from sdmx_cso.cli._render import render_table
 
 #: The structure formats (``sdmx_cso.structures.STRUCTURE_FORMATS``; a test keeps them equal).
 FORMATS = ["sdmx-json-2.0", "sdmx-ml-2.1", "sdmx-ml-3.0"]
-
-
-def submission_options(command: Any) -> Any:
-    """The options shared by ``structures`` and ``xsd``: agency, register, submission, metadata."""
-    for option in reversed(
-        [
-            click.option("--agency", help="The coalition's SDMX agency ID (default LNOB)."),
-            register_option,
-            click.option(
-                "-s", "--submission", type=click.Path(exists=True, path_type=Path),
-                help="A submission (data file, folder or zip): write the structures its messages "
-                "refer to (the one DSD, the register's code lists, its dataflow and constraint).",
-            ),
-            click.option(
-                "-m", "--metadata", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                help="Metadata file (YAML/JSON), when --submission is a data file.",
-            ),
-        ]
-    ):  # fmt: skip
-        command = option(command)
-    return command
 
 
 def load_register(path: Path | None) -> Any:
@@ -62,21 +41,8 @@ def load_dataset(submission: Path | None, metadata: Path | None, register: Any =
 
 
 @click.command()
-@click.option(
-    "-t",
-    "--to",
-    "to",
-    type=click.Choice(FORMATS),
-    required=True,
-    help="Format of the structure message.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="Structure message to write.",
-)
+@to_option(FORMATS, "Format of the structure message.")
+@output_option("Structure message to write.", kind="file")
 @click.option(
     "--one-message",
     is_flag=True,

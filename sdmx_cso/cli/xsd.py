@@ -10,7 +10,8 @@ import click
 import sdmx_cso
 import sdmx_cso.schemas
 from sdmx_cso.cli._app import EXIT_OK
-from sdmx_cso.cli.structures import load_dataset, load_register, submission_options
+from sdmx_cso.cli._options import output_option, submission_options
+from sdmx_cso.cli.structures import load_dataset, load_register
 
 
 @click.command()
@@ -22,13 +23,7 @@ from sdmx_cso.cli.structures import load_dataset, load_register, submission_opti
     show_default=True,
     help="SDMX-ML version of the data the schema validates.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="Schema file to write (put it next to the official SDMX-ML schemas).",
-)
+@output_option("Schema file to write (put it next to the official SDMX-ML schemas).", kind="file")
 @submission_options
 def xsd(
     version: Literal["2.1", "3.0"],

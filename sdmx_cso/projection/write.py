@@ -25,7 +25,14 @@ from typing import Any
 from lxml import etree
 
 from sdmx_cso.errors import UnsupportedFormat
-from sdmx_cso.formats.xsd import _dsd_schema
+from sdmx_cso.formats.xsd import (
+    LEVELS,
+    SchemaComponent,
+    SimpleType,
+    XsdType,
+    dsd_schema,
+    structure_specific_xsd,
+)
 from sdmx_cso.io.atomic import atomic_output
 from sdmx_cso.projection.opensdg import write_open_sdg
 from sdmx_cso.projection.result import Projection
@@ -49,7 +56,6 @@ PROJECTION_FORMATS: tuple[str, ...] = (
     "open-sdg",
 )
 
-XS = "http://www.w3.org/2001/XMLSchema"
 _V21 = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/{}"
 _MES, _COM, _SS = (
     _V21.format("message"),
@@ -172,104 +178,40 @@ def _ml21_generic(projection: Projection, sender: str, prepared: dt.datetime) ->
 
 
 def target_xsd(target: TargetStructure) -> bytes:
-    """The DSD-specific XML schema of the target's structure-specific data (SDMX 2.1)."""
-    ns = namespace(target)
-    root = etree.Element(
-        f"{{{XS}}}schema",
-        {
-            "targetNamespace": ns,
-            "elementFormDefault": "qualified",
-            "attributeFormDefault": "unqualified",
-        },
-        nsmap={"xs": XS, "ss": _SS, "common": _COM, None: ns},  # type: ignore[dict-item]
-    )
-    etree.SubElement(root, f"{{{XS}}}import", namespace=_COM, schemaLocation="SDMXCommon.xsd")
-    etree.SubElement(
-        root, f"{{{XS}}}import", namespace=_SS, schemaLocation="SDMXDataStructureSpecific.xsd"
-    )
-    for component, codes in target.codes.items():
-        enumeration = etree.SubElement(
-            etree.SubElement(root, f"{{{XS}}}simpleType", name=f"{component}_Type"),
-            f"{{{XS}}}restriction",
-            base="xs:string",
-        )
-        for code in codes:
-            etree.SubElement(enumeration, f"{{{XS}}}enumeration", value=code)
+    """The DSD-specific XML schema of the target's structure-specific data (SDMX 2.1).
 
-    def x(parent: Any, tag: str, **attrib: str) -> Any:
-        return etree.SubElement(parent, f"{{{XS}}}{tag}", attrib)
+    Each coded component's values are the enumeration ``COMPONENT_Type`` (declared first,
+    in the order of ``target.codes``); OBS_VALUE and the bounds are ``xs:double``.
+    """
+    enumerations = {
+        component: SimpleType(f"{component}_Type", enumeration=tuple(codes))
+        for component, codes in target.codes.items()
+    }
 
-    def typed(component: str) -> str:
-        if component in target.codes:
-            return f"{component}_Type"
+    def typed(component: str) -> XsdType:
+        if component in enumerations:
+            return enumerations[component]
         return "xs:double" if component in _DOUBLE else "xs:string"
 
-    def restricted(name: str) -> tuple[Any, Any]:
-        res = x(
-            x(x(root, "complexType", name=name), "complexContent"), "restriction", base=f"ss:{name}"
-        )
-        seq = x(res, "sequence")
-        x(seq, "element", ref="common:Annotations", minOccurs="0")
-        return res, seq
-
-    def attributes(res: Any, level: str) -> None:
-        for attr in target.attributes_at(level):
-            use = "required" if attr.mandatory else "optional"
-            x(res, "attribute", name=attr.id, type=typed(attr.id), use=use)
-
-    res, seq = restricted("DataSetType")
-    x(
-        seq,
-        "element",
-        name="DataProvider",
-        type="common:DataProviderReferenceType",
-        form="unqualified",
-        minOccurs="0",
+    return structure_specific_xsd(
+        namespace(target),
+        "2.1",
+        dimensions=[SchemaComponent(dim, typed(dim)) for dim in target.dimensions],
+        time_dimension=target.time_dimension,
+        measure=target.measure,
+        attributes={
+            level: [
+                SchemaComponent(a.id, typed(a.id), a.mandatory) for a in target.attributes_at(level)
+            ]
+            for level in LEVELS
+        },
+        declare_first=tuple(enumerations.values()),
     )
-    x(
-        seq,
-        "element",
-        name="Series",
-        type="SeriesType",
-        form="unqualified",
-        minOccurs="0",
-        maxOccurs="unbounded",
-    )
-    attributes(res, "dataset")
-    x(res, "attribute", name="REPORTING_YEAR_START_DAY", use="prohibited")
-    res, seq = restricted("SeriesType")
-    x(
-        seq,
-        "element",
-        name="Obs",
-        type="ObsType",
-        form="unqualified",
-        minOccurs="0",
-        maxOccurs="unbounded",
-    )
-    for dim in target.dimensions:
-        x(res, "attribute", name=dim, type=typed(dim), use="required")
-    attributes(res, "series")
-    x(res, "attribute", name=target.time_dimension, use="prohibited")
-    x(res, "attribute", name="REPORTING_YEAR_START_DAY", use="prohibited")
-    res, seq = restricted("ObsType")
-    x(res, "attribute", name="type", use="prohibited")
-    x(
-        res,
-        "attribute",
-        name=target.time_dimension,
-        type="common:ObservationalTimePeriodType",
-        use="required",
-    )
-    x(res, "attribute", name=target.measure, type="xs:double", use="optional")
-    attributes(res, "observation")
-    x(res, "attribute", name="REPORTING_YEAR_START_DAY", use="prohibited")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def validate_projection(message: bytes, target: TargetStructure) -> list[str]:
     """XSD problems of an SDMX-ML 2.1 projection (official schemas + `target_xsd`)."""
-    schema = _dsd_schema("2.1", target_xsd(target))
+    schema = dsd_schema("2.1", target_xsd(target))
     doc = etree.fromstring(message, etree.XMLParser(resolve_entities=False, no_network=True))
     if schema.validate(doc):
         return []
