@@ -537,7 +537,7 @@ class _Sorting:
         audit: DisclosureAudit,
     ) -> None:
         if table.num_rows:
-            protected, found = protect_table(table, metadata, policy)
+            protected, found = protect_table(table, metadata, policy, keep_intervals=False)
             audit.merge(found, keep=False)  # the counts: intervals would grow with n
             self._spill.add(protected)
 

@@ -27,14 +27,25 @@ from __future__ import annotations
 import math
 import os
 import sys
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, cast
+from itertools import chain, pairwise
+from typing import Any
 
 import highspy
 import numpy as np
 
-__all__ = ["Cell", "CellInterval", "Relation", "audit_group"]
+__all__ = [
+    "Audited",
+    "Cell",
+    "CellInterval",
+    "Relation",
+    "Relations",
+    "audit_group",
+    "audited",
+    "ranges",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +94,103 @@ Row = tuple[dict[int, float], float, float]
 """A linear constraint: coefficients by variable, lower and upper bound."""
 
 
+class Relations:
+    """Relations as arrays.
+
+    ``members``: each relation's total then its parts, one relation after the other;
+    ``starts``: where each begins (one more than there are relations). What secondary
+    suppression and the auditor work on: a group of a million observations holds hundreds
+    of thousands of relations, which as `Relation` objects cost more to build and to walk
+    than everything done with them. ``repeats``: whether a relation may name a cell twice
+    (an area that is its own parent), which the auditor then adds up. Iterating gives
+    `Relation` objects.
+    """
+
+    __slots__ = ("_by_member", "_owners", "members", "repeats", "starts")
+
+    def __init__(self, members: _Ints, starts: _Ints, *, repeats: bool = False) -> None:
+        self.members, self.starts, self.repeats = members, starts, repeats
+        self._owners: _Ints | None = None
+        self._by_member: tuple[list[int], list[int]] | None = None
+
+    @classmethod
+    def of(cls, relations: Iterable[Relation]) -> Relations:
+        """The arrays of `Relation` objects."""
+        if isinstance(relations, Relations):
+            return relations
+        lists = [(rel.total, *rel.parts) for rel in relations]
+        sizes = np.fromiter(map(len, lists), np.int64, len(lists))
+        members = np.fromiter(chain.from_iterable(lists), np.int64, int(sizes.sum()))
+        repeats = any(len(set(m)) < len(m) for m in lists)
+        return cls(members, _starts(sizes), repeats=repeats)
+
+    @classmethod
+    def joined(cls, parts: Sequence[Relations]) -> Relations:
+        """The relations of ``parts``, one after the other."""
+        if not parts:
+            return cls(np.zeros(0, np.int64), np.zeros(1, np.int64))
+        members = np.concatenate([p.members for p in parts])
+        sizes = np.concatenate([np.diff(p.starts) for p in parts])
+        return cls(members, _starts(sizes), repeats=any(p.repeats for p in parts))
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def __iter__(self) -> Iterator[Relation]:
+        members = self.members.tolist()
+        for a, b in pairwise(self.starts.tolist()):
+            yield Relation(total=members[a], parts=tuple(members[a + 1 : b]))
+
+    @property
+    def owners(self) -> _Ints:
+        """The relation of each member."""
+        if self._owners is None:
+            self._owners = np.repeat(np.arange(len(self)), np.diff(self.starts))
+        return self._owners
+
+    def by_member(self, cells: int) -> tuple[list[int], list[int]]:
+        """The relations each of ``cells`` cells is a member of, in order.
+
+        A flat list, and where each cell's begin in it (``cells + 1`` of them).
+        """
+        if self._by_member is None:
+            order = np.argsort(self.members, kind="stable")
+            bounds = np.searchsorted(self.members[order], np.arange(cells + 1))
+            self._by_member = (self.owners[order].tolist(), bounds.tolist())
+        return self._by_member
+
+    def select(self, keep: np.ndarray[Any, np.dtype[np.bool_]]) -> Relations:
+        """The relations where ``keep`` is true, in order."""
+        first, after = self.starts[:-1][keep], self.starts[1:][keep]
+        members = self.members[ranges(first, after)]
+        return Relations(members, _starts(after - first), repeats=self.repeats)
+
+    def renumbered(self, cells: _Ints) -> Relations:
+        """The relations with each member ``m`` replaced by ``cells[m]``."""
+        return Relations(cells[self.members], self.starts, repeats=self.repeats)
+
+
+_Ints = np.ndarray[Any, np.dtype[np.int64]]
+
+
+def _starts(sizes: _Ints) -> _Ints:
+    starts = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=starts[1:])
+    return starts
+
+
+def ranges(first: _Ints, after: _Ints) -> _Ints:
+    """``first[0]…after[0]-1``, then ``first[1]…after[1]-1``, …, as one array."""
+    lengths = after - first
+    shift = first - (np.cumsum(lengths) - lengths)
+    out: _Ints = np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(shift, lengths)
+    return out
+
+
 def audit_group(
     cells: list[Cell],
     hidden: list[bool],
-    relations: list[Relation],
+    relations: Iterable[Relation],
     protection: list[int],
     *,
     solved: dict[Any, list[tuple[float, float]]] | None = None,
@@ -97,95 +201,281 @@ def audit_group(
     programs are solved on their own, and ``solved`` keeps their results by program (its
     unknowns' count and rows): secondary suppression audits again after each widening,
     where most parts do not change, and small programs recur from group to group.
+    ``relations``: `Relation` objects or `Relations`.
     """
-    counts = [cell.count for cell in cells]
-    sizes = [cell.size for cell in cells]
-    count_var = [-1] * len(cells)  # each withheld count's unknown
-    size_var = [-1] * len(cells)
-    names: list[tuple[int, str]] = []
-    for i, withheld in enumerate(hidden):
-        if withheld:
-            if counts[i] is not None:
-                count_var[i] = len(names)
-                names.append((i, "count"))
-            if sizes[i] is not None:
-                size_var[i] = len(names)
-                names.append((i, "size"))
-    rows = [
-        row
-        for rel in relations
-        for truth, var in ((counts, count_var), (sizes, size_var))
-        if (row := _relation_row(rel, truth, var)) is not None
-    ]
-    for i in range(len(cells)):
-        if count_var[i] >= 0 and size_var[i] >= 0:
-            rows.append(({size_var[i]: 1.0, count_var[i]: -1.0}, 0.0, math.inf))
+    return audited(cells, hidden, relations, protection, solved=solved).intervals()
+
+
+@dataclass(slots=True)
+class Audited:
+    """`audit_group`'s intervals as arrays, in the order of the cells (count, then size)."""
+
+    cell: np.ndarray[Any, np.dtype[np.int64]]
+    is_size: np.ndarray[Any, np.dtype[np.bool_]]
+    bounds: list[tuple[float, float]]
+    """Each interval's ``(lower, upper)``: whole numbers, ``inf`` for no upper bound."""
+    protection: np.ndarray[Any, np.dtype[np.int64]]
+
+    @property
+    def width(self) -> np.ndarray[Any, np.dtype[np.float64]]:
+        """``upper − lower`` of each interval."""
+        pairs = np.array(self.bounds, dtype=np.float64).reshape(-1, 2)
+        out: np.ndarray[Any, np.dtype[np.float64]] = pairs[:, 1] - pairs[:, 0]
+        return out
+
+    @property
+    def unprotected(self) -> np.ndarray[Any, np.dtype[np.bool_]]:
+        """Which intervals are narrower than their protection level."""
+        out: np.ndarray[Any, np.dtype[np.bool_]] = self.width < self.protection
+        return out
+
+    def intervals(self, keys: Sequence[tuple[str, ...]] | None = None) -> list[CellInterval]:
+        """As `CellInterval` objects (with each cell's key from ``keys``, when given)."""
+        cells, sizes, levels = self.cell.tolist(), self.is_size.tolist(), self.protection.tolist()
+        return [
+            CellInterval(
+                cell,
+                "size" if size else "count",
+                lower,
+                upper,
+                level,
+                () if keys is None else keys[cell],
+            )
+            for cell, size, (lower, upper), level in zip(
+                cells, sizes, self.bounds, levels, strict=True
+            )
+        ]
+
+
+def audited(
+    cells: list[Cell],
+    hidden: list[bool],
+    relations: Iterable[Relation],
+    protection: list[int],
+    *,
+    solved: dict[Any, list[tuple[float, float]]] | None = None,
+) -> Audited:
+    """`audit_group`, as arrays (no object per withheld count).
+
+    The programs are built with numpy, a row per relation and measure at once; a part's
+    program is looked up by its bytes (each row's size, bounds, unknowns and
+    coefficients), so the tens of thousands of small parts that recur in a survey round
+    cost a dictionary lookup each, not a program built in Python.
+    """
+    relations = Relations.of(relations)
+    program = _Program.build(cells, hidden, relations)
     solved = {} if solved is None else solved
-    out: list[CellInterval] = []
-    for part, part_rows in _parts(len(names), rows):
-        local = {v: j for j, v in enumerate(part)}
-        lp_rows = [({local[v]: c for v, c in co.items()}, lo, hi) for co, lo, hi in part_rows]
-        # the program alone: the same program has the same optima, whichever cells it is of
-        key = (len(part), tuple((tuple(co.items()), lo, hi) for co, lo, hi in lp_rows))
-        if key not in solved:
-            solved[key] = _solve(len(part), lp_rows)
-        for v, (lower, upper) in zip(part, solved[key], strict=True):
-            at, measure = names[v]
-            out.append(CellInterval(at, measure, lower, upper, protection[at]))
-    return sorted(out, key=lambda iv: (iv.cell, iv.measure))
+    results: list[tuple[float, float]] = []
+    for size, key, part in program.parts():
+        found = solved.get((size, key))
+        if found is None:
+            found = solved[(size, key)] = _solve(size, program.rows_of(part))
+        results += found
+    at = program.part_position().tolist()
+    levels = np.asarray(protection, dtype=np.int64)[program.var_cell]
+    return Audited(program.var_cell, program.var_is_size, [results[i] for i in at], levels)
 
 
-def _parts(n: int, rows: list[Row]) -> list[tuple[list[int], list[Row]]]:
-    """The unknowns in groups that no row links, each with its rows."""
-    parent = list(range(n))
+class _Program:
+    """A group's program as arrays: its unknowns and rows.
 
-    def find(v: int) -> int:
-        while parent[v] != v:
-            parent[v] = parent[parent[v]]
-            v = parent[v]
-        return v
-
-    for coeffs, _, _ in rows:
-        first, *rest = coeffs
-        for v in rest:
-            parent[find(v)] = find(first)
-    members: dict[int, list[int]] = {}
-    for v in range(n):
-        members.setdefault(find(v), []).append(v)
-    by_root: dict[int, list[Row]] = {root: [] for root in members}
-    for row in rows:
-        by_root[find(next(iter(row[0])))].append(row)
-    return [(members[root], by_root[root]) for root in sorted(members)]
-
-
-def _relation_row(rel: Relation, truth: list[int | None], var: list[int]) -> Row | None:
-    """``total − Σ parts = 0`` (or ``≥ 0``) over the withheld cells, published ones moved over.
-
-    ``truth``: each cell's true value of the measure; ``var``: its unknown when withheld
-    (else -1). None when the relation has no withheld member, or does not hold for these
-    values.
+    The unknowns are each withheld cell's count, then its size; a row is ``lower ≤ Σ
+    coefficient × unknown ≤ upper``, stored by row (``row_ptr``, ``cols``, ``vals``).
     """
-    members = (rel.total, *rel.parts)
-    given = [truth[m] for m in members]
-    if None in given:
-        return None
-    values = cast(list[int], given)
-    total, parts = values[0], sum(values[1:])
-    if parts > total:
-        return None  # not a relation of these values
-    coeffs: dict[int, float] = {}
-    constant = 0.0
-    sign = 1.0
-    for m, value in zip(members, values, strict=True):
-        v = var[m]
-        if v >= 0:
-            coeffs[v] = coeffs.get(v, 0.0) + sign
-        else:
-            constant += sign * value
-        sign = -1.0
-    if not coeffs:
-        return None
-    return coeffs, -constant, -constant if parts == total else math.inf
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.var_cell = np.zeros(0, np.int64)
+        self.var_is_size = np.zeros(0, bool)
+        self.row_ptr = np.zeros(1, np.int64)
+        self.cols = np.zeros(0, np.int64)
+        self.vals = np.zeros(0, np.float64)
+        self.lower = np.zeros(0, np.float64)
+        self.upper = np.zeros(0, np.float64)
+        self._var_order = np.zeros(0, np.int64)  # set by parts()
+        self._rows = np.zeros(0, np.int64)
+        self._local = np.zeros(0, np.int64)
+
+    @classmethod
+    def build(cls, cells: list[Cell], hidden: list[bool], relations: Relations) -> _Program:
+        """The program of a group's withheld cells.
+
+        ``total − Σ parts = 0`` (or ``≥ 0``) of each relation and measure whose true
+        values add up so (published members moved to the bounds), in relation order, the
+        count's row before the size's; then ``size − count ≥ 0`` of each cell with both.
+        """
+        self = cls()
+        n_cells = len(cells)
+        withheld = np.fromiter(hidden, bool, n_cells)
+        truths = [_truth([c.count for c in cells]), _truth([c.size for c in cells])]
+        has = [withheld & known for _, known in truths]
+        per_cell = has[0].astype(np.int64) + has[1]
+        first = np.cumsum(per_cell) - per_cell
+        variables = [np.where(has[0], first, -1), np.where(has[1], first + has[0], -1)]
+        self.n = int(per_cell.sum())
+        self.var_cell = np.repeat(np.arange(n_cells, dtype=np.int64), per_cell)
+        self.var_is_size = np.zeros(self.n, bool)
+        self.var_is_size[variables[1][has[1]]] = True
+        keys, row_lower, row_upper, e_key, e_var, e_val = [], [], [], [], [], []
+        if len(relations):
+            members, starts = relations.members, relations.starts[:-1]
+            owner = relations.owners
+            sign = np.full(len(members), -1, np.int64)
+            sign[starts] = 1
+            for measure, ((truth, known), var) in enumerate(zip(truths, variables, strict=True)):
+                signed = truth[members] * sign
+                gap = np.add.reduceat(signed, starts)  # total − Σ parts
+                unknown = var[members]
+                is_var = unknown >= 0
+                kept = (
+                    np.logical_and.reduceat(known[members], starts)
+                    & np.asarray(gap >= 0, bool)
+                    & np.logical_or.reduceat(is_var, starts)
+                )
+                constant = np.add.reduceat(np.where(is_var, 0, signed), starts)
+                lower = -np.asarray(constant[kept], np.float64) + 0.0  # never -0.0
+                equal = np.asarray(gap[kept] == 0, bool)
+                keys.append(np.flatnonzero(kept) * 2 + measure)
+                row_lower.append(lower)
+                row_upper.append(np.where(equal, lower, np.inf))
+                entry = kept[owner] & is_var
+                e_key.append(owner[entry] * 2 + measure)
+                e_var.append(unknown[entry])
+                e_val.append(sign[entry].astype(np.float64))
+        key = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+        order = np.argsort(key, kind="stable")
+        entry_key = np.concatenate(e_key) if e_key else np.zeros(0, np.int64)
+        entry_order = np.argsort(entry_key, kind="stable")  # rows in order, members in order
+        row_of_entry = np.searchsorted(key[order], entry_key[entry_order])
+        cols = np.concatenate(e_var)[entry_order] if e_var else np.zeros(0, np.int64)
+        vals = np.concatenate(e_val)[entry_order] if e_val else np.zeros(0, np.float64)
+        lower = np.concatenate(row_lower)[order] if row_lower else np.zeros(0)
+        upper = np.concatenate(row_upper)[order] if row_upper else np.zeros(0)
+        if relations.repeats:  # a cell twice in a relation: one term, coefficients added
+            row_of_entry, cols, vals = _merged(row_of_entry, cols, vals, self.n)
+        # size − count ≥ 0, for each cell with both unknowns
+        both = has[0] & has[1]
+        links = int(both.sum())
+        link_rows = len(lower) + np.arange(links, dtype=np.int64)
+        row_of_entry = np.concatenate([row_of_entry, np.repeat(link_rows, 2)])
+        pairs = np.stack([variables[1][both], variables[0][both]], axis=1).ravel()
+        cols = np.concatenate([cols, pairs])
+        vals = np.concatenate([vals, np.tile([1.0, -1.0], links)])
+        self.lower = np.concatenate([lower, np.zeros(links)])
+        self.upper = np.concatenate([upper, np.full(links, np.inf)])
+        self.row_ptr = np.searchsorted(row_of_entry, np.arange(len(self.lower) + 1))
+        self.cols, self.vals = cols, vals
+        return self
+
+    def parts(self) -> Iterator[tuple[int, bytes, _Ints]]:
+        """Each part (unknowns no row links): its size, its program as bytes, its rows.
+
+        Parts come in the order of their first unknown; a part's unknowns are numbered
+        in their order, and its rows keep theirs, so equal programs give equal bytes.
+        """
+        n = self.n
+        if not n:
+            return
+        row_len = np.diff(self.row_ptr)
+        label = _components(n, np.repeat(self.cols[self.row_ptr[:-1]], row_len), self.cols)
+        self._var_order = var_order = np.argsort(label, kind="stable")
+        new = np.r_[True, label[var_order][1:] != label[var_order][:-1]]
+        part_start = np.flatnonzero(new)
+        part_size = np.diff(np.r_[part_start, n])
+        part_of = np.empty(n, np.int64)
+        part_of[var_order] = np.repeat(np.arange(len(part_start)), part_size)
+        local = np.empty(n, np.int64)
+        local[var_order] = np.arange(n) - np.repeat(part_start, part_size)
+        # rows by part (the part of a row's first unknown), in order within each
+        row_part = part_of[self.cols[self.row_ptr[:-1]]]
+        rows = np.argsort(row_part, kind="stable")
+        nnz = row_len[rows]
+        width = 3 + 2 * nnz
+        at = np.cumsum(width) - width
+        stream = np.empty(int(width.sum()), np.float64)
+        stream[at] = nnz
+        stream[at + 1] = self.lower[rows]
+        stream[at + 2] = self.upper[rows]
+        entries = ranges(self.row_ptr[rows], self.row_ptr[rows + 1])
+        nth = np.arange(len(entries)) - np.repeat(np.cumsum(nnz) - nnz, nnz)
+        base = np.repeat(at + 3, nnz) + nth
+        stream[base] = local[self.cols[entries]]
+        stream[base + np.repeat(nnz, nnz)] = self.vals[entries]
+        part_rows = np.searchsorted(row_part[rows], np.arange(len(part_start) + 1))
+        offsets = (np.r_[at, len(stream)][part_rows] * 8).tolist()
+        data = stream.tobytes()
+        self._rows, self._local = rows, local
+        for p, size in enumerate(part_size.tolist()):
+            a, b = offsets[p], offsets[p + 1]
+            yield size, data[a:b], part_rows[p : p + 2]
+
+    def rows_of(self, part_rows: _Ints) -> list[Row]:
+        """A part's rows, its unknowns numbered within it."""
+        out: list[Row] = []
+        for r in self._rows[part_rows[0] : part_rows[1]].tolist():
+            a, b = int(self.row_ptr[r]), int(self.row_ptr[r + 1])
+            local = self._local[self.cols[a:b]].tolist()
+            coeffs = dict(zip(local, self.vals[a:b].tolist(), strict=True))
+            out.append((coeffs, float(self.lower[r]), float(self.upper[r])))
+        return out
+
+    def part_position(self) -> _Ints:
+        """Where each unknown's optima are in the parts' results, one after the other."""
+        position = np.empty(self.n, np.int64)
+        if self.n:
+            position[self._var_order] = np.arange(self.n)
+        return position
+
+
+def _truth(values: list[int | None]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """A measure's true values (0 where unknown) and where they are known.
+
+    int64 while sums of them cannot overflow; Python integers (an object array) beyond.
+    """
+    known = np.fromiter((v is not None for v in values), bool, len(values))
+    plain = [0 if v is None else v for v in values]
+    try:
+        truth = np.array(plain, dtype=np.int64)
+    except OverflowError:
+        return np.array(plain, dtype=object), known
+    if len(truth) and (truth.max() >= _EXACT or truth.min() <= -_EXACT):
+        return np.array(plain, dtype=object), known
+    return truth, known
+
+
+#: Counts below this add up exactly in 64 bits, a million at a time.
+_EXACT = 2**40
+
+
+def _merged(
+    rows: _Ints, cols: _Ints, vals: np.ndarray[Any, Any], n: int
+) -> tuple[_Ints, _Ints, np.ndarray[Any, Any]]:
+    """One term per unknown and row (coefficients added), in the order they first come."""
+    key = rows * max(n, 1) + cols
+    unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    summed = np.bincount(inverse.ravel(), weights=vals, minlength=len(unique))
+    order = np.argsort(first, kind="stable")
+    return rows[first[order]], cols[first[order]], summed[order]
+
+
+def _components(n: int, u: _Ints, v: _Ints) -> _Ints:
+    """Each of ``n`` unknowns' component (its least member), ``u[i]`` linked to ``v[i]``.
+
+    Roots are hooked to the lesser root, then paths shortened, until no link crosses.
+    """
+    label = np.arange(n, dtype=np.int64)
+    while True:
+        lu, lv = label[u], label[v]
+        crossing = lu != lv
+        if not crossing.any():
+            return label
+        lu, lv = lu[crossing], lv[crossing]
+        np.minimum.at(label, np.maximum(lu, lv), np.minimum(lu, lv))
+        while True:
+            up = label[label]
+            if np.array_equal(up, label):
+                break
+            label = up
 
 
 def _solve(n: int, rows: list[Row]) -> list[tuple[float, float]]:
@@ -217,6 +507,7 @@ def _solve(n: int, rows: list[Row]) -> list[tuple[float, float]]:
     # settling by each solution costs numpy's time, not Python's, per unknown
     bounds = _Bounds(low, high, floor, ceiling)
     objective = _Objective(h, n)
+    _at_ceilings_together(h, bounds, objective)
     for v in range(n):
         if math.isnan(bounds.low[v]):
             bounds.low[v], point = _optimum(
@@ -230,6 +521,37 @@ def _solve(n: int, rows: list[Row]) -> list[tuple[float, float]]:
                 bounds.unbounded_along(h)
             bounds.settle(point)
     return _rounded(bounds.low.tolist(), bounds.high.tolist())
+
+
+def _at_ceilings_together(h: highspy.Highs, bounds: _Bounds, objective: _Objective) -> None:
+    """Settle at once the maxima of unknowns that reach their ceilings together.
+
+    Maximising the sum of the unknowns whose maximum is not known and whose propagated
+    ceiling is whole: each unknown the solution puts at its ceiling has that maximum (no
+    solution passes it). Repeated while a round settles a good share of those left.
+    """
+    while True:
+        pending = np.flatnonzero(np.isnan(bounds.high) & bounds.whole_ceiling)
+        if len(pending) < _TOGETHER_FROM:
+            return
+        costs = np.zeros(objective.n)
+        costs[pending] = 1.0
+        h.changeColsCost(objective.n, np.arange(objective.n, dtype=np.int32), costs)
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        objective.var = -2  # several costs set: `reset` before the next single one
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return
+        bounds.settle(h.getSolution().col_value)
+        left = int((np.isnan(bounds.high) & bounds.whole_ceiling).sum())
+        if left > len(pending) * _TOGETHER_KEEPS:
+            return
+
+
+#: Ceilings are tried together while at least this many are pending …
+_TOGETHER_FROM = 2
+#: … and a round leaves at most this share of them.
+_TOGETHER_KEEPS = 0.9
 
 
 class _Bounds:
@@ -279,6 +601,9 @@ class _Objective:
         self.h, self.n, self.var = h, n, -1  # -1: all costs 0 (as after loading)
 
     def minimise_or_maximise(self, var: int, sense: highspy.ObjSense) -> None:
+        if self.var == -2:
+            self.reset(var, sense)
+            return
         if self.var != var:
             if self.var >= 0:
                 self.h.changeColCost(self.var, 0.0)

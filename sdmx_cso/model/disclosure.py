@@ -35,7 +35,7 @@ import heapq
 import math
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain, pairwise
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -44,7 +44,7 @@ import pyarrow.compute as pc
 from pydantic import Field
 
 from sdmx_cso.model._base import CsoModel
-from sdmx_cso.model.audit import Cell, CellInterval, Relation, audit_group
+from sdmx_cso.model.audit import Audited, Cell, CellInterval, Relation, Relations, audited
 from sdmx_cso.model.config import DerivationConfig
 from sdmx_cso.model.derive import comment_for_flags, conf_status, obs_status
 from sdmx_cso.model.flags import QualityFlag
@@ -258,6 +258,18 @@ class DisclosureAudit:
         if keep:
             self.intervals += intervals
 
+    def add_audited(self, found: Audited, keys: list[tuple[str, ...]] | None) -> None:
+        """Count in the auditor's intervals of one group; with the cells' ``keys``, keep them."""
+        if keys is not None:
+            self.add_intervals(found.intervals(keys))
+            return
+        widths = found.width
+        self.examined += len(widths)
+        self.unprotected += int(found.unprotected.sum())
+        if len(widths):
+            least = float(widths.min())
+            self.narrowest = least if self.narrowest is None else min(self.narrowest, least)
+
     def merge(self, other: DisclosureAudit, *, keep: bool = True) -> None:
         """Take in the audit of other groups (``keep``: their intervals too)."""
         self.primary += other.primary
@@ -301,12 +313,15 @@ def protect_table(
     policy: DisclosurePolicy,
     *,
     groups: pa.Array | None = None,
+    keep_intervals: bool = True,
 ) -> tuple[pa.Table, DisclosureAudit]:
     """``table`` with the policy applied, and the audit.
 
     Every group of related cells must be whole in ``table`` (the whole dataset, or the
     complete groups of the streaming pipeline). ``groups``: the rows' `group_keys`, when
-    already computed.
+    already computed. ``keep_intervals``: whether the audit keeps every withheld count's
+    interval (`DisclosureAudit.intervals`), or only counts them (the streaming pipeline:
+    they would grow with the data).
     """
     audit = DisclosureAudit(policy=policy)
     if table.num_rows == 0:
@@ -337,7 +352,7 @@ def protect_table(
         parents = _area_parents(metadata)
         solved: dict[Any, list[tuple[float, float]]] = {}  # programs solved, of any group
         for members in by_group:
-            chosen, intervals = _protect_group(
+            chosen, found, keys = _protect_group(
                 [cells[i] for i in members],
                 [bool(sub_withheld[i]) for i in members],
                 policy,
@@ -348,7 +363,7 @@ def protect_table(
             # keep the small programs (they recur across groups), not the large ones
             solved = {k: v for k, v in solved.items() if k[0] <= _SHARED_PROGRAM_SIZE}
             audit.groups += 1
-            audit.add_intervals(intervals)
+            audit.add_audited(found, keys if keep_intervals else None)
             for local in chosen:
                 secondary[rows[members[local]]] = True
     unreliable = _unreliable_mask(table, policy)
@@ -499,9 +514,10 @@ def _protect_group(
     parents: dict[str, str],
     solved: dict[Any, list[tuple[float, float]]] | None = None,
     codes: tuple[np.ndarray[Any, Any], list[list[str]]] | None = None,
-) -> tuple[list[int], list[CellInterval]]:
-    """The cells to withhold besides ``withheld`` (indices), and the final audit.
+) -> tuple[list[int], Audited, list[tuple[str, ...]]]:
+    """The cells to withhold besides ``withheld`` (indices), the final audit, and the keys.
 
+    The audit's cells are numbered smallest first (their keys: the third item).
     ``solved``: the auditor's programs already solved (`audit_group`), updated; ``codes``:
     the cells' keys as `_key_codes` gives them, when at hand.
     """
@@ -509,29 +525,27 @@ def _protect_group(
     cells = [cells[i] for i in order]
     hidden = [withheld[i] for i in order]
     if codes is None:
-        relations = _relations(cells, parents)
+        relations = Relations.of(_relations(cells, parents))
     else:
         relations = relations_among(codes[0][order], codes[1], parents, area=_area_position())
     protection = [policy.protection_level or policy.threshold(c.sensitive) for c in cells]
     solved = {} if solved is None else solved
     while True:
         withheld_in = _complete_relations(cells, hidden, relations)
-        live = [rel for rel, n in zip(relations, withheld_in, strict=True) if n]
-        intervals = audit_group(cells, hidden, live, protection, solved=solved)
-        failing = sorted({iv.cell for iv in intervals if not iv.protected})
+        live = relations.select(np.asarray(withheld_in, np.int64) > 0)
+        found = audited(cells, hidden, live, protection, solved=solved)
+        failing = np.unique(found.cell[found.unprotected]).tolist()
         widened = False
         for cell in failing:  # one more cell for each, then audit again
             widened = _widen(cell, cells, hidden, relations) or widened
         if not widened:
             break
-    for iv in intervals:
-        iv.key = cells[iv.cell].key
     added = [order[i] for i in range(len(cells)) if hidden[i] and not withheld[order[i]]]
-    return sorted(added), intervals
+    return sorted(added), found, [cell.key for cell in cells]
 
 
 def _complete_relations(
-    cells: list[Cell], hidden: list[bool], relations: list[Relation]
+    cells: list[Cell], hidden: list[bool], relations: Relations | list[Relation]
 ) -> list[int]:
     """Withhold the smallest published cell of each relation with exactly one withheld.
 
@@ -545,21 +559,15 @@ def _complete_relations(
     of withheld members is kept up to date, so looking at a relation of many parts (the
     service points of a county) does not count them again each time one is withheld.
     """
-    if not relations:
+    relations = Relations.of(relations)
+    if not len(relations):
         return []
-    # each relation's members, flat; the relations each cell is a member of, in order
-    sizes = np.fromiter((1 + len(rel.parts) for rel in relations), np.int64, len(relations))
-    flat = np.fromiter(
-        chain.from_iterable((rel.total, *rel.parts) for rel in relations), np.int64, sizes.sum()
-    )
-    owner = np.repeat(np.arange(len(relations)), sizes)
-    by_cell = np.argsort(flat, kind="stable")
-    owners = owner[by_cell].tolist()
-    bounds = np.searchsorted(flat[by_cell], np.arange(len(hidden) + 1)).tolist()
+    owners, bounds = relations.by_member(len(hidden))
+    members, starts = relations.members.tolist(), relations.starts.tolist()
     is_hidden = np.fromiter(hidden, bool, len(hidden))
     # each relation's withheld members, kept up to date
     withheld: list[int] = np.add.reduceat(
-        is_hidden[flat].astype(np.int64), sizes.cumsum() - sizes
+        is_hidden[relations.members].astype(np.int64), relations.starts[:-1]
     ).tolist()
     # a heap of the relations to look at in this sweep (only one withheld can act)
     sweep = [r for r, n in enumerate(withheld) if n == 1]
@@ -571,8 +579,8 @@ def _complete_relations(
             queued.discard(r)
             if withheld[r] != 1:
                 continue
-            rel = relations[r]
-            published = [m for m in rel.parts if not hidden[m]] or [rel.total]
+            total, first, after = members[starts[r]], starts[r] + 1, starts[r + 1]
+            published = [m for m in members[first:after] if not hidden[m]] or [total]
             cell = min(published)  # cells are sorted smallest first
             hidden[cell] = True
             for other in owners[bounds[cell] : bounds[cell + 1]]:
@@ -587,21 +595,21 @@ def _complete_relations(
     return withheld
 
 
-def _widen(cell: int, cells: list[Cell], hidden: list[bool], relations: list[Relation]) -> bool:
+def _widen(cell: int, cells: list[Cell], hidden: list[bool], relations: Relations) -> bool:
     """Withhold the smallest published cell related to ``cell`` or to a withheld neighbour."""
-    near: set[int] = set()
-    for rel in relations:
-        members = (rel.total, *rel.parts)
-        if cell in members:
-            near.update(m for m in members if not hidden[m])
-    if not near:
-        for rel in relations:
-            members = (rel.total, *rel.parts)
-            if any(hidden[m] for m in members):
-                near.update(m for m in members if not hidden[m])
-    if not near:
+    members, owners = relations.members, relations.owners
+    is_hidden = np.fromiter(hidden, bool, len(hidden))
+    published = ~is_hidden[members]
+    mine = np.zeros(len(relations), bool)
+    mine[owners[members == cell]] = True
+    near = members[mine[owners] & published]
+    if not len(near):
+        some = np.zeros(len(relations), bool)
+        some[owners[~published]] = True
+        near = members[some[owners] & published]
+    if not len(near):
         return False
-    hidden[min(near)] = True
+    hidden[int(near.min())] = True
     return True
 
 

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
-from sdmx_cso.model.audit import Cell, Relation
+from sdmx_cso.model.audit import Cell, Relation, Relations, ranges
 
 __all__ = ["relations_among", "relations_of"]
 
@@ -45,7 +44,7 @@ def relations_of(cells: Sequence[Cell], parents: dict[str, str], *, area: int) -
         rank = {code: r for r, code in enumerate(vocabulary)}
         codes.append(np.fromiter((rank[c] for c in column), np.int64, len(column)))
         words.append(vocabulary)
-    return relations_among(np.stack(codes, axis=1), words, parents, area=area)
+    return list(relations_among(np.stack(codes, axis=1), words, parents, area=area))
 
 
 def relations_among(
@@ -54,32 +53,30 @@ def relations_among(
     parents: dict[str, str],
     *,
     area: int,
-) -> list[Relation]:
-    """`relations_of` cells given by their codes.
+) -> Relations:
+    """`relations_of` cells given by their codes, as arrays.
 
     ``codes[i, d]`` is the rank of cell ``i``'s code on dimension ``d`` in ``words[d]``,
     that dimension's codes in sorted order (which may hold codes no cell has).
     """
+    none = Relations.joined([])
     if not len(codes):
-        return []
+        return none
     columns = [np.ascontiguousarray(codes[:, d]) for d in range(codes.shape[1])]
     varying = [d for d, c in enumerate(columns) if c.min() != c.max()]
     if not varying:
-        return []
+        return none
     kept = _last_of_each_key([columns[d] for d in varying])
     if kept is not None:  # the same key twice (not a valid dataset): the last one counts
-        return [
-            Relation(total=int(kept[r.total]), parts=tuple(int(kept[p]) for p in r.parts))
-            for r in relations_among(codes[kept], words, parents, area=area)
-        ]
-    out: list[Relation] = []
+        return relations_among(codes[kept], words, parents, area=area).renumbered(kept)
+    out: list[Relations] = []
     for d in varying:
         others = [columns[o] for o in varying if o != d]
         if d == area:
-            out += _area_relations(columns[d], others, list(words[d]), parents)
+            out.append(_area_relations(columns[d], others, list(words[d]), parents))
         else:
-            out += _total_relations(columns[d], others, list(words[d]))
-    return out
+            out.append(_total_relations(columns[d], others, list(words[d])))
+    return Relations.joined(out)
 
 
 def _last_of_each_key(columns: list[_Ints]) -> _Ints | None:
@@ -122,29 +119,31 @@ def _buckets(own: _Ints, others: list[_Ints]) -> tuple[_Ints, _Ints]:
     return order, np.flatnonzero(new)
 
 
-def _total_relations(own: _Ints, others: list[_Ints], words: list[str]) -> list[Relation]:
+def _total_relations(own: _Ints, others: list[_Ints], words: list[str]) -> Relations:
     """Each bucket with a ``_T`` cell and another: the ``_T`` cell is the total of the rest."""
     if "_T" not in words:
-        return []
+        return Relations.joined([])
     order, starts = _buckets(own, others)
     ends = np.append(starts[1:], len(order))
     # the _T cells (one per bucket at most: keys are unique) in buckets of two or more
     total_at = np.flatnonzero(own[order] == words.index("_T"))
     bucket = np.searchsorted(starts, total_at, side="right") - 1
     wide = ends[bucket] - starts[bucket] > 1
-    total_at, bucket = total_at[wide], bucket[wide]
-    cells = order.tolist()
-    return [
-        Relation(total=cells[t], parts=(*cells[start:t], *cells[t + 1 : end]))
-        for t, start, end in zip(
-            total_at.tolist(), starts[bucket].tolist(), ends[bucket].tolist(), strict=True
-        )
-    ]
+    total_at, first, after = total_at[wide], starts[bucket[wide]], ends[bucket[wide]]
+    # each bucket's cells, its total moved to the front
+    at = ranges(first, after)
+    length = after - first
+    nth, total = at - np.repeat(first, length), np.repeat(total_at - first, length)
+    place = np.repeat(np.cumsum(length) - length, length)
+    place += np.where(nth == total, 0, np.where(nth < total, nth + 1, nth))
+    members = np.empty(len(at), np.int64)
+    members[place] = order[at]
+    return Relations(members, np.append(np.cumsum(length) - length, len(at)))
 
 
 def _area_relations(
     own: _Ints, others: list[_Ints], words: list[str], parents: dict[str, str]
-) -> list[Relation]:
+) -> Relations:
     """Each area of a bucket with its child areas in the bucket, in code order."""
     position = {code: r for r, code in enumerate(words)}
     parent = np.array([position.get(parents.get(code, ""), -1) for code in words], np.int64)
@@ -161,14 +160,15 @@ def _area_relations(
     present = place[found] == wanted
     child, found = child[present], found[present]
     if not len(child):
-        return []
+        return Relations.joined([])
     # relations by bucket, then parent code; children in code order
     by = np.lexsort([area[child], area[found], bucket[child]])
     child, found = child[by], found[by]
-    split = (np.flatnonzero(found[1:] != found[:-1]) + 1).tolist()
-    cells, kids, totals = order.tolist(), child.tolist(), found.tolist()
-    bounds = [0, *split, len(kids)]
-    return [
-        Relation(total=cells[totals[a]], parts=tuple(cells[k] for k in kids[a:b]))
-        for a, b in pairwise(bounds)
-    ]
+    new = np.r_[True, found[1:] != found[:-1]]
+    relation = np.cumsum(new) - 1
+    heads = np.flatnonzero(new)  # each relation's first child
+    members = np.empty(len(child) + len(heads), np.int64)
+    members[heads + np.arange(len(heads))] = order[found[heads]]
+    members[np.arange(len(child)) + relation + 1] = order[child]
+    starts = np.append(heads + np.arange(len(heads)), len(members))
+    return Relations(members, starts, repeats=bool((child == found).any()))

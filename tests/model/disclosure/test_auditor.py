@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from sdmx_cso.model import audit
 from sdmx_cso.model.audit import Cell, Relation, _solve
-from sdmx_cso.model.disclosure import _complete_relations, _relations
+from sdmx_cso.model.disclosure import _complete_relations, _relations, _widen
 
 
 def _fresh() -> highspy.Highs:
@@ -280,3 +280,168 @@ def test_the_common_small_programs_are_proved_without_the_solver(monkeypatch):
     assert _solve(4, short) == expected[id(short)] == [(0, 135), (0, 263), (0, 135), (0, 263)]
     assert _solve(4, total) == expected[id(total)]
     assert expected[id(total)][2] == (19, math.inf)  # a floor proved by a point, a ray
+
+
+# --- the auditor's programs: built with numpy, the same as one row per relation ----------
+
+
+def plain_audit(cells, hidden, relations, protection):  # noqa: C901 (the definition, whole)
+    """One row per relation and measure, parts by union-find, each part solved (the
+    definition the array-built programs must give)."""
+    names, var = [], {}
+    for i, cell in enumerate(cells):
+        if hidden[i]:
+            for measure in ("count", "size"):
+                if getattr(cell, measure) is not None:
+                    var[(i, measure)] = len(names)
+                    names.append((i, measure))
+    rows = []
+    for rel in relations:
+        members = (rel.total, *rel.parts)
+        for measure in ("count", "size"):
+            truth = [getattr(cells[m], measure) for m in members]
+            if None in truth or truth[0] < sum(truth[1:]):
+                continue
+            coeffs, constant = {}, 0
+            for k, m in enumerate(members):
+                sign = 1.0 if k == 0 else -1.0
+                if (m, measure) in var:
+                    coeffs[var[(m, measure)]] = coeffs.get(var[(m, measure)], 0.0) + sign
+                else:
+                    constant += sign * getattr(cells[m], measure)
+            if coeffs:
+                exact = truth[0] == sum(truth[1:])
+                rows.append((coeffs, float(-constant), float(-constant) if exact else math.inf))
+    for i in range(len(cells)):
+        if (i, "count") in var and (i, "size") in var:
+            rows.append(({var[(i, "size")]: 1.0, var[(i, "count")]: -1.0}, 0.0, math.inf))
+    parent = list(range(len(names)))
+
+    def find(v):
+        while parent[v] != v:
+            v = parent[v]
+        return v
+
+    for coeffs, _, _ in rows:
+        first, *rest = coeffs
+        for v in rest:
+            parent[find(v)] = find(first)
+    out = {}
+    for root in {find(v) for v in range(len(names))}:
+        part = [v for v in range(len(names)) if find(v) == root]
+        local = {v: j for j, v in enumerate(part)}
+        own = [
+            ({local[v]: c for v, c in co.items()}, lo, hi)
+            for co, lo, hi in rows
+            if find(next(iter(co))) == root
+        ]
+        for v, bounds in zip(part, _solve(len(part), own), strict=True):
+            out[names[v]] = bounds
+    return [(i, m, *out[(i, m)], protection[i]) for i, m in names]
+
+
+@st.composite
+def groups(draw: st.DrawFn):
+    """Cells (some measures unknown, now and then counts beyond 64-bit sums), withheld
+    ones, and relations among them: random, or of true totals, a cell now and then twice."""
+    n = draw(st.integers(1, 12))
+    big = draw(st.sampled_from([40, 40, 40, 2**45, 2**70]))
+    sizes = [draw(st.one_of(st.none(), st.integers(0, big))) for _ in range(n)]
+    counts = [
+        draw(st.one_of(st.none(), st.integers(0, s if s is not None else big))) for s in sizes
+    ]
+    cells = [
+        Cell(key=(str(i),), count=c, size=s)
+        for i, (c, s) in enumerate(zip(counts, sizes, strict=True))
+    ]
+    relations = []
+    for _ in range(draw(st.integers(0, 8))):
+        members = draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=5))
+        relations.append(Relation(total=members[0], parts=tuple(members[1:])))
+    if n > 2:  # one relation whose total is the sum of its parts
+        parts = draw(st.lists(st.integers(1, n - 1), min_size=1, max_size=3, unique=True))
+        total = Cell(key=("T",), count=sum(counts[p] or 0 for p in parts),
+                     size=sum(sizes[p] or 0 for p in parts))  # fmt: skip
+        cells[0] = total
+        relations.append(Relation(total=0, parts=tuple(parts)))
+    hidden = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    return cells, hidden, relations, [draw(st.integers(1, 10)) for _ in range(n)]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(group=groups())
+def test_the_programs_built_as_arrays_are_those_of_each_relation(group):
+    cells, hidden, relations, protection = group
+    got = audit.audit_group(cells, hidden, relations, protection, solved={})
+    assert [(i.cell, i.measure, i.lower, i.upper, i.protection) for i in got] == plain_audit(
+        cells, hidden, relations, protection
+    )
+    # the same with the relations as arrays, and with programs solved before
+    solved: dict = {}
+    audit.audit_group(cells, hidden, relations, protection, solved=solved)
+    again = audit.audit_group(
+        cells, hidden, audit.Relations.of(relations), protection, solved=solved
+    )
+    assert [(i.cell, i.measure, i.lower, i.upper) for i in again] == [
+        (i.cell, i.measure, i.lower, i.upper) for i in got
+    ]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    relations=st.lists(
+        st.lists(st.integers(0, 9), min_size=1, max_size=5).map(
+            lambda m: Relation(total=m[0], parts=tuple(m[1:]))
+        ),
+        max_size=10,
+    ),
+    keep=st.lists(st.booleans(), min_size=10, max_size=10),
+)
+def test_relations_as_arrays_are_the_relations(relations, keep):
+    table = audit.Relations.of(relations)
+    assert list(table) == relations
+    assert table.repeats == any(len({r.total, *r.parts}) < 1 + len(r.parts) for r in relations)
+    chosen = np.array(keep[: len(relations)], dtype=bool)
+    assert list(table.select(chosen)) == [r for r, k in zip(relations, chosen, strict=True) if k]
+    owners, bounds = table.by_member(10)
+    for cell in range(10):
+        assert owners[bounds[cell] : bounds[cell + 1]] == [
+            r for r, rel in enumerate(relations) for m in (rel.total, *rel.parts) if m == cell
+        ]
+
+
+def plain_widen(cell, hidden, relations):
+    """The smallest published cell related to ``cell``, else to any withheld cell."""
+    near = set()
+    for rel in relations:
+        members = (rel.total, *rel.parts)
+        if cell in members:
+            near.update(m for m in members if not hidden[m])
+    if not near:
+        for rel in relations:
+            members = (rel.total, *rel.parts)
+            if any(hidden[m] for m in members):
+                near.update(m for m in members if not hidden[m])
+    if not near:
+        return False
+    hidden[min(near)] = True
+    return True
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    relations=st.lists(
+        st.lists(st.integers(0, 9), min_size=2, max_size=5, unique=True).map(
+            lambda m: Relation(total=m[0], parts=tuple(m[1:]))
+        ),
+        max_size=10,
+    ),
+    hidden=st.lists(st.booleans(), min_size=10, max_size=10),
+    cell=st.integers(0, 9),
+)
+def test_widening_withholds_what_the_plain_loops_withhold(relations, hidden, cell):
+    fast, plain = list(hidden), list(hidden)
+    assert _widen(cell, [], fast, audit.Relations.of(relations)) == plain_widen(
+        cell, plain, relations
+    )
+    assert fast == plain
