@@ -35,7 +35,7 @@ import heapq
 import math
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import pairwise
+from itertools import pairwise, repeat
 from typing import Any
 
 import numpy as np
@@ -348,11 +348,11 @@ def protect_table(
         by_group = _rows_by_group(sub_groups)
         sub_withheld = sub_withheld.to_numpy(zero_copy_only=False)
         codes, words = _key_codes(sub)
-        cells = _cells(sub, (codes, words))
+        cells = _cells(sub, (codes, words), keys=keep_intervals)
         parents = _area_parents(metadata)
         solved: dict[Any, list[tuple[float, float]]] = {}  # programs solved, of any group
         for members in by_group:
-            chosen, found, keys = _protect_group(
+            chosen, found, order = _protect_group(
                 [cells[i] for i in members],
                 [bool(sub_withheld[i]) for i in members],
                 policy,
@@ -363,7 +363,8 @@ def protect_table(
             # keep the small programs (they recur across groups), not the large ones
             solved = {k: v for k, v in solved.items() if k[0] <= _SHARED_PROGRAM_SIZE}
             audit.groups += 1
-            audit.add_audited(found, keys if keep_intervals else None)
+            keys = [cells[members[i]].key for i in order] if keep_intervals else None
+            audit.add_audited(found, keys)
             for local in chosen:
                 secondary[rows[members[local]]] = True
     unreliable = _unreliable_mask(table, policy)
@@ -427,20 +428,27 @@ def _coarsened_mask(
 # --- secondary suppression -------------------------------------------------------------
 
 
-def _cells(table: pa.Table, codes: tuple[np.ndarray[Any, Any], list[list[str]]]) -> list[Cell]:
+def _cells(
+    table: pa.Table, codes: tuple[np.ndarray[Any, Any], list[list[str]]], *, keys: bool = True
+) -> list[Cell]:
     """The cells of ``table`` as the auditor sees them (true counts, key, threshold).
 
     ``codes``: the rows' `_key_codes`; the keys are made of its words, one string object
-    per code rather than one per row and dimension.
+    per code rather than one per row and dimension. Without ``keys``, each cell's key is
+    empty (secondary suppression works on the codes; only kept intervals need keys).
     """
     counts, sizes = _implied_counts(table)
     sensitive = _sensitive(table).to_pylist()
-    matrix, words = codes
-    columns = [[words[d][c] for c in matrix[:, d].tolist()] for d in range(len(words))]
-    keys = list(zip(*columns, strict=True))
+    if keys:
+        matrix, words = codes
+        columns = [[words[d][c] for c in matrix[:, d].tolist()] for d in range(len(words))]
+        cell_keys: Any = zip(*columns, strict=True)
+    else:
+        cell_keys = repeat(())
+    facts = zip(counts.to_pylist(), sizes.to_pylist(), sensitive, strict=True)
     return [
-        Cell(key=tuple(k), count=c, size=s, sensitive=bool(sen))
-        for k, c, s, sen in zip(keys, counts.to_pylist(), sizes.to_pylist(), sensitive, strict=True)
+        Cell(key=k, count=c, size=s, sensitive=bool(sen))
+        for k, (c, s, sen) in zip(cell_keys, facts, strict=False)  # keys: maybe endless
     ]
 
 
@@ -494,17 +502,21 @@ def _size_order(cell: Cell) -> tuple[int, int, tuple[str, ...]]:
 
 
 def _by_size(cells: list[Cell], codes: np.ndarray[Any, Any] | None) -> list[int]:
-    """The cells' indices, smallest first (`_size_order`); with the keys' ``codes``, by numpy."""
+    """The cells' indices, smallest first (`_size_order`); with the keys' ``codes``, by numpy.
+
+    The codes sort as the keys do, so they stand for the keys (which the cells may lack).
+    """
+    if codes is None:
+        return sorted(range(len(cells)), key=lambda i: _size_order(cells[i]))
     big = 1 << 62
     try:
-        if codes is not None:
-            sizes = np.fromiter((big if c.size is None else c.size for c in cells), np.int64)
-            counts = np.fromiter((big if c.count is None else c.count for c in cells), np.int64)
-            keys = [codes[:, d] for d in reversed(range(codes.shape[1]))]
-            return list(np.lexsort([*keys, counts, sizes]).tolist())
+        sizes = np.fromiter((big if c.size is None else c.size for c in cells), np.int64)
+        counts = np.fromiter((big if c.count is None else c.count for c in cells), np.int64)
     except OverflowError:  # a count beyond 64 bits: Python's integers sort it
-        pass
-    return sorted(range(len(cells)), key=lambda i: _size_order(cells[i]))
+        rows = codes.tolist()
+        return sorted(range(len(cells)), key=lambda i: (*_size_order(cells[i])[:2], rows[i]))
+    keys = [codes[:, d] for d in reversed(range(codes.shape[1]))]
+    return list(np.lexsort([*keys, counts, sizes]).tolist())
 
 
 def _protect_group(
@@ -514,10 +526,10 @@ def _protect_group(
     parents: dict[str, str],
     solved: dict[Any, list[tuple[float, float]]] | None = None,
     codes: tuple[np.ndarray[Any, Any], list[list[str]]] | None = None,
-) -> tuple[list[int], Audited, list[tuple[str, ...]]]:
-    """The cells to withhold besides ``withheld`` (indices), the final audit, and the keys.
+) -> tuple[list[int], Audited, list[int]]:
+    """The cells to withhold besides ``withheld`` (indices), the final audit, and its order.
 
-    The audit's cells are numbered smallest first (their keys: the third item).
+    The audit's cells are numbered smallest first: its ``i``-th is ``cells[order[i]]``.
     ``solved``: the auditor's programs already solved (`audit_group`), updated; ``codes``:
     the cells' keys as `_key_codes` gives them, when at hand.
     """
@@ -541,7 +553,7 @@ def _protect_group(
         if not widened:
             break
     added = [order[i] for i in range(len(cells)) if hidden[i] and not withheld[order[i]]]
-    return sorted(added), found, [cell.key for cell in cells]
+    return sorted(added), found, order
 
 
 def _complete_relations(

@@ -13,7 +13,12 @@ import pytest
 
 import sdmx_cso
 import sdmx_cso.examples
-from sdmx_cso.model.disclosure import disclosure_policy, primary_mask, protect_table
+from sdmx_cso.model.disclosure import (
+    _key_dimensions,
+    disclosure_policy,
+    primary_mask,
+    protect_table,
+)
 
 HEADER = (
     "SERIES,REF_AREA,SEX,AGE,DISABILITY_STATUS,DISABILITY_TYPE,TIME_PERIOD,OBS_VALUE,"
@@ -226,3 +231,26 @@ def test_the_policy_may_allow_small_area_release(kenya, tmp_path):
     assert rows["KE-30-W1"]["OBS_VALUE"] == "45.0"
     assert result.audit is not None
     assert result.audit.coarsened == 0
+
+
+def test_kept_intervals_name_the_withheld_cells_and_counted_ones_agree(nairobi):
+    """The whole-table path keeps each withheld count's interval with its cell's key; the
+    streaming path only counts them (`keep_intervals=False`): the same counts."""
+    dataset = sdmx_cso.load(nairobi)
+    policy = disclosure_policy(dataset.metadata)
+    kept_table, kept = protect_table(dataset.observations, dataset.metadata, policy)
+    counted_table, counted = protect_table(
+        dataset.observations, dataset.metadata, policy, keep_intervals=False
+    )
+    assert kept_table.equals(counted_table)
+    assert counted.intervals == []
+    assert len(kept.intervals) == kept.examined == counted.examined > 0
+    assert (kept.unprotected, kept.narrowest) == (counted.unprotected, counted.narrowest)
+    dims = _key_dimensions()
+    withheld = {
+        tuple(row[d] or "" for d in dims)
+        for row in kept_table.to_pylist()
+        if {"SUPPRESSED_PRIMARY", "SUPPRESSED_SECONDARY"}
+        & set((row["QUALITY_FLAGS"] or "").split())
+    }
+    assert {interval.key for interval in kept.intervals} == withheld
