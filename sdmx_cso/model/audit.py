@@ -265,12 +265,18 @@ def audited(
     relations = Relations.of(relations)
     program = _Program.build(cells, hidden, relations)
     solved = {} if solved is None else solved
+    keys = [(size, key) for size, key in program.parts()]
+    # the programs not solved before, each once; their bounds propagated all at once
+    new = list({key: p for p, key in enumerate(keys) if key not in solved}.items())
+    if new:
+        floor, ceiling = program.propagated([p for _, p in new])
+        for key, p in new:
+            unknowns = program.unknowns_of(p)
+            bounds = (floor[unknowns].tolist(), ceiling[unknowns].tolist())
+            solved[key] = _solve(key[0], program.rows_of(p), propagated=bounds)
     results: list[tuple[float, float]] = []
-    for size, key, part in program.parts():
-        found = solved.get((size, key))
-        if found is None:
-            found = solved[(size, key)] = _solve(size, program.rows_of(part))
-        results += found
+    for key in keys:
+        results += solved[key]
     at = program.part_position().tolist()
     levels = np.asarray(protection, dtype=np.int64)[program.var_cell]
     return Audited(program.var_cell, program.var_is_size, [results[i] for i in at], levels)
@@ -295,6 +301,8 @@ class _Program:
         self._var_order = np.zeros(0, np.int64)  # set by parts()
         self._rows = np.zeros(0, np.int64)
         self._local = np.zeros(0, np.int64)
+        self._part_rows = np.zeros(1, np.int64)
+        self._part_start = np.zeros(1, np.int64)
 
     @classmethod
     def build(cls, cells: list[Cell], hidden: list[bool], relations: Relations) -> _Program:
@@ -367,8 +375,8 @@ class _Program:
         self.cols, self.vals = cols, vals
         return self
 
-    def parts(self) -> Iterator[tuple[int, bytes, _Ints]]:
-        """Each part (unknowns no row links): its size, its program as bytes, its rows.
+    def parts(self) -> Iterator[tuple[int, bytes]]:
+        """Each part (unknowns no row links): its size and its program as bytes.
 
         Parts come in the order of their first unknown; a part's unknowns are numbered
         in their order, and its rows keep theirs, so equal programs give equal bytes.
@@ -405,14 +413,34 @@ class _Program:
         offsets = (np.r_[at, len(stream)][part_rows] * 8).tolist()
         data = stream.tobytes()
         self._rows, self._local = rows, local
+        self._part_rows, self._part_start = part_rows, np.append(part_start, n)
         for p, size in enumerate(part_size.tolist()):
-            a, b = offsets[p], offsets[p + 1]
-            yield size, data[a:b], part_rows[p : p + 2]
+            yield size, data[offsets[p] : offsets[p + 1]]
 
-    def rows_of(self, part_rows: _Ints) -> list[Row]:
+    def unknowns_of(self, part: int) -> _Ints:
+        """A part's unknowns, in their order."""
+        return self._var_order[self._part_start[part] : self._part_start[part + 1]]
+
+    def propagated(self, parts: list[int]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """`_propagated` bounds of the unknowns of ``parts`` (of the others: unbounded)."""
+        chosen = np.array(parts, dtype=np.int64)
+        rows = self._rows[ranges(self._part_rows[chosen], self._part_rows[chosen + 1])]
+        entries = ranges(self.row_ptr[rows], self.row_ptr[rows + 1])
+        sizes = self.row_ptr[rows + 1] - self.row_ptr[rows]
+        return _propagated(
+            self.n,
+            _starts(sizes),
+            self.cols[entries],
+            self.vals[entries],
+            self.lower[rows],
+            self.upper[rows],
+        )
+
+    def rows_of(self, part: int) -> list[Row]:
         """A part's rows, its unknowns numbered within it."""
         out: list[Row] = []
-        for r in self._rows[part_rows[0] : part_rows[1]].tolist():
+        first, after = self._part_rows[part], self._part_rows[part + 1]
+        for r in self._rows[first:after].tolist():
             a, b = int(self.row_ptr[r]), int(self.row_ptr[r + 1])
             local = self._local[self.cols[a:b]].tolist()
             coeffs = dict(zip(local, self.vals[a:b].tolist(), strict=True))
@@ -478,7 +506,9 @@ def _components(n: int, u: _Ints, v: _Ints) -> _Ints:
             label = up
 
 
-def _solve(n: int, rows: list[Row]) -> list[tuple[float, float]]:
+def _solve(
+    n: int, rows: list[Row], *, propagated: tuple[list[float], list[float]] | None = None
+) -> list[tuple[float, float]]:
     """The minimum and maximum of each of ``n`` unknowns (≥ 0) subject to ``rows``.
 
     Two programs per unknown at most; fewer are solved where a solution already settles
@@ -487,7 +517,7 @@ def _solve(n: int, rows: list[Row]) -> list[tuple[float, float]]:
     grows along the ray of an unbounded maximisation is unbounded too (a ray of the whole
     system is one of each unknown). Programs of up to `_BUILT_POINTS_UP_TO` unknowns first
     try points and rays built by hand (`_settled_by_construction`); the solver gets what
-    they leave.
+    they leave. ``propagated``: the rows' `_propagated` bounds, when already worked out.
     """
     if not rows or (_zero_feasible(rows) and _ones_a_ray(rows)):
         return [(0, math.inf)] * n
@@ -495,7 +525,7 @@ def _solve(n: int, rows: list[Row]) -> list[tuple[float, float]]:
     high: list[float | None] = [None] * n
     if _zero_feasible(rows):
         low = [0.0] * n
-    floor, ceiling = _propagated_bounds(n, rows)
+    floor, ceiling = _propagated_of(n, rows) if propagated is None else propagated
     if n <= _BUILT_POINTS_UP_TO:
         _settled_by_construction(rows, low, high, floor, ceiling)
         if all(lo is not None for lo in low) and all(hi is not None for hi in high):
@@ -648,7 +678,7 @@ def _settled_by_construction(
 ) -> None:
     """Settle the optima that points built without a solver prove.
 
-    The propagated bounds (`_propagated_bounds`) can never be passed; a feasible point
+    The propagated bounds (`_propagated`) can never be passed; a feasible point
     that reaches one proves it the optimum (`_settled_by`). For each unknown not settled
     yet, a point is built with it at its floor (for the minimum) or ceiling (for the
     maximum) by repairing each row it breaks with the other unknowns, and kept only when
@@ -817,62 +847,75 @@ def _load(h: highspy.Highs, n: int, rows: list[Row], *, upper: float = math.inf)
     )
 
 
-def _propagated_bounds(n: int, rows: list[Row]) -> tuple[list[float], list[float]]:  # noqa: C901 (one loop, kept flat for speed)
-    """Bounds each unknown cannot leave, from the rows one at a time (bound propagation).
+def _propagated_of(n: int, rows: list[Row]) -> tuple[list[float], list[float]]:
+    """`_propagated` bounds of one program given by its rows."""
+    sizes = np.fromiter((len(coeffs) for coeffs, _, _ in rows), np.int64, len(rows))
+    floor, ceiling = _propagated(
+        n,
+        _starts(sizes),
+        np.fromiter((j for coeffs, _, _ in rows for j in coeffs), np.int64, int(sizes.sum())),
+        np.fromiter((c for coeffs, _, _ in rows for c in coeffs.values()), np.float64),
+        np.array([lower for _, lower, _ in rows], dtype=np.float64),
+        np.array([upper for _, _, upper in rows], dtype=np.float64),
+    )
+    return floor.tolist(), ceiling.tolist()
+
+
+def _propagated(
+    n: int,
+    row_ptr: _Ints,
+    cols: _Ints,
+    vals: np.ndarray[Any, Any],
+    lower: np.ndarray[Any, Any],
+    upper: np.ndarray[Any, Any],
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Bounds each of ``n`` unknowns (≥ 0) cannot leave, by bound propagation.
 
     Valid, not always tight: a feasible solution that reaches one proves it the optimum.
-    A few passes (each row tightens its unknowns from the others' current bounds).
+    Each row ``lower ≤ Σ vals·x ≤ upper`` (stored by row: ``row_ptr``, ``cols``) bounds
+    each of its unknowns by the least and most the rest of the row can be; all rows at
+    once, in numpy (the programs of a whole group together), a few passes or until
+    nothing changes.
     """
-    floor, ceiling = [0.0] * n, [math.inf] * n
-    terms = [
-        ([(j, c) for j, c in coeffs.items() if c != 0], lower, upper)
-        for coeffs, lower, upper in rows
-    ]
-    for _ in range(4):
-        changed = False
-        for items, lower, upper in terms:
-            # each term's least and most (c·x for x in [floor, ceiling]): the least is finite
-            # or -inf, the most finite or +inf; the row's sums as a finite part and a count
-            # of infinite terms
-            spans = [
-                (j, c, c * floor[j], c * ceiling[j])
-                if c > 0
-                else (j, c, c * ceiling[j], c * floor[j])
-                for j, c in items
-            ]
-            least = most = 0.0
-            least_inf = most_inf = 0
-            for _, _, own_least, own_most in spans:
-                if own_least == -math.inf:
-                    least_inf += 1
-                else:
-                    least += own_least
-                if own_most == math.inf:
-                    most_inf += 1
-                else:
-                    most += own_most
-            for j, c, own_least, own_most in spans:
-                # the rest of the row without this term: -inf (+inf) if another term is
-                if own_least == -math.inf:
-                    rest_least = -math.inf if least_inf > 1 else least
-                else:
-                    rest_least = -math.inf if least_inf else least - own_least
-                if own_most == math.inf:
-                    rest_most = math.inf if most_inf > 1 else most
-                else:
-                    rest_most = math.inf if most_inf else most - own_most
-                # lower <= c·x + rest <= upper
-                if c > 0:
-                    top, bottom = (upper - rest_least) / c, (lower - rest_most) / c
-                else:
-                    top, bottom = (lower - rest_most) / c, (upper - rest_least) / c
-                if top < ceiling[j]:
-                    ceiling[j], changed = top, True
-                if bottom > floor[j]:
-                    floor[j], changed = bottom, True
-        if not changed:
-            break
+    floor, ceiling = np.zeros(n), np.full(n, np.inf)
+    if not len(cols):
+        return floor, ceiling
+    starts = row_ptr[:-1]
+    row = np.repeat(np.arange(len(starts)), np.diff(row_ptr))
+    rising, none = vals > 0, vals == 0
+    row_lower, row_upper = lower[row], upper[row]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for _ in range(_PROPAGATION_PASSES):
+            at_floor, at_ceiling = vals * floor[cols], vals * ceiling[cols]
+            least = np.where(none, 0.0, np.where(rising, at_floor, at_ceiling))
+            most = np.where(none, 0.0, np.where(rising, at_ceiling, at_floor))
+            rest_least = _rest(least, -np.inf, starts, row)
+            rest_most = _rest(most, np.inf, starts, row)
+            top = np.where(rising, row_upper - rest_least, row_lower - rest_most) / vals
+            bottom = np.where(rising, row_lower - rest_most, row_upper - rest_least) / vals
+            top[none], bottom[none] = np.inf, -np.inf
+            new_ceiling, new_floor = ceiling.copy(), floor.copy()
+            np.minimum.at(new_ceiling, cols, top)
+            np.maximum.at(new_floor, cols, bottom)
+            if np.array_equal(new_ceiling, ceiling) and np.array_equal(new_floor, floor):
+                break
+            floor, ceiling = new_floor, new_ceiling
     return floor, ceiling
+
+
+def _rest(
+    terms: np.ndarray[Any, Any], infinite: float, starts: _Ints, row: _Ints
+) -> np.ndarray[Any, Any]:
+    """Each term's row summed without it (``infinite`` when another term is)."""
+    endless = terms == infinite
+    total = np.add.reduceat(np.where(endless, 0.0, terms), starts)[row]
+    count = np.add.reduceat(endless.astype(np.int64), starts)[row]
+    without = np.where(endless, count > 1, count > 0)
+    return np.where(without, infinite, np.where(endless, total, total - terms))
+
+
+#: Passes of bound propagation at most (each row from the others' bounds of the last).
+_PROPAGATION_PASSES = 8
 
 
 def _settled_by(
