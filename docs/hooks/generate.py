@@ -934,7 +934,9 @@ def issues_page() -> str:
         for e in CATALOGUE.values()
     ]
     intro = (
-        "Every problem `validate()` reports has one of these codes. An *error* makes the "
+        "Every problem `validate()` reports has one of these codes, and so has every problem "
+        "`sdmx_cso.schemas.validate_message` and `validate_json` find in an SDMX message "
+        "(tag `#message`). An *error* makes the "
         "submission invalid; a *warning* is worth a look but does not. Tags group codes: "
         "`--pick` and `--skip` (and the `pick` and `skip` arguments of `validate()`) take codes "
         "or tags. The `url` of each reported issue links to its entry here."

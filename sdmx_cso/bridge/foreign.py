@@ -33,7 +33,6 @@ each message).
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import importlib
 import io
@@ -46,7 +45,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sdmx_cso.errors import ReadError, UnsupportedFormat
-from sdmx_cso.formats import read_csv, read_json
+from sdmx_cso.formats import read_csv, read_json, read_ml
+from sdmx_cso.formats._head import read_head
 from sdmx_cso.formats.neutral import Components, ParsedTable, Target, write_table
 from sdmx_cso.formats.read_ml import (
     XmlInfo,
@@ -133,34 +133,19 @@ def read_foreign(path: str | Path, *, structure: str | Path | None = None) -> Fo
         ['12.50']
     """
     path = Path(path)
-    head = _head(path)
-    if head.startswith("<"):
+    head = read_head(path)
+    if read_ml.is_xml(head):  # every XML document: read_ml reads it or says what it is
         return _read_xml(path, None if structure is None else Path(structure))
     extra = () if structure is None else ("structure ignored: the message describes itself",)
-    if read_json.handles(head.encode()):
+    if read_json.handles(head):
         return _foreign(read_json.read_neutral(path), *extra)
-    if read_csv.handles(head.encode("utf-8")):
+    if read_csv.handles(head):
         return _read_csv(path, None if structure is None else Path(structure))
     raise ReadError(
         "not an SDMX data message (SDMX-ML, SDMX-JSON or SDMX-CSV); a coalition's own data "
         "table is checked with `sdmx-cso validate`",
         path=path,
     )
-
-
-def _head(path: Path) -> str:
-    """The first characters of a file, after any byte-order mark and white space."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(256)
-    except OSError as exc:
-        raise ReadError(f"cannot be opened: {exc.strerror or exc}", path=path) from exc
-    encoding = "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        encoding = "utf-32"
-    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    return head.decode(encoding, errors="ignore").lstrip()
 
 
 def _read_csv(path: Path, structure: Path | None) -> ForeignTable:
@@ -207,7 +192,7 @@ def stream_foreign(
         ReadError: as :func:`read_foreign`; what was written to ``out`` is then incomplete.
     """
     path = Path(path)
-    if not _head(path).startswith("<"):
+    if not read_ml.is_xml(read_head(path)):
         return None
     info = sniff_xml(path)
     refuse_if_not_data(info, path)
@@ -272,7 +257,7 @@ def _sdmx1_call(path: Path, what: str, notes: list[str]) -> Iterator[None]:
 
 def _load_dsd(structure: Path, info: XmlInfo, notes: list[str]) -> Any:
     """The DSD of ``structure`` that the data refer to (or its only one)."""
-    about = sniff_xml(structure) if _head(structure).startswith("<") else None
+    about = sniff_xml(structure) if read_ml.is_xml(read_head(structure)) else None
     if about is None or about.root != "Structure" or about.version not in ("2.1", "3.0"):
         raise ReadError("not an SDMX-ML 2.1 or 3.0 structure message", path=structure)
     with (

@@ -12,8 +12,10 @@ Values are text as written, with two exceptions that keep what text would lose:
 
 Each reader module says which messages it handles (``handles(head)`` on the first 4 KiB,
 as sdmx1's ``Converter.handles`` and pysdmx's ``Format`` do), so sniffing lives with the
-reader. :func:`to_canonical` is the one step that turns the neutral table of one of the
-standard's own messages into the standard's columns.
+reader: `sdmx_cso.read` (``bridge.foreign``) and ``registry.detect_format`` both dispatch on
+these functions, SDMX-ML's flavour and version come from ``read_ml.sniff_xml``, SDMX-CSV's
+from ``read_csv.version_of``. :func:`to_canonical` is the one step that turns the neutral
+table of one of the standard's own messages into the standard's columns.
 
 What a reader could not keep goes into :attr:`ParsedTable.notes`, so that a caller (and
 ``sdmx-cso read`` on standard error) always hears of it: nothing is lost unsaid.

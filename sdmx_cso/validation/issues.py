@@ -300,6 +300,38 @@ _ENTRIES = (
         "`FIELD` for the metadata), `DerivationConfig(accept_personal_data=...)` in Python; "
         "it is then reported as a warning.",
     ),
+    # -- SDMX messages against the official schemas (sdmx_cso.schemas.validate_message and
+    #    validate_json), not submissions: tagged #message, tested in tests/formats/test_xsd.py
+    IssueType(
+        "xml-syntax", "SDMX-ML message not well-formed", "error", ("#message",),
+        "The SDMX-ML message is not well-formed XML (an unclosed element, a stray `&`, bytes "
+        "that are not in its encoding), so it cannot be checked against the schemas. The "
+        "issue names the line of the first such error.",
+        "`<mes:Header>` never closed, reported on the last line.",
+        "Correct the file at the line named, or write the message again with the tool "
+        "that made it.",
+    ),
+    IssueType(
+        "xml-schema", "SDMX-ML message not valid against the schemas", "error",
+        ("#message",),
+        "An element or attribute of the SDMX-ML message breaks the official SDMX-ML schemas "
+        "(XSD) or, for structure-specific data, the DSD-specific schema: a code outside its "
+        "code list, a missing mandatory attribute, a value of the wrong type. One issue per "
+        "schema error, at its line; a long code list in the message is shortened to its size.",
+        "`OBS_STATUS=\"Z\"` on line 12: not an element of the code list.",
+        "Correct the value or element named at that line (`sdmx-cso xsd` writes the "
+        "DSD-specific schema, to check with any XML editor).",
+    ),
+    IssueType(
+        "json-schema", "SDMX-JSON message not valid against the schema", "error",
+        ("#message",),
+        "A member of the SDMX-JSON 2.0 message breaks the official SDMX-JSON JSON Schema: "
+        "a required member missing, a value of the wrong type. One issue per schema error, "
+        "located by the JSON pointer of the offending value (the issue's `column`, e.g. "
+        "`/meta/schema`; empty for the whole message).",
+        "`\"schema\": 1` where the schema wants a URL: `/meta/schema`.",
+        "Correct the member the pointer names.",
+    ),
 )  # fmt: skip
 
 CATALOGUE: dict[str, IssueType] = {entry.code: entry for entry in _ENTRIES}

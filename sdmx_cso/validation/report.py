@@ -18,7 +18,7 @@ __all__ = ["Issue", "Report", "Stats"]
 
 
 class Issue(CsoModel):
-    """One problem found in a submission, located as a person would look for it."""
+    """One problem found in a submission or a message, located as a person would look for it."""
 
     code: str
     """Stable issue code from the catalogue (e.g. ``code-not-in-codelist``)."""
@@ -29,9 +29,11 @@ class Issue(CsoModel):
     file: str | None = None
     """The file it is in."""
     row: int | None = None
-    """Spreadsheet row number (the header is row 1); ``None`` for file- or metadata-level issues."""
+    """Spreadsheet row number (the header is row 1), or line number of a text file (a
+    metadata YAML file, an SDMX-ML message); ``None`` for file- or metadata-level issues."""
     column: str | None = None
-    """Column (concept ID) or metadata field path (e.g. ``COLL_METHOD.MODE``)."""
+    """Column (concept ID), metadata field path (e.g. ``COLL_METHOD.MODE``), or JSON pointer
+    in an SDMX-JSON message (e.g. ``/meta/schema``)."""
     value: str | None = None
     """The offending value, as typed."""
     tags: tuple[str, ...] = ()

@@ -109,7 +109,8 @@ def test_a_filled_template_validates_and_converts_without_any_other_file(tmp_pat
     result = sdmx_cso.convert(alone / "survey.xlsx", to="sdmx-ml-2.1", output=target)
     assert result.report.valid
     structure = sdmx_cso.structures.structure_of(sdmx_cso.load(alone / "survey.xlsx"))
-    assert sdmx_cso.schemas.validate_message(target, version="2.1", structure=structure) == []
+    report = sdmx_cso.schemas.validate_message(target, version="2.1", structure=structure)
+    assert report.issues == ()
     assert sdmx_cso.read(target).dataset.metadata.title == metadata["TITLE"]
     assert main(["validate", str(alone / "survey.xlsx")]) == 0
 

@@ -50,8 +50,8 @@ def write(module: ModuleType, md: DatasetMetadata) -> bytes:
 
 
 def assert_valid(data: bytes, version: str) -> None:
-    errors = validate_message(data, version=version)  # type: ignore[arg-type]
-    assert errors == [], "\n".join(errors[:10])
+    report = validate_message(data, version=version)  # type: ignore[arg-type]
+    assert report.valid, "\n".join(f"line {i.row}: {i.message}" for i in report.issues[:10])
 
 
 def full_metadata(**changes: Any) -> DatasetMetadata:

@@ -122,8 +122,8 @@ def xsd_errors(data: bytes, fmt: str, structure: DatasetStructure) -> list[str]:
         return [] if ok else [str(e) for e in schema.error_log]
     from sdmx_cso.formats import xsd
 
-    errors: list[str] = xsd.validate_message(data, version=version, structure=structure)
-    return errors
+    report = xsd.validate_message(data, version=version, structure=structure)
+    return [f"line {i.row}: {i.message}" for i in report.issues]
 
 
 @pytest.fixture

@@ -312,6 +312,17 @@ def test_handles(head: bytes, handled: bool) -> None:
     assert read_csv.handles(head) is handled
 
 
+@pytest.mark.parametrize(
+    ("head", "version"),
+    [
+        (b"DATAFLOW,A", "1.0"), ("STRUCTURE[;],A".encode("utf-32"), "2.0"),
+        (b" \r\nSTRUCTURE;A", "2.0"), (b"DATAFLOWS,A", None), (b"<?xml", None),
+    ],
+)  # fmt: skip
+def test_version_of_reads_the_header(head: bytes, version: str | None) -> None:
+    assert read_csv.version_of(head) == version
+
+
 def test_own_reads_refuse_what_is_no_dataset() -> None:
     with pytest.raises(ReadError, match="deletion") as raised:
         data_csv20.read(

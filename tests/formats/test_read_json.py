@@ -202,6 +202,7 @@ def test_errors_beside_data_are_a_note() -> None:
 
 def test_handles_sniffs_json() -> None:
     assert read_json.handles(b'\xef\xbb\xbf \n{"meta"')
+    assert read_json.handles(' \n{"meta"'.encode("utf-16"))
     assert not read_json.handles(b"<?xml")
     assert not read_json.handles(b"STRUCTURE,")
 

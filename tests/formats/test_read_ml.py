@@ -30,7 +30,7 @@ from strategies import TEXT, datasets
 from sdmx_cso import CommunityDataset, DatasetMetadata, ReadError
 from sdmx_cso.formats import read_ml, reader_for, writer_for
 from sdmx_cso.formats.neutral import Components, write_table
-from sdmx_cso.formats.read_ml import handles, iter_batches, read_neutral
+from sdmx_cso.formats.read_ml import handles, is_xml, iter_batches, read_neutral
 from sdmx_cso.model.structure import structure_for
 from sdmx_cso.standard import get_standard
 from tests.conftest import shared_path
@@ -376,6 +376,12 @@ def test_refusals_name_the_file_and_the_observation(tmp_path: Path) -> None:
     assert not handles(b"<html><body>GenericData</body></html>")
     assert handles(b"\xef\xbb\xbf<?xml version='1.0'?>\n<!-- c -->\n<m:GenericData xmlns:m="
                    b"'http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message'>")  # fmt: skip
+    # every XML document is the XML reader's, to read or to refuse with the reason
+    codelist = (HERE / "sdmx-ml-3.0" / "ESTAT_CL_FREQ_codelist.xml").read_bytes()
+    assert is_xml(codelist)
+    assert is_xml("\n<html/>".encode("utf-16"))
+    assert not is_xml(b"\xef\xbb\xbf{}")
+    assert not is_xml(b"STRUCTURE,A")
 
 
 def test_sdmx_ml_20_generic_data() -> None:

@@ -15,22 +15,23 @@ import sdmx_cso.examples
 import sdmx_cso.pipeline
 import sdmx_cso.schemas
 import sdmx_cso.structures
+from sdmx_cso import Issue
 from sdmx_cso.cli import main
 
 FORMATS = sorted(sdmx_cso.pipeline.DATA_FORMATS)
 
 
-def _validate(path, fmt: str, dataset) -> list[str]:
+def _validate(path, fmt: str, dataset) -> tuple[Issue, ...]:
     structure = sdmx_cso.structures.structure_of(dataset)
     if fmt == "sdmx-json-2.0":
-        return sdmx_cso.schemas.validate_json(path, kind="data")
+        return sdmx_cso.schemas.validate_json(path, kind="data").issues
     if fmt.startswith("sdmx-csv"):
-        return []  # no schema exists for SDMX-CSV; the header rules are tested per format
+        return ()  # no schema exists for SDMX-CSV; the header rules are tested per format
     version = "3.0" if fmt == "sdmx-ml-3.0" else "2.1"
     generic = fmt.endswith("generic")
     return sdmx_cso.schemas.validate_message(
         path, version=version, structure=None if generic else structure
-    )
+    ).issues
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -41,9 +42,9 @@ def test_convert_every_example_to_every_format(example_dir, tmp_path, fmt, capsy
     meta = sdmx_cso.pipeline.metadata_path_for(out)
     assert printed == [str(out), str(meta)]
     dataset, _ = sdmx_cso.protect(sdmx_cso.load(example_dir))
-    assert _validate(out, fmt, dataset) == []
+    assert _validate(out, fmt, dataset) == ()
     meta_version = "3.0" if fmt == "sdmx-ml-3.0" else "2.1"
-    assert sdmx_cso.schemas.validate_message(meta, version=meta_version) == []
+    assert sdmx_cso.schemas.validate_message(meta, version=meta_version).issues == ()
     back = sdmx_cso.read(out).dataset
     assert back == dataset  # observations (exact text), attributes and metadata
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

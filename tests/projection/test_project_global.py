@@ -203,7 +203,7 @@ def test_generic_sdmx_ml_is_valid_against_the_official_schemas(
 ) -> None:
     out = tmp_path / "kenya-sdg-generic.xml"
     write_projection(project(kenya_national), to="sdmx-ml-2.1-generic", output=out)
-    assert sdmx_cso.schemas.validate_message(out, version="2.1") == []
+    assert sdmx_cso.schemas.validate_message(out, version="2.1").issues == ()
     assert out.read_bytes().count(b"<generic:Obs>") == 3
 
 

@@ -47,9 +47,9 @@ def test_structures_of_the_standard(
     for path in (out, meta, one):
         data = path.read_bytes()
         if suffix == "json":
-            assert validate_json(data, kind="structure") == []
+            assert validate_json(data, kind="structure").issues == ()
         else:
-            assert validate_message(data, version=fmt[-3:]) == []  # type: ignore[arg-type]
+            assert validate_message(data, version=fmt[-3:]).issues == ()  # type: ignore[arg-type]
     assert b"KE_CSO" in out.read_bytes()
     assert b"MetadataStructure" not in out.read_bytes()
     assert b"DataStructure" not in meta.read_bytes().replace(b"MetadataStructure", b"")
@@ -67,7 +67,7 @@ def test_structures_of_a_submission(run: Main, kenya: Path, tmp_path: Path) -> N
     out2 = tmp_path / "kenya2.xml"
     args = ["structures", "-t", "sdmx-ml-2.1", "-o", str(out2)]
     assert run([*args, "-s", str(data_file), "-m", str(meta_file)]) == 0
-    assert validate_message(out2, version="2.1") == []
+    assert validate_message(out2, version="2.1").issues == ()
 
 
 def test_structures_refuses_an_invalid_submission(

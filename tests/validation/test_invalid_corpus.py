@@ -37,7 +37,10 @@ def test_planted_error_is_reported_exactly(case):
 
 
 def test_every_catalogue_code_has_a_case():
-    assert set(CASES) == set(CATALOGUE)
+    """Codes tagged ``#message`` are found in SDMX messages, not submissions: they are
+    triggered by the schema validators' tests (tests/formats/test_xsd.py)."""
+    submission = {code for code, entry in CATALOGUE.items() if "#message" not in entry.tags}
+    assert set(CASES) == submission
 
 
 def test_every_code_in_the_source_is_in_the_catalogue():
