@@ -987,6 +987,7 @@ def render(result: dict[str, Any]) -> str:
         "- the floor reads our output flattened to CSV (untimed), groups rows by series in a "
         "dict and writes f-strings: it includes CSV reading, grouping, escaping and writing, "
         "not validation, derivation, the header or the reference metadata",
+        *(f"- **{note}**" for note in result.get("notes", [])),
         "",
     ]
     lines += targets_section(result["sizes"])
