@@ -239,8 +239,8 @@ def worker_ours(op: str, case: Case) -> dict[str, Any]:
 
     if op != "read":
         raise ValueError(op)
-    dataset, m = timed(lambda: sdmx_cso.read(case.out("ours")))
-    return {**m, "observations": len(dataset)}
+    message, m = timed(lambda: sdmx_cso.read(case.out("ours")))
+    return {**m, "observations": message.num_rows}
 
 
 def worker_floor(op: str, case: Case) -> dict[str, Any]:
@@ -1006,6 +1006,15 @@ def render(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _kept_scaling() -> list[dict[str, Any]]:
+    """The growth runs recorded so far (a full run keeps them: they are runs of their own)."""
+    previous = RESULTS / "convert.json"
+    if not previous.exists():
+        return []
+    kept: list[dict[str, Any]] = json.loads(previous.read_text(encoding="utf-8")).get("scaling", [])
+    return kept
+
+
 def write_results(result: dict[str, Any]) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "convert.md").write_text(render(result), encoding="utf-8")
@@ -1250,7 +1259,7 @@ def main(argv: list[str] | None = None) -> None:
         else:
             print(render(result))
         if not args.no_write and not args.only:
-            write_results(result)
+            write_results({**result, "scaling": _kept_scaling()})
         print(f"# total {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
