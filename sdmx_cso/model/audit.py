@@ -265,7 +265,7 @@ def audited(
     relations = Relations.of(relations)
     program = _Program.build(cells, hidden, relations)
     solved = {} if solved is None else solved
-    keys = [(size, key) for size, key in program.parts()]
+    keys = program.parts()
     # the programs not solved before, each once; their bounds propagated all at once
     new = list({key: p for p, key in enumerate(keys) if key not in solved}.items())
     if new:
@@ -375,15 +375,18 @@ class _Program:
         self.cols, self.vals = cols, vals
         return self
 
-    def parts(self) -> Iterator[tuple[int, bytes]]:
+    def parts(self) -> list[tuple[int, bytes]]:
         """Each part (unknowns no row links): its size and its program as bytes.
+
+        Splits the program into its parts, which `unknowns_of`, `rows_of`, `propagated`
+        and `part_position` then refer to by number.
 
         Parts come in the order of their first unknown; a part's unknowns are numbered
         in their order, and its rows keep theirs, so equal programs give equal bytes.
         """
         n = self.n
         if not n:
-            return
+            return []
         row_len = np.diff(self.row_ptr)
         label = _components(n, np.repeat(self.cols[self.row_ptr[:-1]], row_len), self.cols)
         self._var_order = var_order = np.argsort(label, kind="stable")
@@ -414,8 +417,8 @@ class _Program:
         data = stream.tobytes()
         self._rows, self._local = rows, local
         self._part_rows, self._part_start = part_rows, np.append(part_start, n)
-        for p, size in enumerate(part_size.tolist()):
-            yield size, data[offsets[p] : offsets[p + 1]]
+        sizes = part_size.tolist()
+        return [(size, data[offsets[p] : offsets[p + 1]]) for p, size in enumerate(sizes)]
 
     def unknowns_of(self, part: int) -> _Ints:
         """A part's unknowns, in their order."""
